@@ -1,0 +1,43 @@
+# The README's two commands are `make serve` and `make test`; everything else is listed there too.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export NO_MKDOCS_2_WARNING := 1
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: setup serve build test lint check pdf offline bench lock clean
+
+$(STAMP): requirements/requirements.lock requirements/debian-packages.txt pyproject.toml
+	bash scripts/setup_system.sh
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q --require-hashes -r requirements/requirements.lock
+	$(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
+	touch $@
+
+setup: $(STAMP)
+
+serve: $(STAMP)  ## build and serve the site at http://127.0.0.1:8000
+	$(BIN)/mkdocs serve -a 127.0.0.1:8000
+
+build: $(STAMP)  ## strict build into site/
+	$(BIN)/mkdocs build --strict -d site
+
+test: $(STAMP)  ## the whole test suite (what CI runs)
+	$(BIN)/ruff check boneguide scripts tests
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check boneguide scripts tests
+
+lock: $(BIN)/pip-compile
+	$(BIN)/pip-compile -q --generate-hashes --allow-unsafe --strip-extras \
+	  -o requirements/requirements.lock requirements/requirements.in
+
+$(BIN)/pip-compile: $(STAMP)
+	$(BIN)/python -m pip install -q pip-tools
+
+clean:
+	rm -rf site build .pytest_cache
