@@ -6,7 +6,8 @@ stop at ``:`` and ``.``:
 * ``{author}{year}{word}`` for a work with an author (or an organisation acting as author) and a
   title: first author's family name, four-digit year (``nd`` when the work is undated), first
   significant word of the title, e.g. ``clarke2008normal``. When that key is taken by another
-  work, further title words are appended until it is unique (``ods-nd`` pages: ``odsndvitamink``).
+  work, further title words are appended until it is unique. Organisations use their acronym
+  (``ods``, ``nasem``); undated fact sheets name their subject: ``odsndvitamink``.
 * ``{scheme}{number}`` for a work known only by an identifier: ``pmc6059859``, ``pmid30956224``,
   ``nbk532266``.
 
