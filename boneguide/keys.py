@@ -87,11 +87,21 @@ def is_valid_key(key: str) -> bool:
     )
 
 
-def authored_key(first_author: str, year: int | str | None, title: str, taken: Container[str] = ()) -> str:
-    """``{author}{year}{word}``, lengthened with further title words until not in ``taken``."""
+def authored_key(
+    first_author: str,
+    year: int | str | None,
+    title: str,
+    taken: Container[str] = (),
+    subject: str | None = None,
+) -> str:
+    """``{author}{year}{word}``, lengthened with further title words until not in ``taken``.
+
+    ``subject`` replaces the title words where a title starts generically, as on fact sheets:
+    ODS "Vitamin K: Fact Sheet for Health Professionals", ``subject="vitamin k"`` -> ``odsndvitamink``.
+    """
     author = family_name_token(first_author) or "anon"
     year_part = str(year) if year and re.fullmatch(r"\d{4}", str(year)) else "nd"
-    words = title_words(title) or ["untitled"]
+    words = [re.sub(r"[^a-z0-9]", "", subject.lower())] if subject else title_words(title) or ["untitled"]
     for count in range(1, len(words) + 1):
         key = f"{author}{year_part}{''.join(words[:count])}"
         if key not in taken:
