@@ -1,0 +1,56 @@
+"""MkDocs plugin: each page's last change date from git, shown beside its last-reviewed date.
+
+One `git log` for the whole docs folder per build (not one per page), so the cost stays flat
+as the guide grows. Outside a git checkout, or for uncommitted pages, no date is shown.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.pages import Page
+
+log = get_plugin_logger(__name__)
+
+
+def last_change_dates(docs_dir: Path) -> dict[str, str]:
+    """Map each path under docs_dir (relative, POSIX) to the ISO date of its last commit."""
+    try:
+        top = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"], cwd=docs_dir, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        out = subprocess.run(
+            ["git", "log", "--format=#%cs", "--name-only", "--no-renames", "--", "."],
+            cwd=docs_dir,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return {}
+    prefix = docs_dir.resolve().relative_to(Path(top).resolve()).as_posix().rstrip("/") + "/"
+    dates: dict[str, str] = {}
+    current = ""
+    for line in out.splitlines():
+        if line.startswith("#"):
+            current = line[1:]
+        elif line.startswith(prefix):
+            dates.setdefault(line[len(prefix) :], current)  # newest first: keep the first seen
+    return dates
+
+
+class PageHistoryPlugin(BasePlugin):
+    def __init__(self) -> None:
+        self.dates: dict[str, str] = {}
+
+    def on_pre_build(self, *, config: Any) -> None:
+        self.dates = last_change_dates(Path(config["docs_dir"]))
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: Any, files: Any) -> str:
+        date = self.dates.get(page.file.src_uri)
+        if date:
+            page.meta["git_updated"] = date
+        return markdown
