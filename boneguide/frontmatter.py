@@ -32,6 +32,20 @@ class FrontMatterError(ValueError):
         self.problems = problems
 
 
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that keeps dates as text.
+
+    PyYAML turns ``2026-13-45`` into a ValueError with no line; as a string it reaches the
+    schema's ``format: date`` check, which reports it at its line like any other error.
+    """
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 @cache
 def nutrient_schema() -> dict[str, Any]:
     return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
@@ -61,6 +75,22 @@ def _line_index(node: yaml.Node, prefix: tuple = ()) -> dict[tuple, int]:
     return index
 
 
+def _duplicate_keys(node: yaml.Node) -> list[tuple[str, int]]:
+    """Keys given twice in one mapping: PyYAML silently keeps the last, hiding the first value."""
+    found: list[tuple[str, int]] = []
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            if key_node.value in seen:
+                found.append((key_node.value, key_node.start_mark.line + 2))
+            seen.add(key_node.value)
+            found += _duplicate_keys(value_node)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            found += _duplicate_keys(item)
+    return found
+
+
 def _jsonable(value: Any) -> Any:
     # YAML turns 2026-01-31 into a date; the schema speaks JSON, where it is a string.
     if isinstance(value, dict):
@@ -79,8 +109,8 @@ def load(path: Path, text: str | None = None) -> tuple[dict[str, Any], dict[tupl
     if raw is None:
         return {}, {}
     try:
-        node = yaml.compose(raw, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(raw)
+        node = yaml.compose(raw, Loader=_Loader)
+        data = yaml.load(raw, Loader=_Loader)  # _Loader is a SafeLoader
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 2 if mark else 1
@@ -88,6 +118,11 @@ def load(path: Path, text: str | None = None) -> tuple[dict[str, Any], dict[tupl
         raise FrontMatterError([Problem(path, line, f"front matter is not valid YAML: {problem}")]) from None
     if data is None:
         return {}, {}
+    duplicates = _duplicate_keys(node)
+    if duplicates:
+        raise FrontMatterError(
+            [Problem(path, line, f"key {key!r} is given twice") for key, line in duplicates]
+        )
     if not isinstance(data, dict):
         raise FrontMatterError([Problem(path, 2, "front matter must be a mapping of keys to values")])
     return _jsonable(data), _line_index(node) if node is not None else {}
@@ -106,6 +141,30 @@ def validate_nutrient_page(path: Path, text: str | None = None) -> dict[str, Any
             location = location[:-1]
         where = ".".join(str(p) for p in error.absolute_path) or "front matter"
         problems.append(Problem(path, lines.get(location, 1), f"{where}: {error.message}"))
+    if not problems:
+        problems += _intake_conflicts(path, data, lines)
     if problems:
         raise FrontMatterError(problems)
     return data
+
+
+def _intake_conflicts(path: Path, data: dict[str, Any], lines: dict[tuple, int]) -> list[Problem]:
+    """Two values for the same sex and ages would fill one table cell: the second would hide the first."""
+    problems: list[Problem] = []
+    taken: dict[tuple[str, str], int] = {}
+    for position, value in enumerate(data["intake"]["values"]):
+        sexes = ("female", "male") if value["sex"] == "all" else (value["sex"],)
+        for sex in sexes:
+            if (sex, value["ages"]) in taken:
+                first = taken[(sex, value["ages"])]
+                problems.append(
+                    Problem(
+                        path,
+                        lines.get(("intake", "values", position), 1),
+                        f"intake.values.{position}: a second value for {sex}, ages {value['ages']} "
+                        f"(the first is intake.values.{first})",
+                    )
+                )
+            else:
+                taken[(sex, value["ages"])] = position
+    return problems
