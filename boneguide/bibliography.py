@@ -1,0 +1,685 @@
+"""references.bib: works built from the source lists and the metadata cache, merged with the file.
+
+* ``build_works``: citations of every source -> one work per cited work (deduplicated by identifier,
+  by the records they were matched to, or by normalised title and year), with provenance
+  (``cited-in``), metadata from the cache where a record was read, and honest flags where not.
+* ``load_bib``: the existing file, strictly parsed by pybtex, with each entry's raw text and line.
+* ``merge``: generated entries merged into the existing ones. A three-way merge against the entries
+  the importer generated last time (``sources/generated-entries.json``) tells hand edits from stale
+  generated values: hand edits are kept, real conflicts are kept and reported, hand-added entries
+  are kept byte for byte.
+* ``render``: a deterministic writer, so running the importer twice gives a byte-identical file.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pybtex.errors
+from pybtex.database import BibliographyData, BibliographyDataError, Entry
+from pybtex.database.input.bibtex import Parser
+from pybtex.scanner import PybtexSyntaxError
+
+from boneguide.citelists import (
+    ID_FIELDS,
+    Citation,
+    SourceList,
+    identifier_tokens,
+    marker_sort_key,
+    normalised_title,
+    pmc_url,
+    pubmed_url,
+)
+from boneguide.enrich import STATUS_RANK
+from boneguide.keys import authored_key, identifier_key
+
+FIELD_ORDER = (
+    "author",
+    "title",
+    "journal",
+    "booktitle",
+    "howpublished",
+    "organization",
+    "publisher",
+    "year",
+    "volume",
+    "number",
+    "pages",
+    "doi",
+    "pmid",
+    "pmcid",
+    "url",
+    "urldate",
+    "note",
+    "metadata-status",
+    "seen-at",
+    "cited-in",
+    "keep-unused",
+)
+ORGANISATIONS = {"ods.od.nih.gov": ("ods", "NIH Office of Dietary Supplements")}
+ORGANISATION_NAMES = {"National Academies": "nasem"}
+HEADER = (
+    "% references.bib: generated from sources/ by scripts/import_sources.py (make import), then\n"
+    "% completed from sources/metadata-cache.json (make enrich). Hand edits to entries are kept on the\n"
+    "% next import (conflicts are reported), and entries added by hand are kept as written: append\n"
+    "% them at the end with seen-at and metadata-status fields. Field meanings: see docs/sources.md.\n"
+)
+
+
+class BibError(Exception):
+    """A .bib file that cannot be read, with its file and line in the message."""
+
+
+# --- works ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Work:
+    citations: list[Citation]
+    records: list[dict[str, Any]]
+    key: str = ""
+    entry_type: str = "misc"
+    fields: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def refs(self) -> list[str]:
+        refs = {c.ref for c in self.citations}
+        return sorted(refs, key=lambda r: (r.split(":")[0], marker_sort_key(r.split(":", 1)[1])))
+
+    @property
+    def order(self) -> tuple:
+        return min((c.source_id, marker_sort_key(c.marker), c.occurrence) for c in self.citations)
+
+
+@dataclass
+class BuildReport:
+    works: list[Work]
+    unresolved: list[Any]
+    issues: list[str]
+    inconsistencies: list[str]
+    discrepancies: list[str]
+
+
+class _UnionFind:
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def find(self, item: str) -> str:
+        self.parent.setdefault(item, item)
+        while self.parent[item] != item:
+            self.parent[item] = self.parent[self.parent[item]]
+            item = self.parent[item]
+        return item
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def record_tokens(record: dict[str, Any]) -> set[str]:
+    tokens = identifier_tokens({k: record[k] for k in ID_FIELDS if k in record})
+    tokens.add(f"record:{record['id']}")
+    tokens.update(f"record:{other}" for other in record.get("same_as", []))
+    return tokens
+
+
+def title_year_token(title: str | None, year: str | None, undated: bool = False) -> str | None:
+    """Dedup token; ``undated`` also gives one to works with no year (for key reuse only)."""
+    if not title or not (year or undated):
+        return None
+    return f"title:{normalised_title(title)}|{year or 'nd'}"
+
+
+def match_records(citation: Citation, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Records read for this citation: by the citation it was read for, an identifier, or (for a
+    work only named in the text) its normalised title."""
+    tokens = identifier_tokens(citation.identifiers)
+    title = citation.fields.get("title")
+    matched = []
+    for record in records:
+        if (
+            citation.ref in record.get("cited_as", [])
+            or tokens & record_tokens(record)
+            or (
+                title
+                and not citation.fields.get("year")
+                and not tokens
+                and record.get("title")
+                and normalised_title(record["title"]) == normalised_title(title)
+            )
+        ):
+            matched.append(record)
+    return matched
+
+
+def best_record(records: list[dict[str, Any]]) -> dict[str, Any] | None:
+    usable = [r for r in records if r.get("status") in ("verified", "partial") and r.get("title")]
+    if not usable:
+        return None
+    return max(usable, key=lambda r: (STATUS_RANK[r["status"]], len(r), r["id"]))
+
+
+def group_citations(sources: list[SourceList], records: list[dict[str, Any]]) -> list[Work]:
+    finder = _UnionFind()
+    matched: dict[int, list[dict[str, Any]]] = {}
+    citations = [c for s in sources for c in s.citations]
+    for index, citation in enumerate(citations):
+        node = f"citation:{index}"
+        finder.find(node)
+        found = match_records(citation, records)
+        matched[index] = found
+        tokens = identifier_tokens(citation.identifiers)
+        token = title_year_token(citation.fields.get("title"), citation.fields.get("year"))
+        if token:
+            tokens.add(token)
+        for record in found:
+            tokens |= record_tokens(record)
+            if token := title_year_token(record.get("title"), record.get("year")):
+                tokens.add(token)
+        for token in tokens:
+            finder.union(node, token)
+    groups: dict[str, Work] = {}
+    for index, citation in enumerate(citations):
+        work = groups.setdefault(finder.find(f"citation:{index}"), Work([], []))
+        work.citations.append(citation)
+        for record in matched[index]:
+            if record not in work.records:
+                work.records.append(record)
+    return sorted(groups.values(), key=lambda w: w.order)
+
+
+def _join_authors(authors: list[str], truncated: bool) -> str:
+    return " and ".join([*authors, "others"] if truncated and authors else authors)
+
+
+PROTECT_RE = re.compile(r"(?<![{\w])([A-Za-z]*[A-Z][A-Za-z]*[A-Z0-9][\w-]*|[A-Z](?=[\s,:;)]|$))")
+
+
+def protect_case(title: str) -> str:
+    """Braces around acronyms and capital letters ('ESPEN', 'K', 'D(3)'): pybtex's plain style
+    lowercases titles otherwise."""
+    return PROTECT_RE.sub(lambda m: "{" + m.group(1) + "}", title)
+
+
+def clean_pages(pages: str) -> str:
+    return re.sub(r"\s*[-–]+\s*", "--", pages.strip())
+
+
+def url_for(identifiers: dict[str, str]) -> str:
+    if identifiers.get("pmcid"):
+        return pmc_url(identifiers["pmcid"])
+    if identifiers.get("pmid"):
+        return pubmed_url(identifiers["pmid"])
+    return identifiers.get("url", "")
+
+
+def fact_sheet_subject(url: str) -> str | None:
+    """'.../factsheets/VitaminK-HealthProfessional/' -> 'vitamin k'."""
+    m = re.search(r"/factsheets/([A-Za-z]+)", url)
+    if not m:
+        return None
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", m.group(1)).lower()
+
+
+def organisation_for(work_fields: dict[str, Any], url: str) -> tuple[str, str] | None:
+    host = urlsplit(url).netloc.lower() if url else ""
+    if host in ORGANISATIONS:
+        return ORGANISATIONS[host]
+    for name, acronym in ORGANISATION_NAMES.items():
+        if name in str(work_fields.get("journal", "")):
+            return acronym, str(work_fields["journal"])
+    return None
+
+
+def describe_work(work: Work, discrepancies: list[str]) -> None:
+    """Entry type, fields and notes of one work, from its best record or else from the citations."""
+    record = best_record(work.records)
+    identifiers: dict[str, str] = {}
+    # The citing article's own link first: a record may have been read on another page.
+    for source in [*(c.identifiers for c in work.citations), *work.records]:
+        for name in ID_FIELDS:
+            if source.get(name) and name not in identifiers:
+                identifiers[name] = source[name]
+    cited = next((c for c in work.citations if c.fields.get("authors")), None)
+    cited_url = next((c.identifiers["url"] for c in work.citations if c.identifiers.get("url")), "")
+    fields: dict[str, str] = {}
+    notes: list[str] = []
+    status = "unverified"
+    source_fields: dict[str, Any] = {}
+    if record:
+        status = record["status"]
+        source_fields = dict(record)
+        if not record.get("authors") and cited:
+            source_fields["authors"] = cited.fields["authors"]
+            source_fields["authors_truncated"] = cited.fields.get("authors_truncated", False)
+            notes.append("Authors as given in the citing article: not visible on the record read.")
+        record_notes = record.get("notes", "")
+        if re.search(r"only first author|co-authors not read|et al", record_notes, re.IGNORECASE):
+            source_fields["authors_truncated"] = True
+            notes.append("Only the first author was read on the record.")
+        if status == "partial" or "DISCREPANCY" in record_notes:
+            notes.append(record_notes)
+        if (
+            cited
+            and cited.fields.get("year")
+            and record.get("year")
+            and cited.fields["year"] != record["year"]
+        ):
+            message = (
+                f"{cited.ref} cites it as {cited.fields['year']}; the record read gives {record['year']}."
+            )
+            notes.append(message)
+            discrepancies.append(message)
+    elif cited or any(c.fields.get("title") for c in work.citations):
+        cited = cited or next(c for c in work.citations if c.fields.get("title"))
+        source_fields = {**cited.fields, "type": "article" if cited.fields.get("journal") else "misc"}
+        notes.append(
+            "Details as printed in the citing article's reference list; not yet checked against a public record."
+        )
+    else:
+        notes.append("Known only by the identifier in the citing article; metadata not yet verified.")
+
+    url = (
+        cited_url
+        if identifiers.get("url") and not (identifiers.get("pmcid") or identifiers.get("pmid"))
+        else ""
+    )
+    url = url or url_for(identifiers) or source_fields.get("url", "")
+    organisation = organisation_for(source_fields, url)
+    authors = source_fields.get("authors") or []
+    if authors:
+        fields["author"] = _join_authors(list(authors), bool(source_fields.get("authors_truncated")))
+    if source_fields.get("title"):
+        fields["title"] = protect_case(source_fields["title"])
+    record_type = source_fields.get("type", "misc")
+    journal = source_fields.get("journal")
+    if record_type == "article" and journal:
+        fields["journal"] = journal
+    elif organisation:
+        fields["organization"] = organisation[1]
+    elif journal:
+        fields["howpublished"] = journal
+    if identifiers.get("nbk") and "howpublished" not in fields:
+        fields["howpublished"] = "NCBI Bookshelf"
+    elif not source_fields.get("title") and identifiers.get("pmcid"):
+        fields["howpublished"] = f"PubMed Central {identifiers['pmcid']}"
+    elif not source_fields.get("title") and identifiers.get("pmid"):
+        fields["howpublished"] = f"PubMed {identifiers['pmid']}"
+    for name, bib_name in (("year", "year"), ("volume", "volume"), ("issue", "number"), ("number", "number")):
+        if source_fields.get(name) and bib_name not in fields:
+            fields[bib_name] = str(source_fields[name])
+    if source_fields.get("pages"):
+        fields["pages"] = clean_pages(str(source_fields["pages"]))
+    for name in ("doi", "pmid", "pmcid"):
+        if identifiers.get(name):
+            fields[name] = identifiers[name]
+    if url:
+        fields["url"] = url
+    seen_at: list[str] = []
+    for rec in sorted(work.records, key=lambda r: r is not record):
+        seen_at += [u for u in rec.get("seen_at", []) if u not in seen_at]
+    for inconsistency_note in work.notes:
+        notes.append(inconsistency_note)
+    if notes:
+        fields["note"] = " ".join(dict.fromkeys(n.strip() for n in notes if n.strip()))
+    fields["metadata-status"] = "unverified" if status == "unresolved" else status
+    if seen_at:
+        fields["seen-at"] = "; ".join(seen_at)
+    fields["cited-in"] = "; ".join(work.refs)
+
+    complete_article = record_type == "article" and all(
+        k in fields for k in ("author", "title", "journal", "year")
+    )
+    if complete_article:
+        work.entry_type = "article"
+    elif organisation or record_type in ("webpage", "online"):
+        work.entry_type = "online"
+    else:
+        work.entry_type = "misc"  # pybtex's plain style needs author, publisher and year for @book
+    work.fields = fields
+    work._identifiers = identifiers  # type: ignore[attr-defined]
+    work._organisation = organisation  # type: ignore[attr-defined]
+    work._source_fields = source_fields  # type: ignore[attr-defined]
+
+
+def key_for(work: Work, taken: set[str]) -> str:
+    identifiers: dict[str, str] = work._identifiers  # type: ignore[attr-defined]
+    source_fields: dict[str, Any] = work._source_fields  # type: ignore[attr-defined]
+    organisation = work._organisation  # type: ignore[attr-defined]
+    title = source_fields.get("title", "")
+    if organisation and title:
+        subject = fact_sheet_subject(work.fields.get("url", ""))
+        return authored_key(organisation[0], None, title, taken, subject=subject)
+    if source_fields.get("authors") and title:
+        return authored_key(source_fields["authors"][0], source_fields.get("year"), title, taken)
+    for scheme, name in (("pmc", "pmcid"), ("pmid", "pmid"), ("nbk", "nbk")):
+        if identifiers.get(name):
+            return identifier_key(scheme, identifiers[name])
+    host = urlsplit(identifiers.get("url", "")).netloc.split(".")
+    return authored_key(
+        host[-2] if len(host) > 1 else "anon", None, title or identifiers.get("url", ""), taken
+    )
+
+
+def build_works(
+    sources: list[SourceList], records: list[dict[str, Any]], existing: Iterable[Entry] = ()
+) -> BuildReport:
+    works = group_citations(sources, records)
+    inconsistencies = []
+    for source in sources:
+        for inconsistency in source.inconsistencies:
+            inconsistencies.append(inconsistency.describe())
+            for work in works:
+                if any(
+                    c.source_id == source.source_id and c.marker == inconsistency.marker
+                    for c in work.citations
+                ):
+                    work.notes.append(
+                        f"Marker {inconsistency.marker} of {source.source_id} points to more than one work "
+                        "(see the Sources page); each occurrence is kept."
+                    )
+    discrepancies: list[str] = []
+    for work in works:
+        describe_work(work, discrepancies)
+    existing_by_token: dict[str, str] = {}
+    for entry in existing:
+        for token in entry_tokens(entry):
+            existing_by_token.setdefault(token, entry.key)
+    taken = {e.key for e in existing}
+    for work in works:
+        reused = next(
+            (existing_by_token[t] for t in sorted(work_tokens(work)) if t in existing_by_token), None
+        )
+        if reused and reused not in {w.key for w in works}:
+            work.key = reused
+    for work in works:
+        if not work.key:
+            work.key = key_for(work, taken | {w.key for w in works if w.key})
+        taken.add(work.key)
+    return BuildReport(
+        works=works,
+        unresolved=[u for s in sources for u in s.unresolved],
+        issues=[str(i) for s in sources for i in s.issues],
+        inconsistencies=inconsistencies,
+        discrepancies=discrepancies,
+    )
+
+
+def work_tokens(work: Work) -> set[str]:
+    tokens = identifier_tokens(work._identifiers)  # type: ignore[attr-defined]
+    source_fields = work._source_fields  # type: ignore[attr-defined]
+    if token := title_year_token(source_fields.get("title"), source_fields.get("year"), undated=True):
+        tokens.add(token)
+    return tokens
+
+
+def entry_tokens(entry: Entry) -> set[str]:
+    fields = entry.fields
+    ids = {name: fields[name] for name in ("doi", "pmid", "pmcid", "url") if fields.get(name)}
+    if "doi" in ids:
+        ids["doi"] = ids["doi"].lower()
+    tokens = identifier_tokens(ids)
+    title = re.sub(r"[{}]", "", fields.get("title", ""))
+    if token := title_year_token(title, fields.get("year"), undated=True):
+        tokens.add(token)
+    return tokens
+
+
+# --- reading and writing the file -------------------------------------------------------------
+
+
+@dataclass
+class RawEntry:
+    key: str
+    entry_type: str
+    line: int
+    text: str
+    entry: Entry
+
+
+ENTRY_START_RE = re.compile(r"^[ \t]*@[ \t]*(\w+)[ \t]*[{(]", re.MULTILINE)
+
+
+def _split_raw(text: str) -> list[tuple[int, str, str]]:
+    """(line, type, text) of each top-level ``@type{...}`` block; brace counting because pybtex
+    does not expose where an entry starts and ends."""
+    blocks = []
+    for m in ENTRY_START_RE.finditer(text):
+        if blocks and m.start() < blocks[-1][3]:
+            continue
+        depth, position = 0, m.end() - 1
+        opener = text[position]
+        closer = "}" if opener == "{" else ")"
+        end = len(text)
+        for index in range(position, len(text)):
+            char = text[index]
+            if char == opener or (opener == "(" and char == "{"):
+                depth += 1
+            elif char == closer or (opener == "(" and char == "}"):
+                depth -= 1
+                if depth == 0:
+                    end = index + 1
+                    break
+        line = text.count("\n", 0, m.start()) + 1
+        blocks.append((line, m.group(1).lower(), text[m.start() : end].strip("\n"), end))
+    return [(line, kind, body) for line, kind, body, _ in blocks]
+
+
+def parse_bib(text: str, name: str) -> BibliographyData:
+    """Strict pybtex parse; any problem is a BibError naming the file and line."""
+    pybtex.errors.set_strict_mode(True)
+    parser = Parser()
+    try:
+        return parser.parse_stream(io.StringIO(text))
+    except PybtexSyntaxError as exc:
+        raise BibError(f"{name}:{exc.lineno}: {exc.message if hasattr(exc, 'message') else exc}") from exc
+    except BibliographyDataError as exc:
+        key = re.search(r":\s*(\S+)$", str(exc))
+        line = _line_of_key(text, key.group(1), second=True) if key else 0
+        raise BibError(f"{name}:{line}: {exc}") from exc
+    except Exception as exc:  # pybtex raises several unrelated types for malformed input
+        raise BibError(f"{name}: {exc}") from exc
+
+
+def _line_of_key(text: str, key: str, second: bool = False) -> int:
+    lines = [m.start() for m in re.finditer(r"@\w+\s*[{(]\s*" + re.escape(key) + r"\s*,", text)]
+    if not lines:
+        return 0
+    position = lines[1] if second and len(lines) > 1 else lines[0]
+    return text.count("\n", 0, position) + 1
+
+
+def load_bib(path: Path) -> list[RawEntry]:
+    """Entries of ``path`` in file order, each with its raw text and line (empty if no file)."""
+    if not path.exists():
+        return []
+    text = path.read_text(encoding="utf-8")
+    data = parse_bib(text, str(path))
+    raw_entries = []
+    for line, kind, body in _split_raw(text):
+        if kind in ("comment", "preamble", "string"):
+            continue
+        key_match = re.match(r"@\s*\w+\s*[{(]\s*([^,\s]+)", body)
+        if not key_match or key_match.group(1) not in data.entries:
+            raise BibError(f"{path}:{line}: cannot read this entry's key")
+        key = key_match.group(1)
+        raw_entries.append(RawEntry(key, kind, line, body, data.entries[key]))
+    return raw_entries
+
+
+def entry_field_values(entry: Entry) -> dict[str, str]:
+    values = {name.lower(): str(value) for name, value in entry.fields.items()}
+    for role, persons in entry.persons.items():
+        values[role.lower()] = " and ".join(str(p) for p in persons)
+    values["ENTRYTYPE"] = entry.type.lower()
+    return values
+
+
+def _ordered(fields: dict[str, str]) -> list[tuple[str, str]]:
+    known = [(name, fields[name]) for name in FIELD_ORDER if name in fields]
+    extra = sorted(
+        (name, value) for name, value in fields.items() if name not in FIELD_ORDER and name != "ENTRYTYPE"
+    )
+    return known + extra
+
+
+def render_entry(key: str, fields: dict[str, str]) -> str:
+    lines = [f"@{fields['ENTRYTYPE']}{{{key},"]
+    pairs = _ordered(fields)
+    for index, (name, value) in enumerate(pairs):
+        comma = "," if index < len(pairs) - 1 else ""
+        lines.append(f"  {name} = {{{value}}}{comma}")
+    lines.append("}")
+    return "\n".join(lines)
+
+
+def work_field_values(work: Work) -> dict[str, str]:
+    return {**work.fields, "ENTRYTYPE": work.entry_type}
+
+
+# --- merge ------------------------------------------------------------------------------------
+
+IDENTIFIER_FIELDS = {"doi", "pmid", "pmcid"}
+
+
+def _same(name: str, a: str | None, b: str | None) -> bool:
+    if a is None or b is None:
+        return a == b
+    if name in IDENTIFIER_FIELDS or name == "ENTRYTYPE":
+        return a.strip().lower() == b.strip().lower()
+    return " ".join(a.split()) == " ".join(b.split())
+
+
+@dataclass
+class MergeResult:
+    text: str
+    entries: dict[str, dict[str, str]]  # generated values, the base of the next merge
+    conflicts: list[str]
+    kept_hand_added: list[str]
+
+
+def merge_fields(
+    key: str,
+    generated: dict[str, str],
+    existing: dict[str, str] | None,
+    base: dict[str, str] | None,
+    where: str,
+    conflicts: list[str],
+) -> dict[str, str]:
+    if existing is None:
+        return dict(generated)
+    merged: dict[str, str] = {}
+    for name in dict.fromkeys([*existing, *generated]):
+        g, e = generated.get(name), existing.get(name)
+        b = base.get(name) if base is not None else None
+        if _same(name, g, e):
+            value = g if g is not None else e
+        elif e is None:
+            value = None if base is not None and b is not None else g  # a field removed by hand stays removed
+        elif g is None:
+            value = None if base is not None and _same(name, e, b) else e
+        elif base is not None and _same(name, e, b):
+            value = g  # untouched since the last import: take the new value
+        elif base is not None and _same(name, g, b):
+            value = e  # edited by hand, generator unchanged: keep the edit
+        else:
+            value = e
+            conflicts.append(f"{where}: {key}.{name}: kept the file's {e!r}; sources now give {g!r}")
+        if value is not None:
+            merged[name] = value
+    return merged
+
+
+def merge(
+    works: list[Work],
+    existing: list[RawEntry],
+    base: dict[str, dict[str, str]],
+    bib_name: str = "references.bib",
+) -> MergeResult:
+    conflicts: list[str] = []
+    by_key = {raw.key: raw for raw in existing}
+    generated_keys = {w.key for w in works}
+    blocks = []
+    generated_values: dict[str, dict[str, str]] = {}
+    for work in sorted(works, key=lambda w: w.key):
+        values = work_field_values(work)
+        generated_values[work.key] = values
+        raw = by_key.get(work.key)
+        merged = merge_fields(
+            work.key,
+            values,
+            entry_field_values(raw.entry) if raw else None,
+            base.get(work.key),
+            f"{bib_name}:{raw.line}" if raw else bib_name,
+            conflicts,
+        )
+        blocks.append(render_entry(work.key, merged))
+    hand_added = [raw for raw in existing if raw.key not in generated_keys]
+    text = HEADER + "\n" + "\n\n".join(blocks + [raw.text for raw in hand_added]) + "\n"
+    return MergeResult(text, generated_values, conflicts, [raw.key for raw in hand_added])
+
+
+def base_path_for(bib_path: Path, sources_dir: Path) -> Path:
+    """The project's references.bib keeps its base in sources/; any other file next to itself."""
+    if bib_path.resolve() == (sources_dir.resolve().parent / "references.bib"):
+        return sources_dir / "generated-entries.json"
+    return bib_path.with_name(bib_path.name + ".generated.json")
+
+
+def load_base(path: Path) -> dict[str, dict[str, str]]:
+    if not path.exists():
+        return {}
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def dump_base(entries: dict[str, dict[str, str]]) -> str:
+    return json.dumps(entries, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+# --- the whole import -------------------------------------------------------------------------
+
+
+@dataclass
+class ImportOutcome:
+    report: BuildReport
+    merge: MergeResult
+    changed: bool
+
+
+def run_import(
+    sources_dir: Path, bib_path: Path, cache_path: Path, base_path: Path, write: bool = True
+) -> ImportOutcome:
+    """Sources + cache -> merged references.bib (and the base of the next merge)."""
+    from boneguide.citelists import load_sources
+    from boneguide.enrich import MetadataCache
+
+    sources = load_sources(sources_dir)
+    cache = MetadataCache.load(cache_path)
+    base = load_base(base_path)
+    while True:
+        before = bib_path.read_text(encoding="utf-8") if bib_path.exists() else ""
+        existing = load_bib(bib_path)
+        report = build_works(sources, cache.records, [raw.entry for raw in existing])
+        result = merge(report.works, existing, base, bib_path.name)
+        parse_bib(result.text, f"{bib_path} (as generated)")
+        # Others append entries at any time: write only if the file is still what was merged.
+        now = bib_path.read_text(encoding="utf-8") if bib_path.exists() else ""
+        if now == before:
+            break
+    changed = result.text != before
+    if write:
+        if changed:
+            bib_path.write_text(result.text, encoding="utf-8")
+        base_text = dump_base(result.entries)
+        if not base_path.exists() or base_path.read_text(encoding="utf-8") != base_text:
+            base_path.write_text(base_text, encoding="utf-8")
+    return ImportOutcome(report, result, changed)

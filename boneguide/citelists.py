@@ -1,0 +1,430 @@
+"""Source articles' citation lists (``sources/<id>/``) -> citations, unresolved items and issues.
+
+Three formats, named in each source's ``source.yml`` (``format:``):
+
+* ``vancouver``: ``N. Authors. Title. Journal. Year;Vol(Issue):Pages.`` one item a line. An item
+  that reads only "Available at: Accessed ..." lost its source in the capture: unresolved.
+* ``link-list``: ``references.txt`` holds every link of the page in document order and
+  ``markers.txt`` the in-text marker groups in document order (``1 2 3`` a line). Each marker
+  occurrence takes the next link that is not one of the publisher's own pages.
+* ``markers-only``: the markers were captured but not the list: ``N.`` a line, or
+  ``label. named in text: Title`` for a work the article names in its text.
+
+Every item keeps its file and line so that a malformed line is reported as ``file:line`` and skipped.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit, urlunsplit
+
+import yaml
+
+from boneguide.keys import ascii_fold, title_words
+
+FORMATS = ("vancouver", "link-list", "markers-only")
+ID_FIELDS = ("doi", "pmid", "pmcid", "nbk", "url")
+
+
+@dataclass
+class Citation:
+    """One occurrence of a cited work in a source: its marker, the raw text and what it names."""
+
+    source_id: str
+    marker: str
+    occurrence: int
+    raw: str
+    path: str
+    line: int
+    identifiers: dict[str, str] = field(default_factory=dict)
+    fields: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ref(self) -> str:
+        return f"{self.source_id}:{self.marker}"
+
+
+@dataclass
+class Unresolved:
+    source_id: str
+    marker: str
+    reason: str
+    path: str
+    line: int
+    raw: str = ""
+
+
+@dataclass
+class Issue:
+    """A malformed input line or an alignment problem, reported as ``path:line: message``."""
+
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+@dataclass
+class Inconsistency:
+    """A marker that points to different works at different places of the same article."""
+
+    source_id: str
+    marker: str
+    occurrences: list[tuple[int, str]]  # (occurrence number, canonical identifier or URL)
+
+    def describe(self) -> str:
+        parts = ", ".join(f"occurrence {n}: {target}" for n, target in self.occurrences)
+        return f"{self.source_id} marker {self.marker} maps to different works ({parts})"
+
+
+@dataclass
+class SourceList:
+    source_id: str
+    meta: dict[str, Any]
+    citations: list[Citation] = field(default_factory=list)
+    unresolved: list[Unresolved] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    inconsistencies: list[Inconsistency] = field(default_factory=list)
+    skipped_links: int = 0
+
+    @property
+    def markers(self) -> list[str]:
+        """Distinct markers (list items) in order of first appearance."""
+        seen: dict[str, None] = {}
+        for marker in [c.marker for c in self.citations] + [u.marker for u in self.unresolved]:
+            seen.setdefault(marker, None)
+        return sorted(seen, key=marker_sort_key)
+
+
+def marker_sort_key(marker: str) -> tuple[int, int, str]:
+    return (0, int(marker), "") if marker.isdigit() else (1, 0, marker)
+
+
+# --- identifiers -------------------------------------------------------------------------------
+
+DOI_RE = re.compile(r"10\.\d{4,9}/[^\s\"<>]+", re.IGNORECASE)
+PMC_PATH_RE = re.compile(r"/(?:pmc/)?articles/(PMC\d+)", re.IGNORECASE)
+PUBMED_PATH_RE = re.compile(r"^/(?:pubmed/)?(\d+)/?$")
+NBK_PATH_RE = re.compile(r"/books/(NBK\d+)", re.IGNORECASE)
+URL_RE = re.compile(r"https?://", re.IGNORECASE)
+NCBI_HOSTS = {"www.ncbi.nlm.nih.gov", "ncbi.nlm.nih.gov", "pmc.ncbi.nlm.nih.gov", "pubmed.ncbi.nlm.nih.gov"}
+
+
+def normalise_doi(value: str) -> str:
+    text = unquote(value.strip())
+    text = re.sub(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", "", text, flags=re.IGNORECASE)
+    return text.rstrip(".").lower()
+
+
+def normalise_pmid(value: str) -> str:
+    digits = re.sub(r"\D", "", str(value))
+    return digits.lstrip("0") or digits
+
+
+def normalise_pmcid(value: str) -> str:
+    digits = re.sub(r"\D", "", str(value))
+    return f"PMC{digits}" if digits else ""
+
+
+def normalise_nbk(value: str) -> str:
+    digits = re.sub(r"\D", "", str(value))
+    return f"NBK{digits}" if digits else ""
+
+
+def pmc_url(pmcid: str) -> str:
+    return f"https://pmc.ncbi.nlm.nih.gov/articles/{pmcid}/"
+
+
+def pubmed_url(pmid: str) -> str:
+    return f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/"
+
+
+def repair_url(text: str) -> str:
+    """Two URLs run together ('https://a.comhttps://b/...'): the second one is the link."""
+    starts = [m.start() for m in URL_RE.finditer(text)]
+    return text[starts[-1] :].strip() if starts else text.strip()
+
+
+def canonical_url(url: str) -> str:
+    """https, lowercase host; NCBI display-only query strings dropped; PMC and PubMed in their current form."""
+    parts = urlsplit(url.strip())
+    host = parts.netloc.lower()
+    path = parts.path or "/"
+    if host in NCBI_HOSTS:
+        if m := PMC_PATH_RE.search(path):
+            return pmc_url(normalise_pmcid(m.group(1)))
+        is_pubmed = host == "pubmed.ncbi.nlm.nih.gov" or path.lower().startswith("/pubmed/")
+        if is_pubmed and (m := re.search(r"(\d+)", path)):
+            return pubmed_url(normalise_pmid(m.group(1)))
+        return urlunsplit(("https", "www.ncbi.nlm.nih.gov", path, "", ""))
+    return urlunsplit(("https", host, path, parts.query, ""))
+
+
+def identifiers_from_url(url: str) -> dict[str, str]:
+    """What a link names: PMCID, PMID, Bookshelf ID or a DOI in its path, and its canonical URL."""
+    canonical = canonical_url(url)
+    found: dict[str, str] = {}
+    path = urlsplit(canonical).path
+    if m := PMC_PATH_RE.search(path):
+        found["pmcid"] = normalise_pmcid(m.group(1))
+    elif canonical.startswith("https://pubmed.ncbi.nlm.nih.gov/"):
+        found["pmid"] = normalise_pmid(path)
+    elif m := NBK_PATH_RE.search(path):
+        found["nbk"] = normalise_nbk(m.group(1))
+    elif m := DOI_RE.search(unquote(path)):
+        found["doi"] = normalise_doi(m.group(0))
+    found["url"] = canonical
+    return found
+
+
+def identifier_tokens(identifiers: dict[str, str]) -> set[str]:
+    """Comparable tokens ('pmcid:PMC1', 'url:https://...') for deduplication."""
+    tokens = set()
+    for name in ID_FIELDS:
+        value = identifiers.get(name)
+        if value:
+            tokens.add(f"{name}:{value.lower() if name in ('url', 'doi') else value}")
+    return tokens
+
+
+def normalised_title(title: str) -> str:
+    """Case, accents, punctuation and stopwords ignored: 'ESPEN guideline: Clinical ...' matches
+    'ESPEN guideline on clinical ...'."""
+    return " ".join(title_words(unicodedata.normalize("NFC", title)))
+
+
+# --- Vancouver -----------------------------------------------------------------------------------
+
+ITEM_RE = re.compile(r"^\s*(?P<marker>\d+|[a-z][a-z0-9-]*)\.(?:\s+(?P<text>.*?))?\s*$")
+LOST_RE = re.compile(r"^Available at:?\s*(?:Accessed\b.*)?$", re.IGNORECASE)
+TAIL_RE = re.compile(
+    r"^(?P<head>.*?)\.?\s+(?P<year>(?:19|20)\d{2})(?P<date>(?:\s+[A-Za-z0-9-]+){0,3})\s*;\s*"
+    r"(?P<volume>[^(:;]*?)\s*(?:\((?P<issue>[^)]*)\))?\s*(?::\s*(?P<pages>[^.;]*?))?\s*\.?\s*$"
+)
+YEAR_RE = re.compile(r"\b(?:19|20)\d{2}\b")
+
+
+def parse_vancouver_authors(text: str) -> tuple[list[str], bool]:
+    """'Amin N, Clark CCT, et al' -> (['Amin, N', 'Clark, CCT'], truncated=True)."""
+    authors, truncated = [], False
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        if part.rstrip(".").lower() == "et al":
+            truncated = True
+            continue
+        family, _, initials = part.rpartition(" ")
+        authors.append(f"{family}, {initials}" if family and initials.isupper() else part)
+    return authors, truncated
+
+
+def expand_pages(pages: str) -> str:
+    """'2520-6' -> '2520--2526', 'S131-9' -> 'S131--S139' (Vancouver elides leading digits)."""
+    m = re.fullmatch(r"([A-Za-z]*)(\d+)\s*[-–]\s*([A-Za-z]*)(\d+)", pages.strip())
+    if not m:
+        return pages.strip()
+    prefix, start, _, end = m.groups()
+    if len(end) < len(start):
+        end = start[: len(start) - len(end)] + end
+    return f"{prefix}{start}--{prefix}{end}"
+
+
+def parse_vancouver(text: str) -> dict[str, Any] | None:
+    """Fields of one Vancouver item, or None when not even authors and title can be told apart."""
+    text = re.sub(r"\s+", " ", text.strip())
+    text = text.replace("’", "'")
+    authors_text, sep, rest = text.partition(". ")
+    if not sep or not rest:
+        return None
+    authors, truncated = parse_vancouver_authors(authors_text)
+    result: dict[str, Any] = {"authors": authors, "authors_truncated": truncated}
+    if m := TAIL_RE.match(rest):
+        head = m.group("head").strip().rstrip(".")
+        title, sep, journal = head.rpartition(". ")
+        if not sep:
+            title, journal = head, ""
+        result.update(title=title.strip(), journal=journal.strip(), year=m.group("year"))
+        volume = m.group("volume").strip()
+        if volume:
+            result["volume"] = volume
+        if issue := (m.group("issue") or "").strip():
+            result["number"] = issue
+        if pages := (m.group("pages") or "").strip():
+            result["pages"] = expand_pages(pages)
+    else:
+        # No 'Year;Volume' tail (a missing year, a truncated line): keep what can be told apart.
+        title, sep, journal = rest.rstrip(".").partition(". ")
+        result.update(title=title.strip(), journal=journal.strip())
+        if years := YEAR_RE.findall(journal):
+            result["year"] = years[0]
+    if not result.get("title"):
+        return None
+    return result
+
+
+# --- loading a source folder -----------------------------------------------------------------
+
+
+def read_lines(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").splitlines()
+
+
+def load_meta(folder: Path) -> dict[str, Any]:
+    meta = yaml.safe_load((folder / "source.yml").read_text(encoding="utf-8")) or {}
+    if meta.get("format") not in FORMATS:
+        raise ValueError(f"{folder / 'source.yml'}: format must be one of {', '.join(FORMATS)}")
+    return meta
+
+
+def parse_numbered(source: SourceList, path: Path, lines: Iterable[str]) -> None:
+    """``vancouver`` and ``markers-only`` items: ``marker. text``."""
+    fmt = source.meta["format"]
+    seen: set[str] = set()
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        m = ITEM_RE.match(line)
+        if not m:
+            source.issues.append(Issue(str(path), number, f"not a numbered item, skipped: {line.strip()!r}"))
+            continue
+        marker, text = m.group("marker"), (m.group("text") or "").strip()
+        if marker in seen:
+            source.issues.append(Issue(str(path), number, f"item {marker} listed twice, second one skipped"))
+            continue
+        seen.add(marker)
+        if not text:
+            source.unresolved.append(
+                Unresolved(source.source_id, marker, "list item not captured", str(path), number)
+            )
+            continue
+        if LOST_RE.match(text):
+            source.unresolved.append(
+                Unresolved(
+                    source.source_id,
+                    marker,
+                    "no source recoverable ('Available at:' with no URL)",
+                    str(path),
+                    number,
+                    text,
+                )
+            )
+            continue
+        named = re.match(r"named in text:\s*(?P<title>.+)$", text, re.IGNORECASE)
+        if fmt == "markers-only" or named:
+            if not named:
+                source.issues.append(
+                    Issue(str(path), number, f"expected 'named in text: Title', skipped: {text!r}")
+                )
+                continue
+            fields = {"title": named.group("title").strip()}
+        else:
+            parsed = parse_vancouver(text)
+            if parsed is None:
+                source.issues.append(
+                    Issue(str(path), number, f"cannot read authors and title, skipped: {text!r}")
+                )
+                source.unresolved.append(
+                    Unresolved(source.source_id, marker, "item could not be parsed", str(path), number, text)
+                )
+                continue
+            fields = parsed
+        identifiers: dict[str, str] = {}
+        if m_doi := DOI_RE.search(text):
+            identifiers["doi"] = normalise_doi(m_doi.group(0))
+        source.citations.append(
+            Citation(source.source_id, marker, 1, text, str(path), number, identifiers, fields)
+        )
+
+
+MARKER_GROUP_RE = re.compile(r"\(\s*(\d+(?:\s*,\s*\d+)*)\s*\)")
+
+
+def extract_marker_groups(article_text: str) -> list[list[str]]:
+    """In-text markers '( 1 ,  2 ,  3 )' and '(19 )' in document order, one list per group."""
+    return [re.split(r"\s*,\s*", m.group(1).strip()) for m in MARKER_GROUP_RE.finditer(article_text)]
+
+
+def parse_link_list(source: SourceList, links_path: Path, markers_path: Path) -> None:
+    publisher_hosts = {h.lower() for h in source.meta.get("publisher_hosts", [])}
+    links: list[tuple[int, str]] = []
+    for number, line in enumerate(read_lines(links_path), start=1):
+        text = line.strip()
+        if not text:
+            continue
+        if not URL_RE.search(text):
+            source.issues.append(Issue(str(links_path), number, f"not a link, skipped: {text!r}"))
+            continue
+        url = repair_url(text)
+        if urlsplit(url).netloc.lower() in publisher_hosts:
+            source.skipped_links += 1  # the publisher's own in-text links are not citations
+            continue
+        links.append((number, url))
+
+    occurrences: dict[str, int] = {}
+    targets: dict[str, list[tuple[int, str]]] = {}
+    link_iter = iter(links)
+    for number, line in enumerate(read_lines(markers_path), start=1):
+        if not line.strip():
+            continue
+        markers = line.split()
+        if not all(m.isdigit() for m in markers):
+            source.issues.append(
+                Issue(str(markers_path), number, f"not a marker group, skipped: {line.strip()!r}")
+            )
+            continue
+        for marker in markers:
+            occurrences[marker] = occurrences.get(marker, 0) + 1
+            nth = occurrences[marker]
+            link = next(link_iter, None)
+            if link is None:
+                source.unresolved.append(
+                    Unresolved(
+                        source.source_id,
+                        marker,
+                        f"no link left for occurrence {nth} (list truncated?)",
+                        str(markers_path),
+                        number,
+                    )
+                )
+                continue
+            link_line, url = link
+            identifiers = identifiers_from_url(url)
+            source.citations.append(
+                Citation(source.source_id, marker, nth, url, str(links_path), link_line, identifiers, {})
+            )
+            primary = next(identifiers[k] for k in ID_FIELDS if identifiers.get(k))
+            targets.setdefault(marker, []).append((nth, primary))
+    for leftover_line, url in link_iter:
+        source.issues.append(
+            Issue(str(links_path), leftover_line, f"link with no marker left to match: {url}")
+        )
+    for marker, seen in targets.items():
+        if len({target for _, target in seen}) > 1:
+            source.inconsistencies.append(Inconsistency(source.source_id, marker, seen))
+
+
+def load_source(folder: Path) -> SourceList:
+    meta = load_meta(folder)
+    source = SourceList(source_id=meta.get("id", folder.name), meta=meta)
+    refs = folder / "references.txt"
+    if meta["format"] == "link-list":
+        parse_link_list(source, refs, folder / "markers.txt")
+    else:
+        parse_numbered(source, refs, read_lines(refs) if refs.exists() else [])
+    return source
+
+
+def load_sources(root: Path) -> list[SourceList]:
+    """Every ``sources/<id>/`` folder with a ``source.yml``, in id order."""
+    return [load_source(p.parent) for p in sorted(root.glob("*/source.yml"))]
+
+
+def fold(text: str) -> str:
+    return ascii_fold(text).lower()

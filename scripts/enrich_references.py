@@ -1,0 +1,111 @@
+"""Complete references.bib from public records (make enrich).
+
+Offline (the default) it uses only the committed cache, sources/metadata-cache.json. --seed adds
+records already read from public pages (reference-metadata/seed-identifiers.json) to the cache,
+keeping their seen_at addresses. --online asks the registries (NCBI E-utilities, the PMC ID
+converter, Crossref) for identifier-only works the cache has no record for, politely and with
+retries, and caches their normalised answers. The bibliography is then rebuilt from the cache.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from boneguide import PROJECT_ROOT
+from boneguide.bibliography import BibError, base_path_for, run_import
+from boneguide.enrich import (
+    EnrichError,
+    MetadataCache,
+    RegistryClient,
+    RegistryConfig,
+    enrich_identifiers,
+    records_from_seed,
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    defaults = RegistryConfig()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sources", type=Path, default=PROJECT_ROOT / "sources")
+    parser.add_argument("--bib", type=Path, default=PROJECT_ROOT / "references.bib")
+    parser.add_argument("--cache", type=Path, help="default: SOURCES/metadata-cache.json")
+    parser.add_argument("--seed", type=Path, help="records read from public pages to add to the cache")
+    parser.add_argument("--online", action="store_true", help="query the registries for uncached identifiers")
+    parser.add_argument("--eutils", default=defaults.eutils, help="NCBI E-utilities base URL")
+    parser.add_argument("--idconv", default=defaults.idconv, help="PMC ID converter URL")
+    parser.add_argument("--crossref", default=defaults.crossref, help="Crossref API base URL")
+    parser.add_argument(
+        "--min-interval", type=float, default=defaults.min_interval, help="seconds between requests"
+    )
+    parser.add_argument("--retries", type=int, default=defaults.retries)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    cache_path = args.cache or args.sources / "metadata-cache.json"
+    base_path = base_path_for(args.bib, args.sources)
+    try:
+        cache = MetadataCache.load(cache_path)
+        if args.seed:
+            seed = json.loads(args.seed.read_text(encoding="utf-8"))
+            for record in records_from_seed(seed, args.seed.name):
+                cache.upsert(record)
+            print(f"{cache_path.name}: {len(seed)} records from {args.seed.name}")
+        errors: list[str] = []
+        if args.online:
+            config = RegistryConfig(
+                eutils=args.eutils,
+                idconv=args.idconv,
+                crossref=args.crossref,
+                min_interval=args.min_interval,
+                retries=args.retries,
+            )
+            wanted = uncached_identifiers(args, cache)
+            added, errors = enrich_identifiers(cache, wanted, RegistryClient(config))
+            print(f"registries: {len(added)} records added, {len(errors)} failed")
+            for error in errors:
+                print(f"warning: {error}", file=sys.stderr)
+        cache.save()
+        outcome = run_import(args.sources, args.bib, cache_path, base_path)
+    except (BibError, EnrichError, ValueError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    works = outcome.report.works
+    unverified = [w.key for w in works if w.fields["metadata-status"] == "unverified"]
+    print(f"{args.bib.name}: {len(works)} works, {len(unverified)} still unverified")
+    for conflict in outcome.merge.conflicts:
+        print(f"conflict: {conflict}", file=sys.stderr)
+    return 1 if errors else 0
+
+
+def uncached_identifiers(args: argparse.Namespace, cache: MetadataCache) -> list[tuple[str, str]]:
+    """(scheme, value) of works whose metadata are unverified and that no cached record covers."""
+    from boneguide.bibliography import build_works
+    from boneguide.citelists import load_sources
+
+    report = build_works(load_sources(args.sources), cache.records)
+    known = {
+        (name, str(r[name]).lower())
+        for r in cache.records
+        if r.get("status") != "unresolved"
+        for name in ("pmid", "pmcid", "doi")
+        if r.get(name)
+    }
+    wanted = []
+    for work in report.works:
+        if work.fields["metadata-status"] != "unverified":
+            continue
+        for name in ("pmid", "pmcid", "doi"):
+            value = work.fields.get(name)
+            if value and (name, value.lower()) not in known:
+                wanted.append((name, value))
+                break
+    return wanted
+
+
+if __name__ == "__main__":
+    sys.exit(main())
