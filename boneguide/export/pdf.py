@@ -1,0 +1,200 @@
+"""The whole guide as one PDF: print-site plugin (one HTML page in nav order) + headless Chromium.
+
+Steps: build the site with mkdocs-print-site-plugin appended (cover and contents on), let
+print_prepare.js fix ids, heading levels, running headers and printed URLs, print with Chromium
+(tagged PDF, so it gets an outline from the headings), read where every contents entry landed
+with pypdf, and print again with those page numbers in the contents (Chromium has no CSS
+target-counter(), so page numbers need this second pass).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+import markdown
+from pypdf import PdfReader
+
+from boneguide.export.browser import offline_page
+from boneguide.export.variant import ExportError, build_variant
+from boneguide.export.version import current_edition
+
+PDF_NAME = "bone-nutrient-guide.pdf"
+PRINT_CSS = "assets/stylesheets/print.css"
+COVER_TEMPLATE = "overrides/partials/print-cover.html"
+PREPARE_JS = Path(__file__).with_name("print_prepare.js")
+# The printable width of an A4 page with print.css margins (210 mm - 2 x 16 mm), in CSS pixels:
+# the checks for tables that run off the page measure at this width.
+PRINT_WIDTH_PX = round((210 - 32) / 25.4 * 96)
+MAX_PASSES = 3
+
+
+@dataclass
+class PdfResult:
+    path: Path
+    pages: int
+    bytes: int
+    seconds: float
+    chapters: list[str] = field(default_factory=list)
+    blocked_requests: list[str] = field(default_factory=list)
+
+
+def markdown_section(path: Path, heading: str) -> str:
+    """The body of the section titled ``heading`` in a Markdown file, as HTML."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as error:
+        raise ExportError(f"{path}: cannot read: {error}") from error
+    pattern = re.compile(rf"^(#{{1,6}})\s+{re.escape(heading)}\s*(\{{.*\}})?\s*$", re.IGNORECASE)
+    for number, line in enumerate(lines):
+        match = pattern.match(line)
+        if not match:
+            continue
+        level = len(match.group(1))
+        body: list[str] = []
+        for following in lines[number + 1 :]:
+            hashes = re.match(r"^(#{1,6})\s", following)
+            if hashes and len(hashes.group(1)) <= level:
+                break
+            body.append(following)
+        if not "".join(body).strip():
+            raise ExportError(f"{path}:{number + 1}: section '{heading}' is empty; the PDF cover quotes it")
+        return markdown.markdown("\n".join(body), extensions=["attr_list"])
+    raise ExportError(f"{path}: no section titled '{heading}'; the PDF cover quotes it")
+
+
+def pages_with_tags_index(docs_dir: Path) -> list[str]:
+    """Tag index pages list links by tag; in print they would be an empty list, so leave them out."""
+    return sorted(
+        p.relative_to(docs_dir).as_posix()
+        for p in docs_dir.rglob("*.md")
+        if "<!-- material/tags" in p.read_text(encoding="utf-8")
+    )
+
+
+def _print_overrides(raw: dict[str, Any], root: Path) -> dict[str, Any]:
+    about = root / raw.get("docs_dir", "docs") / "about.md"
+    edition = current_edition(root)
+    extra = dict(raw.get("extra") or {})
+    extra["bng_print"] = {
+        "edition": edition.label,
+        "disclaimer_html": markdown_section(about, "Medical disclaimer"),
+        "licence_html": markdown_section(about, "Licence"),
+    }
+    return {"extra": extra, "extra_css": [*raw.get("extra_css", []), PRINT_CSS]}
+
+
+def build_print_page(config_file: Path, site_dir: Path, *, strict: bool = True) -> Path:
+    """Build the print variant of the site; returns the combined print page."""
+    root = config_file.resolve().parent
+    docs_dir = root / "docs"
+    print_site = {
+        "print-site": {
+            "add_cover_page": True,
+            "cover_page_template": COVER_TEMPLATE,
+            "add_table_of_contents": True,
+            "toc_title": "Contents",
+            "toc_depth": 3,
+            "enumerate_headings": False,
+            "enumerate_figures": False,
+            "add_full_urls": False,  # print_prepare.js prints addresses, skipping DOIs already shown
+            "print_page_title": "Bone Nutrient Guide",
+            "exclude": pages_with_tags_index(docs_dir),
+        }
+    }
+    build_variant(
+        config_file,
+        site_dir,
+        extra_plugins=[print_site],
+        overrides=lambda raw: _print_overrides(raw, root),
+        strict=strict,
+    )
+    page = site_dir / "print_page" / "index.html"
+    if not page.is_file():
+        page = site_dir / "print_page.html"
+    if not page.is_file():
+        raise ExportError(f"{config_file}: the print build wrote no print_page")
+    return page
+
+
+def destination_pages(pdf: bytes) -> dict[str, int]:
+    """Named destination -> 1-based page number. Chromium names each link target after its id."""
+    reader = PdfReader(BytesIO(pdf))
+    pages: dict[str, int] = {}
+    for name, destination in reader.named_destinations.items():
+        try:
+            pages[name.lstrip("/")] = reader.get_destination_page_number(destination) + 1
+        except (KeyError, ValueError, TypeError):
+            continue
+    return pages
+
+
+def _check(report: dict[str, Any], *, strict: bool) -> None:
+    problems: list[str] = []
+    if report.get("error"):
+        problems.append(report["error"])
+    problems += [f"link to a missing anchor: {item}" for item in report["dangling"]]
+    problems += [f"duplicate id after joining pages: {item}" for item in report["duplicates"]]
+    problems += [f"wider than the page: {item}" for item in report["overflowing"]]
+    if problems and strict:
+        raise ExportError("the PDF would be broken:\n  " + "\n  ".join(problems))
+    for problem in problems:
+        print(f"build_pdf: warning (draft): {problem}", file=sys.stderr)
+
+
+def print_pdf(html: Path, title: str, *, strict: bool = True) -> tuple[bytes, dict[str, Any], list[str]]:
+    """Print the prepared page; returns (pdf, report of the last pass, blocked requests)."""
+    script = PREPARE_JS.read_text(encoding="utf-8")
+    numbers: dict[str, str] | None = None
+    with offline_page({"width": PRINT_WIDTH_PX, "height": 1000}) as (page, network):
+        for _ in range(MAX_PASSES):
+            page.goto(html.as_uri(), wait_until="load")
+            page.emulate_media(media="print")
+            report = page.evaluate(script, {"pageNumbers": numbers, "title": title})
+            if numbers is None:  # later passes differ only in the contents' page numbers
+                _check(report, strict=strict)
+            pdf = page.pdf(
+                print_background=True,
+                prefer_css_page_size=True,
+                display_header_footer=False,  # print.css draws headers and footers as @page margin boxes
+                outline=True,
+                tagged=True,
+            )
+            landed = destination_pages(pdf)
+            missing = [href for href in report["tocTargets"] if href.lstrip("#") not in landed]
+            if missing and strict:
+                raise ExportError(f"contents entries with no destination in the PDF: {missing}")
+            found = {href: str(landed.get(href.lstrip("#"), "")) for href in report["tocTargets"]}
+            if found == numbers:
+                break
+            numbers = found
+        else:
+            raise ExportError(f"contents page numbers did not settle after {MAX_PASSES} passes")
+    return pdf, report, network.blocked
+
+
+def build_pdf(config_file: Path, output: Path, *, strict: bool = True) -> PdfResult:
+    started = time.perf_counter()
+    config_file = config_file.resolve()
+    with tempfile.TemporaryDirectory(prefix="bng-print-") as tmp:
+        html = build_print_page(config_file, Path(tmp) / "site", strict=strict)
+        pdf, report, blocked = print_pdf(html, title="Bone Nutrient Guide", strict=strict)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    partial = output.with_suffix(".pdf.part")
+    partial.write_bytes(pdf)
+    partial.replace(output)  # never leave a half-written PDF under the real name
+    pages = len(PdfReader(output).pages)
+    return PdfResult(
+        path=output,
+        pages=pages,
+        bytes=output.stat().st_size,
+        seconds=time.perf_counter() - started,
+        chapters=report["chapters"],
+        blocked_requests=blocked,
+    )

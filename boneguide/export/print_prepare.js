@@ -1,0 +1,140 @@
+// Prepares the print-site page for Chromium's PDF printer; run by boneguide/export/pdf.py after load.
+// Written against the DOM because these are DOM jobs (unique ids, heading levels, named pages);
+// doing them with regular expressions on HTML is how print-site itself misses some ids.
+// Argument: {pageNumbers: {"#anchor": "12", ...} | null, title: "..."}. Returns a report for Python.
+(options) => {
+  const report = { dangling: [], duplicates: [], overflowing: [], chapters: [], tocTargets: [] };
+  const root = document.getElementById("print-site-page");
+  if (!root) {
+    report.error = "no #print-site-page element: the print-site plugin did not run";
+    return report;
+  }
+  document.title = options.title;
+
+  const pageSections = [...root.querySelectorAll("section.print-page[id]:not(.md-section)")];
+  const navSections = [...root.querySelectorAll("section.print-page.md-section[id]")];
+  const navDepth = (el) => {
+    let depth = 0;
+    for (let p = el.parentElement; p && p !== root; p = p.parentElement) {
+      if (p.matches("section.print-page.md-section")) depth += 1;
+    }
+    return depth;
+  };
+
+  // 1. Closed <details> would hide their text on paper.
+  root.querySelectorAll("details").forEach((d) => d.setAttribute("open", ""));
+
+  // 2. Ids unique across the joined pages: print-site prefixes ids on a few tags only, but rewrites
+  //    every "#x" link to "#<page>-x". Prefix the rest the same way (and their <label for>).
+  for (const section of pageSections) {
+    const key = section.id;
+    for (const el of section.querySelectorAll("[id]")) {
+      if (el.id.startsWith(key + "-")) continue;
+      const renamed = key + "-" + el.id;
+      section.querySelectorAll(`label[for="${CSS.escape(el.id)}"]`).forEach((l) => l.setAttribute("for", renamed));
+      el.id = renamed;
+    }
+  }
+  const seen = new Map();
+  for (const el of document.querySelectorAll("[id]")) seen.set(el.id, (seen.get(el.id) || 0) + 1);
+  for (const [id, count] of seen) if (count > 1 && root.querySelector(`[id="${CSS.escape(id)}"]`)) report.duplicates.push(id);
+  for (const a of root.querySelectorAll('a[href^="#"]')) {
+    const target = decodeURIComponent(a.getAttribute("href").slice(1));
+    if (target && !document.getElementById(target)) {
+      const page = a.closest("section.print-page[id]");
+      report.dangling.push(`${page ? page.id : "?"}: ${a.getAttribute("href")} ("${a.textContent.trim().slice(0, 60)}")`);
+    }
+  }
+
+  // 3. Heading levels follow the navigation, so the PDF outline nests parts > chapters > sections.
+  const retag = (el, level, originalLevel) => {
+    const heading = document.createElement("h" + Math.min(level, 6));
+    for (const attr of el.attributes) heading.setAttribute(attr.name, attr.value);
+    heading.classList.add("bng-h" + originalLevel);
+    heading.append(...el.childNodes);
+    el.replaceWith(heading);
+    return heading;
+  };
+  for (const section of navSections) {
+    const title = section.querySelector(":scope > h1");
+    if (title) retag(title, 1 + navDepth(section), 1).classList.add("bng-part-title");
+  }
+  for (const section of pageSections) {
+    const shift = navDepth(section);
+    for (const h of section.querySelectorAll("h1, h2, h3, h4, h5, h6")) {
+      const level = Number(h.tagName[1]);
+      retag(h, level + shift, level);
+    }
+  }
+
+  // 4. Paper readers need the address itself: print it after any link whose text does not already
+  //    show it (a DOI, PMID or PMCID written out in the text counts as shown).
+  const shows = (text, href) => {
+    const h = href.toLowerCase();
+    const t = text.toLowerCase().replace(/^(doi|pmid|pmcid|url):\s*/, "");
+    if (h.includes(t.trim()) && t.trim().length >= 6) return true;
+    return t.split(/[\s,;()]+/).some((w) => w.length >= 6 && /[\d.]/.test(w) && h.includes(w.replace(/[.:]$/, "")));
+  };
+  for (const a of root.querySelectorAll('a[href^="http://"], a[href^="https://"], a[href^="mailto:"]')) {
+    if (a.closest("#print-page-toc") || a.querySelector(".bng-print-url")) continue;
+    const href = a.getAttribute("href");
+    if (shows(a.textContent, href.replace(/^mailto:/, ""))) continue;
+    const span = document.createElement("span");
+    span.className = "bng-print-url";
+    span.textContent = ` <${href.replace(/^mailto:/, "")}>`;
+    a.append(span);
+  }
+
+  // 5. Running headers: each chapter is a named page whose top-right margin box shows its title.
+  const sheet = [];
+  const cssString = (s) => '"' + s.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\s+/g, " ").trim() + '"';
+  pageSections.forEach((section, i) => {
+    const heading = section.querySelector("h1, h2, h3, h4, h5, h6");
+    const title = heading ? heading.textContent.replace(/[¶#]\s*$/, "").trim() : section.id;
+    const name = "bng-chapter-" + i;
+    section.style.page = name;
+    sheet.push(`@page ${name} { @top-right { content: ${cssString(title)}; } }`);
+    report.chapters.push(title);
+  });
+  const toc = document.getElementById("print-page-toc");
+  if (toc) {
+    const tocSection = toc.closest("section") || toc;
+    tocSection.style.page = "bng-contents";
+    sheet.push('@page bng-contents { @top-right { content: "Contents"; } }');
+  }
+  const style = document.createElement("style");
+  style.textContent = sheet.join("\n");
+  document.head.append(style);
+
+  // 6. Table of contents: title, dotted leader, page number. Pass 1 prints placeholders of the same
+  //    width; Python reads where each target landed and pass 2 prints the real numbers.
+  if (toc) {
+    for (const a of toc.querySelectorAll("a[href]")) {
+      const href = a.getAttribute("href");
+      report.tocTargets.push(href);
+      const title = a.textContent.replace(/\s+/g, " ").trim();
+      a.textContent = "";
+      a.classList.add("bng-toc-entry");
+      const label = document.createElement("span");
+      label.className = "bng-toc-title";
+      label.textContent = title;
+      const leader = document.createElement("span");
+      leader.className = "bng-toc-leader";
+      const number = document.createElement("span");
+      number.className = "bng-toc-page";
+      number.textContent = options.pageNumbers ? options.pageNumbers[href] || "" : "000";
+      a.append(label, leader, number);
+    }
+  }
+
+  // 7. Tables and images wider than the printable width would be cut off on paper.
+  const width = root.getBoundingClientRect().width;
+  for (const el of root.querySelectorAll("table, img, pre")) {
+    const box = el.getBoundingClientRect();
+    if (box.width > width + 1 || el.scrollWidth > box.width + 1) {
+      const page = el.closest("section.print-page[id]");
+      report.overflowing.push(`${page ? page.id : "?"}: <${el.tagName.toLowerCase()}> ${Math.round(Math.max(box.width, el.scrollWidth))}px wide, page ${Math.round(width)}px`);
+    }
+  }
+  return report;
+}

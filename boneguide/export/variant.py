@@ -1,0 +1,77 @@
+"""Build a variant of the site (print, offline) from mkdocs.yml plus overrides, in memory.
+
+Why not a second YAML file with ``INHERIT``: MkDocs replaces lists when it merges, so an inheriting
+file would have to repeat the whole ``plugins`` list and would silently drift when someone adds a
+plugin to mkdocs.yml. Here the variant appends to whatever mkdocs.yml says at build time.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from mkdocs.commands.build import build
+from mkdocs.config.base import load_config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import MkDocsException
+from mkdocs.utils.yaml import yaml_load
+
+
+class ExportError(Exception):
+    """A build step failed; the message names what to fix."""
+
+
+def raw_config(config_file: Path) -> dict[str, Any]:
+    """mkdocs.yml as plain data (INHERIT and !ENV resolved), before MkDocs validates it."""
+    try:
+        with config_file.open("rb") as fd:
+            return yaml_load(fd)
+    except (OSError, MkDocsException) as error:
+        raise ExportError(f"{config_file}: cannot read the MkDocs configuration: {error}") from error
+
+
+def _plugin_names(plugins: list[Any]) -> list[str]:
+    return [next(iter(p)) if isinstance(p, dict) else str(p) for p in plugins]
+
+
+def _show_mkdocs_warnings() -> None:
+    """MkDocs' CLI normally installs this handler; an in-process build needs its own."""
+    logger = logging.getLogger("mkdocs")
+    if not any(getattr(h, "_bng_export", False) for h in logger.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setLevel(logging.WARNING)
+        handler.setFormatter(logging.Formatter("mkdocs: %(levelname)s - %(message)s"))
+        handler._bng_export = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
+        logger.setLevel(min(logger.level or logging.WARNING, logging.WARNING))
+
+
+def build_variant(
+    config_file: Path,
+    site_dir: Path,
+    *,
+    extra_plugins: list[Any] | None = None,
+    overrides: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+    strict: bool = True,
+) -> MkDocsConfig:
+    """Strictly build mkdocs.yml with ``extra_plugins`` appended to its plugins and the top-level
+    options that ``overrides(raw_config)`` returns replacing its own; returns the config used.
+    ``strict=False`` is for drafts only: warnings are shown but do not stop the build."""
+    raw = raw_config(config_file)
+    names = _plugin_names(raw.get("plugins", []))
+    plugins = list(raw.get("plugins", []))
+    plugins += [p for p in extra_plugins or [] if _plugin_names([p])[0] not in names]
+    options: dict[str, Any] = overrides(raw) if overrides else {}
+    options.update(plugins=plugins, site_dir=str(site_dir), strict=strict)
+    _show_mkdocs_warnings()
+    try:
+        config = load_config(str(config_file), **options)
+        build(config)
+    except MkDocsException as error:  # Abort (strict warnings), ConfigurationError, PluginError
+        raise ExportError(f"{config_file}: the site build failed: {error}") from error
+    except OSError as error:
+        raise ExportError(f"{config_file}: the site build failed: {error}") from error
+    return config
