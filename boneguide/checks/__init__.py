@@ -1,0 +1,221 @@
+"""The link and citation checker: sources, bibliography and the built site, in one pass.
+
+``run(Options(...))`` returns every finding; it raises ConfigError only when the project cannot be
+checked at all (unreadable mkdocs.yml, no bibliography named). Any other bad input becomes a
+finding and the remaining checks still run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from boneguide.checks import bibliography, build, citations, links, pages
+from boneguide.checks.model import ConfigError, Finding, sort_findings
+
+__all__ = ["ConfigError", "Finding", "Options", "Result", "run"]
+
+BIB_OPTION_NAMES = ("bib_file", "bibliography", "bib")
+NUTRIENT_PLUGIN = "bng-nutrients"
+# MkDocs' own warnings that our checks report better (with a location and a suggestion).
+_COVERED_BUILD_WARNINGS = re.compile(
+    r"contains a link|unknown (citation|reference) key|Citing unknown reference|Affixes not supported"
+    r"|is not found among documentation files|unknown citation key"
+)
+
+
+@dataclass
+class Options:
+    config_file: Path
+    online: bool = False
+    review_months: int = 24
+    cache_path: Path | None = None  # default: build/linkcheck-cache.json beside mkdocs.yml
+    cache_days: int = 7
+    today: dt.date = field(default_factory=dt.date.today)
+    online_settings: Any = None  # an online.Settings, for tests
+
+
+@dataclass
+class Result:
+    findings: list[Finding]
+    timings: dict[str, float]
+
+
+def _display(path: Path, project_dir: Path) -> str:
+    try:
+        return path.resolve().relative_to(project_dir.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def bibliography_path(config: Any, project_dir: Path) -> Path:
+    """The .bib file named in mkdocs.yml by whichever plugin renders citations."""
+    for plugin in config["plugins"].values():
+        plugin_config = getattr(plugin, "config", None) or {}
+        for name in BIB_OPTION_NAMES:
+            value = plugin_config.get(name) if hasattr(plugin_config, "get") else None
+            if isinstance(value, str) and value.strip():
+                return (project_dir / value).resolve()
+    raise ConfigError(
+        "no bibliography named in mkdocs.yml: no plugin has a 'bib_file' option (e.g. bibtex: bib_file: references.bib)"
+    )
+
+
+def _nutrient_pages_prefix(config: Any) -> str | None:
+    plugin = config["plugins"].get(NUTRIENT_PLUGIN)
+    if plugin is None:
+        return None
+    return str(getattr(plugin, "config", {}).get("pages_dir", "nutrients")).strip("/") + "/"
+
+
+def _markdown_files(config: Any, docs_dir: Path) -> list[tuple[str, Path]]:
+    exclude = config.get("exclude_docs")
+    found = []
+    for path in sorted(docs_dir.rglob("*.md")):
+        src_uri = path.relative_to(docs_dir).as_posix()
+        if any(part.startswith(".") for part in Path(src_uri).parts):
+            continue
+        if exclude is not None and exclude.match_file(src_uri):
+            continue
+        found.append((src_uri, path))
+    return found
+
+
+def _build_warning_finding(message: str, docs_prefix: str, config_display: str) -> Finding | None:
+    if _COVERED_BUILD_WARNINGS.search(message):
+        return None
+    match = re.search(r"(?:Doc file|page) '([^']+\.md)'", message)
+    path = f"{docs_prefix}{match[1]}" if match else config_display
+    text = re.sub(r"\s+", " ", message).strip()
+    return Finding(path, 0, 0, "warning", "build-warning", f"MkDocs: {text}")
+
+
+def run(options: Options) -> Result:
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    config_file = options.config_file.resolve() if options.config_file.exists() else options.config_file
+    config = build.load(config_file)
+    project_dir = config_file.parent
+    config_display = _display(config_file, project_dir)
+    docs_dir = Path(config["docs_dir"])
+    docs_prefix = _display(docs_dir, project_dir) + "/"
+    findings: list[Finding] = []
+
+    bib_path = bibliography_path(config, project_dir)
+    bib, bib_findings = bibliography.load(bib_path, _display(bib_path, project_dir))
+    findings += bib_findings
+    findings += bibliography.check(bib, options.today)
+
+    nutrient_prefix = _nutrient_pages_prefix(config)
+    uses_by_page: dict[str, list[citations.CitationUse]] = {}
+    texts: dict[str, str | None] = {}
+    for src_uri, path in _markdown_files(config, docs_dir):
+        display = _display(path, project_dir)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            findings.append(
+                Finding(display, 0, 0, "error", "page-unreadable", f"cannot read the page: {error}")
+            )
+            texts[src_uri] = None
+            continue
+        texts[src_uri] = text
+        uses_by_page[src_uri] = citations.page_citations(text, display)
+        is_nutrient = (
+            bool(nutrient_prefix)
+            and src_uri.startswith(nutrient_prefix or "")
+            and not src_uri.endswith("index.md")
+        )
+        findings += pages.check_page(
+            path,
+            display,
+            text,
+            is_nutrient_page=is_nutrient,
+            review_months=options.review_months,
+            today=options.today,
+        )
+    all_uses = [use for uses in uses_by_page.values() for use in uses]
+    findings += citations.check_keys(all_uses, bib)
+    cited = {use.key for use in all_uses}
+    typed_keys = set(cited)
+    timings["sources_seconds"] = time.perf_counter() - started
+
+    external: list[links.ExternalLink] = []
+    with tempfile.TemporaryDirectory(prefix="bng-check-") as temporary:
+        site_dir = Path(temporary) / "site"
+        result = build.build(config_file, site_dir)
+        timings["build_seconds"] = result.seconds
+        checked_after_build = time.perf_counter()
+        findings += [
+            f
+            for w in result.warnings
+            if (f := _build_warning_finding(w, docs_prefix, config_display)) is not None
+        ]
+        if result.error:
+            findings.append(
+                Finding(
+                    config_display,
+                    0,
+                    0,
+                    "error",
+                    "build-failed",
+                    f"the site does not build: {result.error} (links and rendered citations were not checked)",
+                )
+            )
+        else:
+            sources: dict[str, tuple[str, str | None]] = {}
+            for src_uri, record in result.pages.items():
+                display = (
+                    _display(record.abs_src_path, project_dir)
+                    if record.abs_src_path
+                    else f"{docs_prefix}{src_uri}"
+                )
+                sources[record.dest_uri] = (display, texts.get(src_uri))
+                html_file = site_dir / record.dest_uri
+                uses = uses_by_page.get(src_uri, [])
+                if html_file.is_file():
+                    html = html_file.read_text(encoding="utf-8", errors="replace")
+                    findings += citations.check_rendered(record, html, uses, display, set(bib.entries))
+                generated = citations.stage_counts(record)
+                cited |= set(generated)
+                own = {u.key for u in uses}
+                for key in sorted(set(generated) - own):
+                    if bib.readable and key not in bib.entries and key not in typed_keys:
+                        findings.append(
+                            Finding(
+                                display,
+                                0,
+                                0,
+                                "error",
+                                "citation-unknown-key",
+                                f"a plugin generated a citation of unknown key '{key}' on this page",
+                            )
+                        )
+            site_links = links.check_site(site_dir, config.get("site_url"), sources)
+            findings += site_links.findings
+            external = site_links.external
+        timings["site_checks_seconds"] = time.perf_counter() - checked_after_build
+
+    if bib.readable:
+        findings += citations.check_unused(bib, cited)
+
+    if options.online:
+        from boneguide.checks import online
+
+        online_started = time.perf_counter()
+        cache_path = options.cache_path or project_dir / "build" / "linkcheck-cache.json"
+        targets = [online.Target(link.url, link.path, link.line, link.col) for link in external]
+        targets += online.bibliography_targets(bib)
+        findings += online.check(
+            targets, cache_path, settings=options.online_settings, cache_days=options.cache_days
+        )
+        timings["online_seconds"] = time.perf_counter() - online_started
+
+    timings["total_seconds"] = time.perf_counter() - started
+    timings["check_seconds_excluding_build"] = timings["total_seconds"] - timings.get("build_seconds", 0.0)
+    return Result(sort_findings(findings), timings)

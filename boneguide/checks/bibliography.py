@@ -1,0 +1,322 @@
+"""Checks of the BibTeX file: syntax, duplicates, required fields, identifiers, URLs, years, keys."""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import latexcodec  # noqa: F401  (registers the "ulatex" codec used to decode titles)
+from pybtex.database import Entry
+from pybtex.database.input import bibtex as pybtex_bibtex
+from pybtex.exceptions import PybtexError
+from pybtex.scanner import PybtexSyntaxError
+
+from boneguide import keys as keyrules
+from boneguide.checks.bibtex_scan import BibEntry, scan
+from boneguide.checks.model import Finding
+from boneguide.checks.urls import url_problem
+
+# Each inner tuple is satisfied by any one of its fields.
+REQUIRED_FIELDS: dict[str, list[tuple[str, ...]]] = {
+    "article": [("author",), ("title",), ("journal",), ("year",), ("doi", "pmid", "url")],
+    "online": [("title",), ("url",), ("urldate",)],
+    "book": [("author", "editor"), ("title",), ("publisher",), ("year",)],
+    "inbook": [
+        ("author", "editor"),
+        ("title",),
+        ("chapter", "pages", "booktitle"),
+        ("publisher",),
+        ("year",),
+    ],
+    "incollection": [("author",), ("title",), ("booktitle",), ("publisher",), ("year",)],
+    "inproceedings": [("author",), ("title",), ("booktitle",), ("year",)],
+    "techreport": [("author", "institution"), ("title",), ("institution",), ("year",)],
+    "report": [("author", "institution"), ("title",), ("institution",), ("year",)],
+    "phdthesis": [("author",), ("title",), ("school",), ("year",)],
+    "mastersthesis": [("author",), ("title",), ("school",), ("year",)],
+    "thesis": [("author",), ("title",), ("school", "institution"), ("year",)],
+    "misc": [("title",)],
+    "manual": [("title",)],
+    "unpublished": [("author",), ("title",), ("note",)],
+}
+for alias in ("webpage", "electronic", "www"):
+    REQUIRED_FIELDS[alias] = REQUIRED_FIELDS["online"]
+
+METADATA_STATUSES = {"verified", "partial", "unverified"}
+DOI_PATTERN = re.compile(r"^10\.\d{4,9}/\S+$")
+PMID_PATTERN = re.compile(r"^\d{1,9}$")
+PMCID_PATTERN = re.compile(r"^PMC\d+$")
+DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+EARLIEST_YEAR = 1800
+
+
+@dataclass
+class Bibliography:
+    path: Path
+    display_path: str
+    entries: dict[str, BibEntry] = field(default_factory=dict)  # first occurrence of each key
+    parsed: dict[str, Entry] = field(default_factory=dict)  # pybtex's view, for entries it could parse
+    readable: bool = True
+
+    def value(self, key: str, name: str) -> str | None:
+        """A field's text (pybtex's when it parsed the entry, else the raw value without its outer braces)."""
+        parsed = self.parsed.get(key)
+        if parsed is not None:
+            if name in ("author", "editor") and parsed.persons.get(name):
+                return " and ".join(str(p) for p in parsed.persons[name])
+            text = parsed.fields.get(name)
+            return None if text is None else str(text).strip()
+        raw_field = self.entries[key].fields.get(name)
+        if raw_field is None:
+            return None
+        raw = raw_field.raw
+        if len(raw) >= 2 and raw[0] + raw[-1] in ("{}", '""'):
+            raw = raw[1:-1]
+        return raw.strip()
+
+    def keep_unused(self, key: str) -> bool:
+        return bool(self.value(key, "keep-unused"))
+
+
+class _StrictParser(pybtex_bibtex.Parser):
+    """pybtex's parser, raising on every problem instead of printing and carrying on."""
+
+    def handle_error(self, error: Exception) -> None:
+        raise error
+
+
+def _finding(bib: Bibliography, line: int, col: int, severity: str, code: str, message: str) -> Finding:
+    return Finding(bib.display_path, line, col, severity, code, message)  # type: ignore[arg-type]
+
+
+def load(path: Path, display_path: str) -> tuple[Bibliography, list[Finding]]:
+    bib = Bibliography(path, display_path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        bib.readable = False
+        return bib, [_finding(bib, 0, 0, "error", "bib-missing", "bibliography file not found")]
+    except (OSError, UnicodeDecodeError) as error:
+        bib.readable = False
+        return bib, [_finding(bib, 0, 0, "error", "bib-unreadable", f"cannot read the bibliography: {error}")]
+    findings: list[Finding] = []
+    entries, problems = scan(text)
+    findings += [_finding(bib, p.line, p.col, "error", "bib-syntax", p.message) for p in problems]
+    for entry in entries:
+        first = bib.entries.get(entry.key)
+        if first is not None:
+            findings.append(
+                _finding(
+                    bib,
+                    entry.key_line,
+                    entry.key_col,
+                    "error",
+                    "bib-duplicate-key",
+                    f"duplicate key '{entry.key}' (first defined at line {first.key_line})",
+                )
+            )
+            continue
+        if not entry.key:
+            continue
+        bib.entries[entry.key] = entry
+        for repeated in entry.duplicate_fields:
+            findings.append(
+                _finding(
+                    bib,
+                    repeated.line,
+                    repeated.col,
+                    "error",
+                    "bib-duplicate-field",
+                    f"entry '{entry.key}': field '{repeated.name}' is given twice",
+                )
+            )
+        if entry.broken or entry.duplicate_fields:
+            continue
+        parser = _StrictParser()
+        try:
+            data = parser.parse_string(text[entry.start : entry.end])
+            parsed = data.entries.get(entry.key)
+            if parsed is not None:
+                bib.parsed[entry.key] = parsed
+        except PybtexSyntaxError as error:
+            line = entry.line + max(getattr(error, "lineno", 1) or 1, 1) - 1
+            findings.append(
+                _finding(bib, line, 0, "error", "bib-syntax", f"entry '{entry.key}': {error.message}")
+            )
+        except PybtexError as error:
+            findings.append(
+                _finding(bib, entry.line, entry.col, "error", "bib-syntax", f"entry '{entry.key}': {error}")
+            )
+    return bib, findings
+
+
+def _normalise_title(title: str) -> str:
+    with contextlib.suppress(ValueError, UnicodeError):
+        title = codecs.decode(title, "ulatex")
+    return " ".join(re.findall(r"[a-z0-9]+", keyrules.ascii_fold(title).lower()))
+
+
+def _normalise_url(url: str) -> str:
+    url = re.sub(r"^https?://(www\.)?", "", url.strip().lower())
+    return url.rstrip("/")
+
+
+def isbn_is_valid(isbn: str) -> bool:
+    digits = re.sub(r"[\s-]", "", isbn).upper()
+    if re.fullmatch(r"\d{9}[\dX]", digits):
+        total = sum((10 - i) * (10 if c == "X" else int(c)) for i, c in enumerate(digits))
+        return total % 11 == 0
+    if re.fullmatch(r"\d{13}", digits):
+        total = sum((1 if i % 2 == 0 else 3) * int(c) for i, c in enumerate(digits))
+        return total % 10 == 0
+    return False
+
+
+def check(bib: Bibliography, today: dt.date | None = None) -> list[Finding]:
+    today = today or dt.date.today()
+    findings: list[Finding] = []
+    seen_identifiers: dict[tuple[str, str], str] = {}
+    for key, entry in bib.entries.items():
+
+        def at(name: str, severity: str, code: str, message: str, entry: BibEntry = entry) -> None:
+            bib_field = entry.fields.get(name)
+            line, col = (
+                (bib_field.value_line, bib_field.value_col) if bib_field else (entry.key_line, entry.key_col)
+            )
+            findings.append(_finding(bib, line, col, severity, code, f"entry '{entry.key}': {message}"))
+
+        if not keyrules.is_valid_key(key):
+            at(
+                "",
+                "error",
+                "bib-key-convention",
+                "key does not follow the convention {family}{year|nd}{word} (e.g. clarke2008normal) "
+                "or pmcNNN/pmidNNN/nbkNNN, lowercase letters and digits only (boneguide/keys.py)",
+            )
+        status = bib.value(key, "metadata-status")
+        if status is not None and status not in METADATA_STATUSES:
+            at(
+                "metadata-status",
+                "error",
+                "bib-field-value",
+                f"metadata-status must be one of verified, partial, unverified, not '{status}'",
+            )
+        rules = REQUIRED_FIELDS.get(entry.entry_type)
+        if entry.broken:
+            pass  # its fields are unreliable; the syntax error is reported
+        elif rules is None:
+            at("", "warning", "bib-entry-type", f"unknown entry type '@{entry.entry_type}'")
+        else:
+            present = {name for name in entry.fields if bib.value(key, name)}
+            severity = "warning" if status == "unverified" else "error"
+            for options in rules:
+                if not present.intersection(options):
+                    wanted = " or ".join(f"'{o}'" for o in options)
+                    why = " (metadata-status is unverified)" if severity == "warning" else ""
+                    at("", severity, "bib-missing-field", f"@{entry.entry_type} needs {wanted}{why}")
+        _check_identifiers(bib, key, at)
+        findings.extend(_same_work_findings(bib, key, seen_identifiers))
+        year = bib.value(key, "year")
+        if year is not None and not (
+            re.fullmatch(r"\d{4}", year) and EARLIEST_YEAR <= int(year) <= today.year + 1
+        ):
+            at(
+                "year",
+                "error",
+                "bib-year",
+                f"year '{year}' is not a four-digit year between {EARLIEST_YEAR} and {today.year + 1}",
+            )
+        urldate = bib.value(key, "urldate")
+        if urldate is not None:
+            try:
+                if not DATE_PATTERN.match(urldate):
+                    raise ValueError
+                if dt.date.fromisoformat(urldate) > today:
+                    at("urldate", "error", "bib-urldate", f"urldate {urldate} is in the future")
+            except ValueError:
+                at("urldate", "error", "bib-urldate", f"urldate '{urldate}' is not a date YYYY-MM-DD")
+        for name in ("url", "seen-at"):
+            text = bib.value(key, name)
+            if text is None:
+                continue
+            urls = [u.strip() for u in text.split(";")] if name == "seen-at" else [text]
+            for url in urls:
+                problem = url_problem(url)
+                if problem:
+                    at(name, "error", "bib-url", f"{name} '{url}' {problem}")
+    return findings
+
+
+def _check_identifiers(bib: Bibliography, key: str, at: Callable[..., None]) -> None:
+    doi = bib.value(key, "doi")
+    if doi is not None:
+        if re.match(r"^(https?://|doi:)", doi, re.IGNORECASE):
+            at(
+                "doi",
+                "error",
+                "bib-doi",
+                f"doi '{doi}' should be the bare DOI (10.NNNN/...) without a URL or 'doi:' prefix",
+            )
+        elif not DOI_PATTERN.match(doi):
+            at("doi", "error", "bib-doi", f"doi '{doi}' is not of the form 10.NNNN/suffix")
+        elif doi != doi.lower():
+            at(
+                "doi",
+                "warning",
+                "bib-doi-case",
+                f"doi '{doi}' should be lowercase (DOIs are case-insensitive; the project stores them lowercase)",
+            )
+    pmid = bib.value(key, "pmid")
+    if pmid is not None and not PMID_PATTERN.match(pmid):
+        at("pmid", "error", "bib-pmid", f"pmid '{pmid}' should be digits only")
+    pmcid = bib.value(key, "pmcid")
+    if pmcid is not None and not PMCID_PATTERN.match(pmcid):
+        at("pmcid", "error", "bib-pmcid", f"pmcid '{pmcid}' should be 'PMC' followed by digits")
+    isbn = bib.value(key, "isbn")
+    if isbn is not None and not isbn_is_valid(isbn):
+        at(
+            "isbn",
+            "error",
+            "bib-isbn",
+            f"isbn '{isbn}' is not a valid ISBN-10 or ISBN-13 (checksum or length)",
+        )
+
+
+def _same_work_findings(bib: Bibliography, key: str, seen: dict[tuple[str, str], str]) -> list[Finding]:
+    entry = bib.entries[key]
+    identities: list[tuple[str, str, str]] = []  # (kind, normalised value, field to point at)
+    for name in ("doi", "pmid", "pmcid"):
+        value = bib.value(key, name)
+        if value:
+            identities.append((name, value.strip().lower(), name))
+    url = bib.value(key, "url")
+    if url:
+        identities.append(("url", _normalise_url(url), "url"))
+    title, year = bib.value(key, "title"), bib.value(key, "year")
+    if title and year:
+        identities.append(("title and year", f"{_normalise_title(title)}|{year}", "title"))
+    findings = []
+    for kind, value, name in identities:
+        other = seen.setdefault((kind, value), key)
+        if other != key:
+            bib_field = entry.fields.get(name)
+            line, col = (
+                (bib_field.value_line, bib_field.value_col) if bib_field else (entry.key_line, entry.key_col)
+            )
+            severity = "warning" if kind == "url" else "error"
+            findings.append(
+                _finding(
+                    bib,
+                    line,
+                    col,
+                    severity,
+                    "bib-same-work",
+                    f"entries '{other}' and '{key}' have the same {kind}: the same work twice?",
+                )
+            )
+    return findings

@@ -1,0 +1,143 @@
+"""Build the site with the project's own config, remembering each page's Markdown at every step.
+
+The build runs in this process through MkDocs' Python API, so the checker sees the Markdown as each
+plugin received it: citations that a plugin generates (intake tables from front matter) are checked
+like hand-written ones, whatever plugin renders them later.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
+
+from boneguide.checks.model import ConfigError
+
+
+@dataclass
+class PageRecord:
+    src_uri: str  # relative to docs_dir
+    abs_src_path: Path | None
+    dest_uri: str  # relative to site_dir
+    url: str
+    stages: list[str] = field(
+        default_factory=list
+    )  # Markdown given to each page_markdown handler, then the result
+
+
+@dataclass
+class BuildResult:
+    site_dir: Path
+    pages: dict[str, PageRecord] = field(default_factory=dict)  # by src_uri
+    warnings: list[str] = field(default_factory=list)
+    error: str | None = None
+    seconds: float = 0.0
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self.messages.append(record.getMessage())
+        except Exception:  # a plugin's malformed log call must not stop the check
+            self.messages.append(str(record.msg))
+
+
+def load(config_file: Path, site_dir: Path | None = None) -> MkDocsConfig:
+    """The project's MkDocs config, or ConfigError with a readable reason."""
+    if not config_file.is_file():
+        raise ConfigError(f"{config_file}: config file not found")
+    logger = logging.getLogger("mkdocs")
+    collect = _Collect()
+    logger.addHandler(collect)
+    propagate = logger.propagate
+    logger.propagate = False
+    try:
+        options: dict[str, Any] = {"config_file": str(config_file)}
+        if site_dir is not None:
+            options["site_dir"] = str(site_dir)
+        return load_config(**options)
+    except Exception as error:  # MkDocs raises several types (Abort, ConfigurationError, YAMLError, OSError)
+        details = "; ".join(collect.messages) or str(error) or type(error).__name__
+        raise ConfigError(f"{config_file}: cannot load the MkDocs config: {details}") from None
+    finally:
+        logger.removeHandler(collect)
+        logger.propagate = propagate
+
+
+def _recording(handler: Callable[..., Any], pages: dict[str, PageRecord]) -> Callable[..., Any]:
+    @functools.wraps(handler)
+    def record(markdown: str, *, page: Any, **kwargs: Any) -> Any:
+        _page_record(page, pages).stages.append(markdown)
+        return handler(markdown, page=page, **kwargs)
+
+    return record
+
+
+def _page_record(page: Any, pages: dict[str, PageRecord]) -> PageRecord:
+    file = page.file
+    record = pages.get(file.src_uri)
+    if record is None:
+        record = PageRecord(
+            file.src_uri,
+            Path(file.abs_src_path) if file.abs_src_path else None,
+            file.dest_uri,
+            file.url,
+        )
+        pages[file.src_uri] = record
+    return record
+
+
+def build(config_file: Path, site_dir: Path) -> BuildResult:
+    """Build into site_dir (not strict: every warning is collected, none aborts)."""
+    config = load(config_file, site_dir)
+    config["strict"] = False
+    result = BuildResult(site_dir)
+    events = config.plugins.events
+    events["page_markdown"] = [_recording(handler, result.pages) for handler in events["page_markdown"]]
+
+    def final(markdown: str, *, page: Any, **_: Any) -> str:
+        _page_record(page, result.pages).stages.append(markdown)
+        return markdown
+
+    events["page_markdown"].append(final)
+
+    from mkdocs.commands import build as mkdocs_build
+
+    logger = logging.getLogger("mkdocs")
+    collect = _Collect()
+    logger.addHandler(collect)
+    propagate = logger.propagate
+    logger.propagate = False
+    start = time.perf_counter()
+    previous_cwd = os.getcwd()
+    try:
+        # Paths in some extensions' options (snippets' base_path) are relative to where mkdocs runs.
+        os.chdir(config_file.resolve().parent)
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            mkdocs_build.build(config)
+        finally:
+            config.plugins.on_shutdown()
+    except Exception as error:  # any plugin may fail on bad input; report it, keep checking the sources
+        message = str(error).strip() or type(error).__name__
+        result.error = re.sub(r"\s+", " ", message)
+    finally:
+        os.chdir(previous_cwd)
+        result.seconds = time.perf_counter() - start
+        logger.removeHandler(collect)
+        logger.propagate = propagate
+    result.warnings = collect.messages
+    return result

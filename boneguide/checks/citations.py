@@ -1,0 +1,180 @@
+"""Citations: every key exists, every citation is rendered in the built HTML, unused entries listed."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import Counter
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+from boneguide import frontmatter
+from boneguide.checks.bibliography import Bibliography
+from boneguide.checks.build import PageRecord
+from boneguide.checks.model import Finding
+from boneguide.citesyntax import find_citations, is_well_formed_key
+
+# Front-matter fields that name a bibliography key outright (intake.source, values[].source, ...).
+_FRONT_MATTER_KEY_FIELD = re.compile(r"^(?P<lead>[ \t]*(?:-[ \t]+)?source:[ \t]*[\"']?)(?P<key>[^\s\"'#]+)")
+
+
+@dataclass(frozen=True)
+class CitationUse:
+    path: str  # display path of the Markdown file
+    line: int
+    col: int
+    key: str
+    generated: bool = False  # in front matter, rendered by a plugin rather than typed in the prose
+
+
+def page_citations(text: str, display_path: str) -> list[CitationUse]:
+    """Citations typed in a page: in its body, and in its front matter (which plugins render)."""
+    raw_front, body, body_start = frontmatter.split_front_matter(text)
+    uses: list[CitationUse] = []
+    if raw_front is not None:
+        for citation in find_citations(raw_front, line_offset=1):
+            uses += [
+                CitationUse(display_path, citation.line, citation.column, k, True) for k in citation.keys
+            ]
+        for number, line in enumerate(raw_front.splitlines(), start=2):
+            if match := _FRONT_MATTER_KEY_FIELD.match(line):
+                uses.append(CitationUse(display_path, number, len(match["lead"]) + 1, match["key"], True))
+    for citation in find_citations(body, line_offset=body_start - 1):
+        uses += [CitationUse(display_path, citation.line, citation.column, k) for k in citation.keys]
+    return uses
+
+
+def _did_you_mean(key: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(key.lower(), known, n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def check_keys(uses: list[CitationUse], bib: Bibliography) -> list[Finding]:
+    known = sorted(bib.entries)
+    findings = []
+    for use in uses:
+        where = "front-matter citation" if use.generated else "citation"
+        if not is_well_formed_key(use.key):
+            findings.append(
+                Finding(
+                    use.path,
+                    use.line,
+                    use.col,
+                    "error",
+                    "citation-malformed-key",
+                    f"{where} key '{use.key}' is malformed: keys are lowercase letters and digits only, "
+                    f"one '@' per key, groups separated by ';'{_did_you_mean(use.key, known)}",
+                )
+            )
+        elif bib.readable and use.key not in bib.entries:
+            findings.append(
+                Finding(
+                    use.path,
+                    use.line,
+                    use.col,
+                    "error",
+                    "citation-unknown-key",
+                    f"unknown {where} key '{use.key}': not in {bib.display_path}{_did_you_mean(use.key, known)}",
+                )
+            )
+    return findings
+
+
+class _RenderedCitations(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.by_attribute: Counter[str] = Counter()
+        self.by_href: Counter[str] = Counter()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if values.get("data-citation-key"):
+            self.by_attribute.update((values["data-citation-key"] or "").split())
+        href = values.get("href") or ""
+        classes = (values.get("class") or "").split()
+        if tag == "a" and href.startswith("#") and not any("backref" in c or c == "back" for c in classes):
+            self.by_href.update(set(re.split(r"[^a-z0-9]+", href[1:])) - {""})
+
+
+def rendered_citation_counts(html: str) -> Counter[str]:
+    """How many rendered citations of each key a built page holds.
+
+    THE one place that knows what a rendered citation looks like (renderer-agnostic on purpose):
+    an element with ``data-citation-key="key"`` (boneguide/site/citations.py, our renderer, marks
+    every citation so); on pages without any such attribute, an in-page link whose fragment has the
+    key as a token, such as mkdocs-bibtex's footnote reference ``<a href="#fn:key">``; footnote
+    back-links (class ``footnote-backref``) are not citations.
+    """
+    parser = _RenderedCitations()
+    parser.feed(html)
+    parser.close()
+    return parser.by_attribute if parser.by_attribute else parser.by_href
+
+
+def stage_counts(record: PageRecord) -> Counter[str]:
+    """Per key, the most citations the page's Markdown held at any plugin step (typed + generated)."""
+    best: Counter[str] = Counter()
+    for markdown in record.stages:
+        counts = Counter(k for c in find_citations(markdown) for k in c.keys)
+        for key, count in counts.items():
+            best[key] = max(best[key], count)
+    return best
+
+
+def check_rendered(
+    record: PageRecord, html: str, uses: list[CitationUse], display_path: str, known_keys: set[str]
+) -> list[Finding]:
+    """Citations the page's Markdown held but its HTML lacks (unknown keys are reported elsewhere)."""
+    expected = stage_counts(record)
+    rendered = rendered_citation_counts(html)
+    findings = []
+    for key, count in sorted(expected.items()):
+        if key not in known_keys or rendered[key] >= count:
+            continue
+        positions = [u for u in uses if u.key == key] or [CitationUse(display_path, 1, 0, key, True)]
+        origin = "" if any(not u.generated for u in positions) else " (generated by a plugin)"
+        if rendered[key] == 0:
+            for use in positions if any(not u.generated for u in positions) else positions[:1]:
+                findings.append(
+                    Finding(
+                        use.path,
+                        use.line,
+                        use.col,
+                        "error",
+                        "citation-not-rendered",
+                        f"citation '{key}'{origin} does not appear as a rendered citation in the built "
+                        f"page {record.dest_uri}",
+                    )
+                )
+        else:
+            use = positions[-1]
+            findings.append(
+                Finding(
+                    use.path,
+                    use.line,
+                    use.col,
+                    "error",
+                    "citation-not-rendered",
+                    f"only {rendered[key]} of {count} citations of '{key}'{origin} appear rendered in the "
+                    f"built page {record.dest_uri}",
+                )
+            )
+    return findings
+
+
+def check_unused(bib: Bibliography, cited: set[str]) -> list[Finding]:
+    findings = []
+    for key, entry in bib.entries.items():
+        if key in cited or bib.keep_unused(key):
+            continue
+        findings.append(
+            Finding(
+                bib.display_path,
+                entry.key_line,
+                entry.key_col,
+                "info",
+                "bib-unused",
+                f"entry '{key}' is not cited on any page (add keep-unused = {{reason}} to keep it on purpose)",
+            )
+        )
+    return findings

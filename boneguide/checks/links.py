@@ -1,0 +1,252 @@
+"""Links on the built site: every internal link, #anchor, image and file must exist.
+
+Checked on the HTML, not the Markdown, so links in raw HTML, in plugin-generated content (intake
+and at-a-glance tables, the bibliography, tags) and in the theme are covered too.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from boneguide.checks.model import Finding
+from boneguide.checks.urls import url_problem
+
+_LINK_ATTRIBUTES = {
+    "a": ("href",),
+    "area": ("href",),
+    "link": ("href",),
+    "img": ("src",),
+    "script": ("src",),
+    "source": ("src", "srcset"),
+    "iframe": ("src",),
+    "video": ("src", "poster"),
+    "audio": ("src",),
+    "track": ("src",),
+    "embed": ("src",),
+    "object": ("data",),
+}
+_IGNORED_SCHEMES = ("javascript:", "data:", "tel:", "blob:", "about:")
+
+
+@dataclass
+class Reference:
+    tag: str
+    url: str
+    line: int  # in the HTML file
+    col: int
+
+
+@dataclass
+class HtmlPage:
+    ids: set[str] = field(default_factory=set)
+    references: list[Reference] = field(default_factory=list)
+
+
+class _Collector(HTMLParser):
+    def __init__(self, page: HtmlPage):
+        super().__init__(convert_charrefs=True)
+        self.page = page
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if values.get("id"):
+            self.page.ids.add(values["id"] or "")
+        if tag == "a" and values.get("name"):
+            self.page.ids.add(values["name"] or "")
+        line, col = self.getpos()
+        for attribute in _LINK_ATTRIBUTES.get(tag, ()):
+            value = (values.get(attribute) or "").strip()
+            if not value:
+                continue
+            if tag == "link" and (values.get("rel") or "") in ("preconnect", "dns-prefetch"):
+                continue
+            urls = (
+                [part.strip().split()[0] for part in value.split(",") if part.strip()]
+                if attribute == "srcset"
+                else [value]
+            )
+            for url in urls:
+                self.page.references.append(Reference(tag, url, line, col + 1))
+
+    handle_startendtag = handle_starttag
+
+
+def parse_html(text: str) -> HtmlPage:
+    page = HtmlPage()
+    collector = _Collector(page)
+    collector.feed(text)
+    collector.close()
+    return page
+
+
+@dataclass(frozen=True)
+class ExternalLink:
+    url: str
+    path: str
+    line: int
+    col: int
+
+
+@dataclass
+class SiteLinks:
+    findings: list[Finding] = field(default_factory=list)
+    external: list[ExternalLink] = field(default_factory=list)
+    pages_checked: int = 0
+
+
+class Locator:
+    """Where a link in a built page was typed: the Markdown source line, if it can be found."""
+
+    def __init__(self, display_path: str, source_text: str | None, html_path: str):
+        self.display_path = display_path
+        self.lines = source_text.splitlines() if source_text else []
+        self.html_path = html_path
+
+    def find(self, url: str, html_line: int) -> tuple[str, int, int, bool]:
+        parts = urlsplit(url)
+        candidates = [url]
+        if parts.fragment:
+            candidates.append("#" + parts.fragment)
+        stem = posixpath.basename(parts.path.rstrip("/"))
+        if stem and stem not in ("index.html", ".."):
+            candidates += [stem.removesuffix(".html") + ".md", stem]
+        for candidate in candidates:
+            for number, line in enumerate(self.lines, start=1):
+                column = line.find(candidate)
+                if column >= 0:
+                    return self.display_path, number, column + 1, True
+        return self.display_path, 0, 0, False
+
+
+def _site_path(site_dir: Path, path: str) -> Path | None:
+    """The file a site-absolute URL path serves, or None."""
+    relative = unquote(path).lstrip("/")
+    candidate = site_dir / relative
+    if path.endswith("/") or not relative or candidate.is_dir():
+        candidate = candidate / "index.html"
+    try:
+        candidate.resolve().relative_to(site_dir.resolve())
+    except ValueError:
+        return None
+    return candidate if candidate.is_file() else None
+
+
+def check_site(
+    site_dir: Path,
+    site_url: str | None,
+    sources: dict[str, tuple[str, str | None]],
+) -> SiteLinks:
+    """Check every HTML page under site_dir.
+
+    ``sources`` maps a page's HTML path (relative to site_dir) to (display path of its Markdown
+    source, source text) so findings point at the line an editor typed.
+    """
+    result = SiteLinks()
+    site_prefix = urlsplit(site_url or "").path.rstrip("/") + "/" if site_url else None
+    site_host = urlsplit(site_url or "").netloc
+    pages: dict[str, HtmlPage] = {}
+    for html_file in sorted(site_dir.rglob("*.html")):
+        relative = html_file.relative_to(site_dir).as_posix()
+        try:
+            pages[relative] = parse_html(html_file.read_text(encoding="utf-8", errors="replace"))
+        except Exception as error:  # html.parser is lenient; this guards against unreadable files only
+            result.findings.append(Finding(f"site/{relative}", 0, 0, "error", "html-unreadable", str(error)))
+    result.pages_checked = len(pages)
+    # Theme links repeat on every page: a broken one is reported once, with a count.
+    unlocated: dict[tuple[str, str], list[tuple[str, Reference]]] = {}
+    for relative, page in pages.items():
+        display, source_text = sources.get(relative, (f"site/{relative}", None))
+        locator = Locator(display, source_text, relative)
+        base = "/" + posixpath.dirname(relative) + "/" if posixpath.dirname(relative) else "/"
+        for reference in page.references:
+            url = reference.url
+            lowered = url.lower()
+            if lowered.startswith(_IGNORED_SCHEMES):
+                continue
+            parts = urlsplit(url)
+            if lowered.startswith("mailto:"):
+                if not re.fullmatch(r"mailto:[^@\s]+@[^@\s]+\.[^@\s]+", url.split("?")[0]):
+                    problem: str | None = "is not a valid e-mail link"
+                else:
+                    continue
+            elif parts.scheme or url.startswith("//"):
+                is_own_site = (
+                    site_host
+                    and parts.netloc == site_host
+                    and site_prefix
+                    and parts.path.startswith(site_prefix)
+                )
+                if not is_own_site:
+                    problem = url_problem(url if parts.scheme else "https:" + url)
+                    if problem is None:
+                        path, line, col, _ = locator.find(url, reference.line)
+                        result.external.append(ExternalLink(url, path, line, col))
+                        continue
+                else:
+                    problem = _internal_problem(
+                        site_dir,
+                        pages,
+                        "/" + parts.path[len(site_prefix or "/") :],
+                        parts.fragment,
+                        reference,
+                    )
+            else:
+                path_part = parts.path
+                if site_prefix and site_prefix != "/" and path_part.startswith(site_prefix):
+                    path_part = "/" + path_part[len(site_prefix) :]  # site-absolute, as on 404.html
+                target = posixpath.normpath(posixpath.join(base, path_part)) if path_part else "/" + relative
+                if path_part.endswith("/") and not target.endswith("/"):
+                    target += "/"
+                problem = _internal_problem(site_dir, pages, target, parts.fragment, reference, own=relative)
+            if problem is None:
+                continue
+            path, line, col, found = locator.find(url, reference.line)
+            if found:
+                result.findings.append(
+                    Finding(path, line, col, "error", "link-broken", f"{reference.tag} '{url}' {problem}")
+                )
+            else:
+                unlocated.setdefault((url, problem), []).append((path, reference))
+    for (url, problem), where in unlocated.items():
+        (path, reference), others = where[0], len(where) - 1
+        also = f" (and on {others} other page{'s' if others != 1 else ''})" if others else ""
+        result.findings.append(
+            Finding(
+                path,
+                0,
+                0,
+                "error",
+                "link-broken",
+                f"{reference.tag} '{url}' {problem} (in the built HTML, line {reference.line}){also}",
+            )
+        )
+    return result
+
+
+def _internal_problem(
+    site_dir: Path,
+    pages: dict[str, HtmlPage],
+    target: str,
+    fragment: str,
+    reference: Reference,
+    own: str | None = None,
+) -> str | None:
+    if own is not None and target == "/" + own:
+        relative = own
+    else:
+        file = _site_path(site_dir, target)
+        if file is None:
+            kind = "page" if reference.tag in ("a", "area") else "file"
+            return f"points to a missing {kind} ({target})"
+        relative = file.relative_to(site_dir).as_posix()
+    if not fragment or relative not in pages:
+        return None
+    anchor = unquote(fragment)
+    if anchor in pages[relative].ids:
+        return None
+    return f"points to a missing anchor '#{anchor}' in {relative}"

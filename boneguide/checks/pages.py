@@ -1,0 +1,59 @@
+"""Front matter of every page (YAML), nutrient pages against the schema, and review dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from boneguide import frontmatter
+from boneguide.checks.model import Finding
+
+
+def _months_between(earlier: dt.date, later: dt.date) -> int:
+    return (later.year - earlier.year) * 12 + later.month - earlier.month - (later.day < earlier.day)
+
+
+def check_page(
+    path: Path,
+    display_path: str,
+    text: str,
+    *,
+    is_nutrient_page: bool,
+    review_months: int,
+    today: dt.date,
+) -> list[Finding]:
+    findings: list[Finding] = []
+    try:
+        if is_nutrient_page:
+            data = frontmatter.validate_nutrient_page(path, text)
+        else:
+            data, _ = frontmatter.load(path, text)
+    except frontmatter.FrontMatterError as error:
+        return [Finding(display_path, p.line, 0, "error", "front-matter", p.message) for p in error.problems]
+    if not is_nutrient_page or not isinstance(data.get("last_reviewed"), str):
+        return findings
+    try:
+        reviewed = dt.date.fromisoformat(data["last_reviewed"])
+    except ValueError:
+        return findings  # the schema's date format already reported it
+    _, lines = frontmatter.load(path, text)
+    line = lines.get(("last_reviewed",), 1)
+    age = _months_between(reviewed, today)
+    if reviewed > today:
+        findings.append(
+            Finding(
+                display_path, line, 0, "error", "review-date", f"last_reviewed {reviewed} is in the future"
+            )
+        )
+    elif age >= review_months:
+        findings.append(
+            Finding(
+                display_path,
+                line,
+                0,
+                "warning",
+                "review-stale",
+                f"last reviewed {reviewed}, {age} months ago (pages are due a review every {review_months} months)",
+            )
+        )
+    return findings

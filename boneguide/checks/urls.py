@@ -1,0 +1,33 @@
+"""URL syntax, the same rule for the bibliography, page links and the online check."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+_SECOND_SCHEME = re.compile(r"(?<![=/%])(?:https?|ftp)://", re.IGNORECASE)
+_HOST = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9\-.]*[A-Za-z0-9])?(?::\d+)?$")
+
+
+def url_problem(url: str) -> str | None:
+    """Why ``url`` is not a usable web address, or None. The message completes "url 'x' ..."."""
+    if not url:
+        return "is empty"
+    if re.search(r"\s", url):
+        return "contains white space"
+    if _SECOND_SCHEME.search(url, 1):
+        return "looks like two URLs run together"
+    try:
+        parts = urlsplit(url)
+    except ValueError as error:
+        return f"cannot be parsed ({error})"
+    if parts.scheme.lower() not in ("http", "https"):
+        return f"has the scheme '{parts.scheme or '(none)'}', not http or https"
+    host = parts.netloc.rsplit("@", 1)[-1]
+    if (
+        not host
+        or not _HOST.match(host)
+        or ("." not in host.split(":")[0] and host.split(":")[0] != "localhost")
+    ):
+        return f"has no valid host name ('{parts.netloc}')"
+    return None

@@ -1,0 +1,92 @@
+"""Link and citation checker: python scripts/check.py [-f mkdocs.yml] [--online] [--format human|github|json].
+
+Exit 0: no problem at or above --fail-on (default: error); 1: problems found; 2: usage or
+configuration error (unreadable mkdocs.yml, no bibliography named in it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from boneguide.checks import ConfigError, Options, run
+from boneguide.checks.model import SEVERITY_ORDER
+from boneguide.checks.report import FORMATS, render
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "-f",
+        "--config-file",
+        type=Path,
+        default=Path("mkdocs.yml"),
+        help="MkDocs config (default: ./mkdocs.yml)",
+    )
+    parser.add_argument("--online", action="store_true", help="also check external URLs over HTTP")
+    parser.add_argument("--format", choices=FORMATS, default="human", help="output format (default: human)")
+    parser.add_argument(
+        "--fail-on",
+        choices=("error", "warning"),
+        default="error",
+        help="lowest severity that makes the exit status 1 (default: error; info never does)",
+    )
+    parser.add_argument(
+        "--review-months",
+        type=int,
+        default=24,
+        help="warn when a nutrient page's last_reviewed is older (default: 24)",
+    )
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        default=None,
+        help="online results cache (default: build/linkcheck-cache.json beside mkdocs.yml)",
+    )
+    parser.add_argument(
+        "--cache-days",
+        type=int,
+        default=7,
+        help="a URL found fine within this many days is not checked again (default: 7)",
+    )
+    parser.add_argument(
+        "--quiet-info",
+        action="store_true",
+        help="leave out info findings (unused entries, unverifiable hosts)",
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = parse_args(argv)
+    except SystemExit as exit_:  # argparse exits 2 on usage errors, 0 on --help
+        return int(exit_.code or 0)
+    options = Options(
+        config_file=args.config_file,
+        online=args.online,
+        review_months=args.review_months,
+        cache_path=args.cache,
+        cache_days=args.cache_days,
+    )
+    try:
+        result = run(options)
+    except ConfigError as error:
+        print(f"check.py: configuration error: {error}", file=sys.stderr)
+        return 2
+    findings = [f for f in result.findings if not (args.quiet_info and f.severity == "info")]
+    sys.stdout.write(render(findings, args.format, result.timings))
+    if args.format != "json":
+        times = result.timings
+        print(
+            f"checked in {times['total_seconds']:.2f} s (site build {times.get('build_seconds', 0.0):.2f} s, "
+            f"checks {times['check_seconds_excluding_build']:.2f} s)",
+            file=sys.stderr,
+        )
+    limit = SEVERITY_ORDER[args.fail_on]
+    return 1 if any(SEVERITY_ORDER[f.severity] <= limit for f in result.findings) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
