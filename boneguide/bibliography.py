@@ -317,11 +317,16 @@ def describe_work(work: Work, discrepancies: list[str]) -> None:
     for name, bib_name in (("year", "year"), ("volume", "volume"), ("issue", "number"), ("number", "number")):
         if source_fields.get(name) and bib_name not in fields:
             fields[bib_name] = str(source_fields[name])
+    if source_fields.get("urldate"):
+        fields["urldate"] = str(source_fields["urldate"])
     if source_fields.get("pages"):
         fields["pages"] = clean_pages(str(source_fields["pages"]))
     for name in ("doi", "pmid", "pmcid"):
         if identifiers.get(name):
             fields[name] = identifiers[name]
+    if not url and not identifiers.get("doi") and record and record.get("seen_at"):
+        url = record["seen_at"][0]
+        notes.append("No DOI, PMID or publisher page was seen: the URL is the copy the record was read on.")
     if url:
         fields["url"] = url
     seen_at: list[str] = []
@@ -341,10 +346,12 @@ def describe_work(work: Work, discrepancies: list[str]) -> None:
     )
     if complete_article:
         work.entry_type = "article"
-    elif organisation or record_type in ("webpage", "online"):
+    elif (organisation or record_type in ("webpage", "online")) and "urldate" in fields:
         work.entry_type = "online"
     else:
-        work.entry_type = "misc"  # pybtex's plain style needs author, publisher and year for @book
+        # @online only with the urldate the checker asks for; pybtex's plain style needs author,
+        # publisher and year for @book / @incollection, which Bookshelf records here lack.
+        work.entry_type = "misc"
     work.fields = fields
     work._identifiers = identifiers  # type: ignore[attr-defined]
     work._organisation = organisation  # type: ignore[attr-defined]

@@ -422,8 +422,9 @@ def load_source(folder: Path) -> SourceList:
 
 
 def load_sources(root: Path) -> list[SourceList]:
-    """Every ``sources/<id>/`` folder with a ``source.yml``, in id order."""
-    return [load_source(p.parent) for p in sorted(root.glob("*/source.yml"))]
+    """Every ``sources/<id>/`` folder with a ``source.yml``, in the order the articles were captured."""
+    sources = [load_source(p.parent) for p in sorted(root.glob("*/source.yml"))]
+    return sorted(sources, key=lambda s: (str(s.meta.get("captured_from", "~")), s.source_id))
 
 
 def fold(text: str) -> str:

@@ -50,6 +50,7 @@ RECORD_FIELDS = (
     "pmcid",
     "nbk",
     "url",
+    "urldate",
 )
 SEED_SOURCES = {
     "lifeext-A": "lifeext-2023-zinc-bone",

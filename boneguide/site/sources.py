@@ -1,0 +1,173 @@
+"""MkDocs plugin: the Sources page, rendered at build time from sources/ and references.bib.
+
+The placeholder ``<!-- bng:sources -->`` becomes, for each source article: what it is (kind,
+publisher, date), how many references it has, how many resolved to works in the bibliography
+(read from the entries' ``cited-in`` fields, so the page shows what the site really holds), which
+work each marker points to, and the unresolved items and inconsistent markers, listed honestly.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import base, config_options
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+
+from boneguide.bibliography import BibError, load_bib
+from boneguide.citelists import SourceList, load_sources, marker_sort_key
+
+log = get_plugin_logger(__name__)
+
+MARKER = "<!-- bng:sources -->"
+FORMAT_LABELS = {
+    "vancouver": "numbered reference list (Vancouver style)",
+    "link-list": "list of every link of the page, aligned with the in-text markers",
+    "markers-only": "in-text markers only: the reference list was not captured",
+}
+
+
+@dataclass
+class BibIndex:
+    """``source-id:marker`` -> keys of the entries whose ``cited-in`` names it."""
+
+    by_ref: dict[str, list[str]]
+    status: dict[str, str]
+
+
+def index_bibliography(bib_path: Path) -> BibIndex:
+    by_ref: dict[str, list[str]] = defaultdict(list)
+    status: dict[str, str] = {}
+    for raw in load_bib(bib_path):
+        fields = raw.entry.fields
+        status[raw.key] = fields.get("metadata-status", "")
+        for ref in (r.strip() for r in fields.get("cited-in", "").split(";")):
+            if ref:
+                by_ref[ref].append(raw.key)
+    return BibIndex(dict(by_ref), status)
+
+
+def _escape(text: str) -> str:
+    return text.replace("|", "\\|").replace("<", "&lt;").replace("*", "\\*").replace("_", "\\_")
+
+
+def _keys(keys: list[str], index: BibIndex) -> str:
+    parts = []
+    for key in keys:
+        status = index.status.get(key, "")
+        parts.append(f"`{key}`" + (f" ({status})" if status and status != "verified" else ""))
+    return ", ".join(parts)
+
+
+def source_counts(source: SourceList, index: BibIndex) -> tuple[int, int, list[str]]:
+    """(references, resolved, markers the sources resolve but the bibliography lacks)."""
+    markers = source.markers
+    resolved = [m for m in markers if index.by_ref.get(f"{source.source_id}:{m}")]
+    parsed = {c.marker for c in source.citations}
+    missing = [m for m in markers if m in parsed and m not in resolved]
+    return len(markers), len(resolved), missing
+
+
+def render_source(source: SourceList, index: BibIndex) -> list[str]:
+    meta = source.meta
+    total, resolved, _ = source_counts(source, index)
+    lines = [f"## {_escape(meta.get('title', source.source_id))} {{#{source.source_id}}}", ""]
+    facts = [
+        ("Source id", f"`{source.source_id}`"),
+        ("Kind", meta.get("kind", "")),
+        ("Publisher", meta.get("publisher", "")),
+        ("Author", meta.get("author", "")),
+        ("Date", str(meta.get("date", "")) if meta.get("date") else ""),
+        ("Address", f"<{meta['url']}>" if meta.get("url") else "not recorded in the capture"),
+        ("Citation list", FORMAT_LABELS[meta["format"]]),
+        ("References", f"{total}, of which {resolved} resolved to works in the bibliography"),
+    ]
+    lines += [f"- **{label}:** {value}" for label, value in facts if value]
+    lines.append("")
+    if meta.get("notes"):
+        lines += [_escape(" ".join(str(meta["notes"]).split())), ""]
+
+    occurrences: dict[str, list[str]] = defaultdict(list)
+    for citation in source.citations:
+        occurrences[citation.marker].append(citation.raw)
+    inconsistent = {i.marker: i for i in source.inconsistencies}
+    if source.citations:
+        lines += ["| Marker | Work in the bibliography | Cited as |", "|---|---|---|"]
+        for marker in sorted(occurrences, key=marker_sort_key):
+            keys = index.by_ref.get(f"{source.source_id}:{marker}", [])
+            work = _keys(keys, index) if keys else "not in the bibliography yet (run `make import`)"
+            raws = list(dict.fromkeys(occurrences[marker]))
+            cited = "<br>".join(_escape(r if len(r) <= 160 else r[:157] + "…") for r in raws)
+            flag = " ⚠" if marker in inconsistent else ""
+            lines.append(f"| {marker}{flag} | {work} | {cited} |")
+        lines.append("")
+
+    if source.inconsistencies:
+        lines += ['!!! warning "Inconsistent markers"', ""]
+        for inconsistency in source.inconsistencies:
+            places = "; ".join(f"occurrence {n} links to {target}" for n, target in inconsistency.occurrences)
+            lines.append(
+                f"    Marker {inconsistency.marker} points to different works at different places "
+                f"({_escape(places)}). Both works are kept in the bibliography, each recording marker "
+                f"{inconsistency.marker} in its `cited-in` field, so every claim keeps the source it was "
+                "actually linked to."
+            )
+        lines.append("")
+
+    if source.unresolved:
+        lines += [f"**Unresolved ({len(source.unresolved)}):** not in the bibliography, nothing guessed.", ""]
+        for item in sorted(source.unresolved, key=lambda u: marker_sort_key(u.marker)):
+            raw = f" The item reads: “{_escape(item.raw)}”." if item.raw else ""
+            lines.append(f"- Marker {item.marker}: {item.reason}.{raw}")
+        lines.append("")
+    return lines
+
+
+def render_sources(sources: list[SourceList], index: BibIndex) -> str:
+    lines = [
+        "| Source article | Kind | References | Resolved | Unresolved |",
+        "|---|---|---|---|---|",
+    ]
+    for source in sources:
+        total, resolved, _ = source_counts(source, index)
+        title = _escape(source.meta.get("title", source.source_id))
+        lines.append(
+            f"| [{title}](#{source.source_id}) | {source.meta.get('kind', '')} | {total} | {resolved} | "
+            f"{total - resolved} |"
+        )
+    lines.append("")
+    for source in sources:
+        lines += render_source(source, index)
+    return "\n".join(lines)
+
+
+class SourcesConfig(base.Config):
+    sources_dir = config_options.Type(str, default="sources")
+    bib_file = config_options.Type(str, default="references.bib")
+
+
+class SourcesPlugin(BasePlugin[SourcesConfig]):
+    """``bng-sources``: fills ``<!-- bng:sources -->``."""
+
+    def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Any) -> str:
+        if MARKER not in markdown:
+            return markdown
+        root = Path(config["config_file_path"]).parent
+        try:
+            sources = load_sources(root / self.config.sources_dir)
+            index = index_bibliography(root / self.config.bib_file)
+        except (BibError, ValueError, OSError) as exc:
+            raise PluginError(f"bng-sources: {exc}") from exc
+        for source in sources:
+            for issue in source.issues:
+                log.warning(f"bng-sources: {issue}")
+            _, _, missing = source_counts(source, index)
+            if missing:
+                log.warning(
+                    f"bng-sources: {source.source_id} markers {', '.join(missing)} resolve to works that "
+                    f"{self.config.bib_file} does not list: run make import"
+                )
+        return markdown.replace(MARKER, render_sources(sources, index))
