@@ -1,0 +1,358 @@
+"""One bibliography entry (a pybtex ``Entry``) -> Vancouver-like, safe HTML, sort key and CSL-JSON.
+
+Bibliographic fields are data, never markup: every field is reduced to plain text (LaTeX escapes
+decoded, case-protecting braces dropped, ``\\url{}`` unwrapped) and then HTML-escaped, so a title
+holding ``<script>``, ``<img onerror=...>``, ``&`` or stray braces renders as inert text. Titles keep
+their case (mkdocs-bibtex's pybtex style lower-cased them). Only http(s) addresses become links.
+
+Layout: ``Authors. Title. Journal. Year;Volume(Issue):Pages.`` then identifier links: DOI -> doi.org,
+PMID -> PubMed, PMCID -> PMC; the entry's ``url`` only when it has none of those. An entry known
+only by an identifier shows that identifier, never an invented title, with an "unverified
+metadata" marker.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import html
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+from urllib.parse import quote, urlparse
+
+import latexcodec  # noqa: F401  (registers the "ulatex" codec that pybtex also relies on)
+from pybtex.database import Entry, Person
+
+from boneguide.keys import ascii_fold
+
+MAX_AUTHORS = 6  # Vancouver: list six, then "et al."
+
+KIND_LABELS = {
+    "article": "Journal articles",
+    "book": "Books and chapters",
+    "report": "Reports, guidelines and fact sheets",
+    "webpage": "Web pages",
+    "other": "Other works",
+    "identifier-only": "Known only by an identifier (metadata unverified)",
+}
+KIND_ORDER = list(KIND_LABELS)
+_TYPE_KIND = {
+    "article": "article",
+    "book": "book",
+    "inbook": "book",
+    "incollection": "book",
+    "booklet": "book",
+    "report": "report",
+    "techreport": "report",
+    "manual": "report",
+    "online": "webpage",
+    "electronic": "webpage",
+    "www": "webpage",
+}
+_CSL_TYPES = {
+    "article": "article-journal",
+    "book": "book",
+    "inbook": "chapter",
+    "incollection": "chapter",
+    "inproceedings": "paper-conference",
+    "report": "report",
+    "techreport": "report",
+    "manual": "report",
+    "phdthesis": "thesis",
+    "mastersthesis": "thesis",
+    "online": "webpage",
+}
+
+_URL_COMMAND = re.compile(r"\\url\s*\{([^{}]*)\}")
+_HREF_COMMAND = re.compile(r"\\href\s*\{[^{}]*\}\s*\{([^{}]*)\}")
+_TEXT_COMMANDS = {"\\textless": "<", "\\textgreater": ">", "\\textbar": "|"}  # latexcodec lacks these
+_NEEDS_LATEX_DECODING = re.compile(r"[\\~$]|``|''")
+_ESCAPED_OPEN, _ESCAPED_CLOSE = "\ue000", "\ue001"  # private-use sentinels for \{ and \}
+
+
+@lru_cache(maxsize=65536)
+def plain_text(value: str) -> str:
+    """A BibTeX field value as the text a reader should see (not yet HTML-escaped)."""
+    value = _HREF_COMMAND.sub(r"\1", _URL_COMMAND.sub(r"\1", value))
+    value = value.replace("\\{", _ESCAPED_OPEN).replace("\\}", _ESCAPED_CLOSE)
+    value = value.replace("---", "—").replace("--", "–")
+    for command, character in _TEXT_COMMANDS.items():
+        if command in value:
+            value = re.sub(re.escape(command) + r"(?![A-Za-z])\s*", character, value)
+    if _NEEDS_LATEX_DECODING.search(value):  # latexcodec costs ~70 us a field: only when needed
+        # Undecodable LaTeX stays as typed: it is escaped afterwards, so still inert.
+        with contextlib.suppress(UnicodeDecodeError, ValueError):
+            value = codecs.decode(value, "ulatex")
+    value = value.replace("{", "").replace("}", "")
+    value = value.replace(_ESCAPED_OPEN, "{").replace(_ESCAPED_CLOSE, "}")
+    return " ".join(value.split())
+
+
+def _field(entry: Entry, name: str) -> str:
+    raw = entry.fields.get(name)
+    return plain_text(raw) if raw else ""
+
+
+def _initials(names: list[str]) -> str:
+    letters = []
+    for name in names:
+        for part in re.split(r"[\s\-.]+", plain_text(name)):
+            if part:
+                letters.append(part[0].upper())
+    return "".join(letters)
+
+
+def vancouver_name(person: Person) -> str:
+    """'Clarke, B.' -> 'Clarke B'; '{National Institutes of Health}' stays whole."""
+    family = plain_text(" ".join(person.prelast_names + person.last_names))
+    initials = _initials(person.first_names + person.middle_names)
+    suffix = plain_text(" ".join(person.lineage_names))
+    return " ".join(p for p in (family, initials, suffix) if p)
+
+
+def authors_text(entry: Entry) -> str:
+    people = entry.persons.get("author") or entry.persons.get("editor") or []
+    names = [vancouver_name(p) for p in people]
+    if len(names) > MAX_AUTHORS:
+        names = [*names[:MAX_AUTHORS], "et al"]
+    text = ", ".join(names)
+    if not people and entry.fields.get("organization"):
+        text = _field(entry, "organization")
+    if entry.persons.get("editor") and not entry.persons.get("author") and names:
+        text += ", editors" if len(people) > 1 else ", editor"
+    return text
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if not text or text[-1] in ".?!" else text + "."
+
+
+def _safe_href(url: str) -> str | None:
+    url = url.strip()
+    parsed = urlparse(url)
+    if parsed.scheme in ("http", "https") and parsed.netloc and not any(c.isspace() for c in url):
+        return url
+    return None
+
+
+def _link(href: str, text: str) -> str:
+    return f'<a href="{html.escape(href, quote=True)}" rel="noopener">{html.escape(text)}</a>'
+
+
+@dataclass(frozen=True)
+class Identifiers:
+    doi: str = ""
+    pmid: str = ""
+    pmcid: str = ""
+    url: str = ""
+
+    @classmethod
+    def of(cls, entry: Entry) -> Identifiers:
+        doi = _field(entry, "doi")
+        doi = re.sub(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", "", doi, flags=re.I)
+        pmid = re.sub(r"\D", "", _field(entry, "pmid"))
+        pmcid_digits = re.sub(r"\D", "", _field(entry, "pmcid"))
+        url = _field(entry, "url")
+        return cls(doi, pmid, f"PMC{pmcid_digits}" if pmcid_digits else "", url)
+
+    def links_html(self, urldate: str = "") -> list[str]:
+        links = []
+        if self.doi:
+            links.append("doi: " + _link("https://doi.org/" + quote(self.doi, safe="/:;()._-"), self.doi))
+        if self.pmid:
+            links.append("PMID: " + _link(f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/", self.pmid))
+        if self.pmcid:
+            links.append(
+                "PMCID: " + _link(f"https://pmc.ncbi.nlm.nih.gov/articles/{self.pmcid}/", self.pmcid)
+            )
+        if not links and self.url:
+            href = _safe_href(self.url)
+            shown = _link(href, self.url) if href else html.escape(self.url)
+            accessed = f" (accessed {html.escape(urldate)})" if urldate else ""
+            links.append(f"Available from: {shown}{accessed}")
+        return links
+
+    def label(self) -> str:
+        """What an identifier-only entry is called in place of a title."""
+        nbk = re.search(r"\bNBK\d+", self.url, re.I)
+        if self.pmcid:
+            return f"PMCID {self.pmcid}"
+        if self.pmid:
+            return f"PMID {self.pmid}"
+        if self.doi:
+            return f"DOI {self.doi}"
+        if nbk:
+            return f"NCBI Bookshelf {nbk.group(0).upper()}"
+        return self.url or "Unidentified work"
+
+
+@dataclass(frozen=True)
+class FormattedEntry:
+    key: str
+    html: str  # the reference body, safe to embed: every field escaped
+    text: str  # the same as plain text (tooltips, filters, tests)
+    kind: str  # a KIND_LABELS key
+    sort_key: tuple[str, str, str]
+    status: str  # verified | partial | unverified | "" (not stated)
+    cited_in: tuple[tuple[str, str], ...] = field(default=())  # (source-id, marker)
+    keep_unused: str = ""  # why an uncited entry is kept on purpose
+
+
+def parse_cited_in(value: str) -> tuple[tuple[str, str], ...]:
+    """``lifeext-2023-zinc-bone:12; healthline-osteoporosis-supplements:4`` -> pairs."""
+    pairs = []
+    for item in re.split(r"[;,]", plain_text(value)):
+        source, _, marker = item.strip().partition(":")
+        if source.strip():
+            pairs.append((source.strip(), marker.strip()))
+    return tuple(pairs)
+
+
+def entry_kind(entry: Entry) -> str:
+    if not entry.fields.get("title"):
+        return "identifier-only"
+    kind = _TYPE_KIND.get(entry.type.lower())
+    if kind:
+        return kind
+    if entry.type.lower() == "misc" and entry.fields.get("url"):
+        return "webpage"
+    return "other"
+
+
+def _venue_html(entry: Entry) -> str:
+    """Journal and numbers (article) or publisher and year (everything else)."""
+    year = _field(entry, "year")
+    if entry.type.lower() == "article":
+        journal = _field(entry, "journal")
+        volume, issue, pages = _field(entry, "volume"), _field(entry, "number"), _field(entry, "pages")
+        numbers = year
+        if volume:
+            numbers += f";{volume}"
+        if issue:
+            numbers += f"({issue})"
+        if pages:
+            numbers += f":{pages.replace('--', '–')}"
+        parts = [
+            p for p in (_sentence(journal) if journal else "", _sentence(numbers) if numbers else "") if p
+        ]
+        return html.escape(" ".join(parts))
+    container = _field(entry, "booktitle")
+    publisher = (
+        _field(entry, "publisher")
+        or _field(entry, "institution")
+        or (_field(entry, "organization") if entry.persons.get("author") else "")
+        or _field(entry, "howpublished")
+    )
+    parts = []
+    if container:
+        parts.append(_sentence(f"In: {container}"))
+    if _field(entry, "edition"):
+        parts.append(_sentence(f"{_field(entry, 'edition')} ed"))
+    tail = "; ".join(p for p in (publisher, year) if p)
+    if tail:
+        parts.append(_sentence(tail))
+    pages = _field(entry, "pages")
+    if pages:
+        parts.append(_sentence(f"p. {pages}"))
+    return html.escape(" ".join(parts))
+
+
+def _status_marker(status: str) -> str:
+    if status == "unverified":
+        return ' <span class="bng-ref__flag" data-metadata-status="unverified">unverified metadata</span>'
+    if status == "partial":
+        return ' <span class="bng-ref__flag" data-metadata-status="partial">metadata partly verified</span>'
+    return ""
+
+
+def _first_author_sort(entry: Entry) -> str:
+    people = entry.persons.get("author") or entry.persons.get("editor") or []
+    if people:
+        name = plain_text(" ".join(people[0].last_names + people[0].first_names))
+    else:
+        name = _field(entry, "organization") or _field(entry, "title") or entry.key
+    return re.sub(r"[^a-z0-9 ]", "", ascii_fold(name).lower())
+
+
+def format_entry(key: str, entry: Entry) -> FormattedEntry:
+    ids = Identifiers.of(entry)
+    status = _field(entry, "metadata-status").lower()
+    kind = entry_kind(entry)
+    links = ids.links_html(_field(entry, "urldate"))
+    if kind == "identifier-only":
+        status = status or "unverified"
+        label = ids.label()
+        body = f'<span class="bng-ref__id">{html.escape(label)}.</span>'
+        body += _status_marker("unverified")
+        note = _field(entry, "note")
+        if note:
+            body += f" {html.escape(_sentence(note))}"
+    else:
+        authors = authors_text(entry)
+        title = _field(entry, "title")
+        if entry.type.lower() in ("online", "misc") and entry.fields.get("url"):
+            title += " [Internet]"
+        parts = []
+        if authors:
+            parts.append(f'<span class="bng-ref__authors">{html.escape(_sentence(authors))}</span>')
+        parts.append(f'<span class="bng-ref__title">{html.escape(_sentence(title))}</span>')
+        venue = _venue_html(entry)
+        if venue:
+            parts.append(f'<span class="bng-ref__venue">{venue}</span>')
+        body = " ".join(parts) + _status_marker(status)
+    if links:
+        body += ' <span class="bng-ref__links">' + "; ".join(links) + "</span>"
+    text = html.unescape(re.sub(r"<[^>]+>", "", body))
+    sort_key = (_first_author_sort(entry), _field(entry, "year"), key)
+    cited_in = parse_cited_in(entry.fields.get("cited-in", ""))
+    keep_unused = _field(entry, "keep-unused")
+    return FormattedEntry(key, body, " ".join(text.split()), kind, sort_key, status, cited_in, keep_unused)
+
+
+def _csl_name(person: Person) -> dict[str, str]:
+    family = plain_text(" ".join(person.prelast_names + person.last_names))
+    given = plain_text(" ".join(person.first_names + person.middle_names))
+    if not given and not person.prelast_names and " " in family:
+        return {"literal": family}  # an organisation written as {Whole Name}
+    return {"family": family, "given": given} if given else {"family": family}
+
+
+def to_csl_json(key: str, entry: Entry) -> dict[str, Any]:
+    """One entry as CSL-JSON (the format Zotero, Mendeley and pandoc import)."""
+    kind = entry.type.lower()
+    csl_type = _CSL_TYPES.get(kind, "webpage" if kind == "misc" and entry.fields.get("url") else "document")
+    item: dict[str, Any] = {"id": key, "type": csl_type}
+    for role in ("author", "editor"):
+        if entry.persons.get(role):
+            item[role] = [_csl_name(p) for p in entry.persons[role]]
+    if not entry.persons.get("author") and entry.fields.get("organization"):
+        item["author"] = [{"literal": _field(entry, "organization")}]
+    simple = {
+        "title": "title",
+        "journal": "container-title",
+        "booktitle": "container-title",
+        "volume": "volume",
+        "number": "issue",
+        "publisher": "publisher",
+        "edition": "edition",
+        "note": "note",
+    }
+    for bib_name, csl_name in simple.items():
+        if entry.fields.get(bib_name):
+            item[csl_name] = _field(entry, bib_name)
+    if entry.fields.get("pages"):
+        item["page"] = _field(entry, "pages").replace("–", "-")
+    year = re.sub(r"\D", "", _field(entry, "year"))
+    if year:
+        item["issued"] = {"date-parts": [[int(year)]]}
+    ids = Identifiers.of(entry)
+    for csl_name, value in (("DOI", ids.doi), ("PMID", ids.pmid), ("PMCID", ids.pmcid), ("URL", ids.url)):
+        if value:
+            item[csl_name] = value
+    urldate = _field(entry, "urldate")
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", urldate):
+        item["accessed"] = {"date-parts": [[int(p) for p in urldate.split("-")]]}
+    return item

@@ -1,0 +1,137 @@
+"""The Bibliography page: every entry of references.bib, where the site cites it, where it came from.
+
+Built by the bng-citations plugin in two steps, so it never depends on page order:
+
+1. ``expand_markdown`` (when the page's Markdown is read): the placeholder ``<!-- bng:bibliography -->``
+   becomes download links, one heading per kind of work (so the table of contents lists them) and
+   each entry, sorted by first author, with an empty slot ``<!--bng-meta:<key>-->``;
+2. ``fill_content`` (after every page has been rendered, before search indexes it): each slot gets
+   its "cited in" links (page and section heading anchor) and its provenance from the ``cited-in``
+   field (source article and marker number, linked to the Sources page).
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from collections import Counter
+from typing import TYPE_CHECKING, Any
+
+from boneguide.references_format import KIND_LABELS, KIND_ORDER, FormattedEntry
+
+if TYPE_CHECKING:
+    from mkdocs.structure.pages import Page
+
+    from boneguide.site.citations import Bibliography, CitedAt
+
+MARKER = "<!-- bng:bibliography -->"
+SUMMARY_SLOT = "<!--bng-bib-summary-->"
+META_SLOT = re.compile(r"<!--bng-meta:([a-z0-9]+)-->")
+SOURCES_PAGE = "sources.md"
+
+
+def _relative(target: str, page: Page) -> str:
+    return posixpath.relpath(target, posixpath.dirname(page.file.src_uri) or ".")
+
+
+def _entry_html(entry: FormattedEntry) -> str:
+    return (
+        f'<li id="ref-{entry.key}" class="bng-bib__entry" data-reference-key="{entry.key}" '
+        f'data-kind="{entry.kind}"><p class="bng-ref">{entry.html}</p>'
+        f'<p class="bng-bib__meta"><!--bng-meta:{entry.key}--></p></li>'
+    )
+
+
+def expand_markdown(markdown: str, page: Page, bibliography: Bibliography, config: Any) -> str:
+    downloads = config.downloads_dir.strip("/")
+    by_kind: dict[str, list[FormattedEntry]] = {kind: [] for kind in KIND_ORDER}
+    for entry in bibliography.entries.values():
+        by_kind[entry.kind].append(entry)
+    parts = [
+        f"{len(bibliography.entries)} works, sorted by first author within each kind. {SUMMARY_SLOT}",
+        "",
+        "**Download the whole bibliography** for a reference manager: "
+        f"[references.bib (BibTeX)]({_relative(f'{downloads}/references.bib', page)}) · "
+        f"[references.csl.json (CSL-JSON)]({_relative(f'{downloads}/references.csl.json', page)})",
+        "",
+        # Filled in by citations.js; hidden without JavaScript, where the grouped list still works.
+        '<div class="bng-bib-filter" hidden><label>Filter by author, title, journal or key '
+        '<input type="search" class="bng-bib-filter__text" autocomplete="off"></label> '
+        '<label><input type="checkbox" class="bng-bib-filter__cited"> cited on the site only</label> '
+        '<output class="bng-bib-filter__count" aria-live="polite"></output></div>',
+        "",
+    ]
+    for kind in KIND_ORDER:
+        entries = sorted(by_kind[kind], key=lambda e: e.sort_key)
+        if not entries:
+            continue
+        parts += [f"## {KIND_LABELS[kind]} ({len(entries)}) {{#kind-{kind}}}", ""]
+        parts += [f'<ul class="bng-bibliography" data-kind="{kind}">']
+        parts += [_entry_html(entry) for entry in entries]
+        parts += ["</ul>", ""]
+    block = "\n".join(parts)
+    if MARKER in markdown:
+        return markdown.replace(MARKER, block, 1)
+    return markdown.rstrip() + "\n\n" + block + "\n"
+
+
+def _cited_in_html(places: list[CitedAt], page: Page, pages: dict[str, Page]) -> str:
+    counts = Counter((c.src_uri, c.section_id) for c in places)
+    links = []
+    for (src_uri, section_id), count in counts.items():
+        citing = pages[src_uri]
+        place = next(c for c in places if c.src_uri == src_uri and c.section_id == section_id)
+        href = citing.file.url_relative_to(page.file) + (f"#{section_id}" if section_id else "")
+        label = html.escape(citing.title or src_uri)
+        if place.section_title and place.section_title != citing.title:
+            label += " › " + html.escape(place.section_title)
+        times = f" ({count}×)" if count > 1 else ""
+        links.append(
+            f'<a class="bng-bib__cited" href="{html.escape(href, quote=True)}" '
+            f'data-cite-id="{place.cite_id}">{label}</a>{times}'
+        )
+    return "Cited in: " + "; ".join(links)
+
+
+def _provenance_html(entry: FormattedEntry, page: Page, sources_page: Page | None) -> str:
+    if not entry.cited_in:
+        return ""
+    items = []
+    for source_id, marker in entry.cited_in:
+        name = html.escape(source_id)
+        if sources_page is not None:
+            href = sources_page.file.url_relative_to(page.file)
+            if f'id="{source_id}"' in (sources_page.content or ""):
+                href += f"#{source_id}"
+            name = f'<a href="{html.escape(href, quote=True)}">{name}</a>'
+        items.append(f"{name} ref. {html.escape(marker)}" if marker else name)
+    return "Listed by source article: " + "; ".join(items)
+
+
+def fill_content(
+    content: str,
+    page: Page,
+    bibliography: Bibliography,
+    cited_at: dict[str, list[CitedAt]],
+    pages: dict[str, Page],
+    sources_page: Page | None,
+) -> str:
+    def meta(match: re.Match[str]) -> str:
+        key = match.group(1)
+        entry = bibliography.entries[key]
+        parts = [f'<code class="bng-bib__key">{key}</code>']
+        if cited_at.get(key):
+            parts.append(_cited_in_html(cited_at[key], page, pages))
+        elif entry.keep_unused:
+            parts.append(f"Not cited on the site; kept: {html.escape(entry.keep_unused)}")
+        else:
+            parts.append("Not cited on the site")
+        provenance = _provenance_html(entry, page, sources_page)
+        if provenance:
+            parts.append(provenance)
+        return " · ".join(parts)
+
+    cited = sum(1 for key in bibliography.entries if cited_at.get(key))
+    content = content.replace(SUMMARY_SLOT, f"{cited} of them are cited on the site.", 1)
+    return META_SLOT.sub(meta, content)

@@ -1,0 +1,347 @@
+"""MkDocs plugin ``bng-citations``: ``[@key]`` citations -> numbered links, per-page reference lists.
+
+Why our own plugin rather than mkdocs-bibtex 4.4.0 (archived in 2025): measured on this project
+(issue 10), the stock plugin without CSL formats every cited entry again on every page (about
+2.5 ms a citation, no cache), so citations cost 1.75-1.9x the whole build; it prints ``[@a; @b]``
+as "34", lower-cases titles, ignores ``pmid`` and prints ``\\url{}`` literally, and its
+``\\full_bibliography`` depends on page order. We keep its page syntax (``[@key]``, ``[@a; @b]``,
+the ``\\bibliography`` placeholder, the ``bib_file`` option) but subclass nothing: its ``on_config``
+builds a registry (and imports pypandoc, requests, validators) that we would throw away, so a thin
+replacement on pybtex is less code than overriding it. What we do differently:
+
+* the bibliography is parsed and every entry formatted once per build, and not again in
+  ``mkdocs serve`` unless ``references.bib`` changed (stat check); formatted entries are also
+  cached on disk by content hash (``cache_dir``), so repeated builds skip pybtex entirely;
+* per page we only substitute pre-formatted HTML: cost per citation is a dict lookup.
+
+Markup contract (the checker and tests rely on it; keep it stable):
+
+* each citation is ``<a class="footnote-ref bng-cite__ref" id="cite-<key>-<n>" href="#ref-<key>"
+  data-citation-key="<key>">N</a>`` where ``n`` counts that key's citations on the page (1, 2, ...)
+  and ``N`` is the key's number on the page (order of first use). A group ``[@a; @b]`` is one
+  ``<span class="bng-cite">`` holding "[1, 2]", each number its own link.
+* the page's list is ``<ol class="bng-references">`` of ``<li id="ref-<key>" data-reference-key=
+  "<key>">`` each with ``<p class="bng-ref">`` (the entry) and ``<p class="bng-ref__back">``
+  (one back-link per citation, to ``#cite-<key>-<n>``). ``footnote-ref`` makes Material's
+  ``content.footnote.tooltips`` show the entry on hover and keyboard focus.
+* ids are unique within a page only (mkdocs-print-site-plugin prefixes them per page).
+* ``site/data/citations.json`` records every citation: key -> page, section anchor, citation id.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import html
+import json
+import os
+import pickle
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import base, config_options
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+from pybtex.database import BibliographyData, parse_file
+from pybtex.exceptions import PybtexError
+
+from boneguide import references_format
+from boneguide.citesyntax import find_citations
+from boneguide.references_format import FormattedEntry
+from boneguide.site import bibliography_page
+
+log = get_plugin_logger("bng-citations")
+
+# The cache key covers the formatter's own source, so editing it never serves stale output.
+FORMATTER_SOURCES = (Path(references_format.__file__), Path(__file__))
+HEADING_OR_CITE = re.compile(
+    r'<h([1-6])\b[^>]*\bid="([^"]+)"[^>]*>(.*?)</h\1>|\bid="(cite-[a-z0-9]+-\d+)"', re.S
+)
+TAG = re.compile(r"<[^>]+>")
+
+
+class CitationsConfig(base.Config):
+    bib_file = config_options.Type(str)
+    bib_command = config_options.Type(str, default="\\bibliography")
+    bibliography_page = config_options.Type(str, default="bibliography.md")
+    downloads_dir = config_options.Type(str, default="downloads")
+    cache_dir = config_options.Optional(config_options.Type(str))  # relative to mkdocs.yml
+    usage_json = config_options.Type(str, default="data/citations.json")
+
+
+@dataclass
+class Bibliography:
+    """Everything the site needs from references.bib, computed once per version of the file."""
+
+    path: Path
+    signature: tuple[int, int]
+    entries: dict[str, FormattedEntry]
+    csl_json: str
+
+    @property
+    def keys(self) -> list[str]:
+        return list(self.entries)
+
+
+@dataclass(frozen=True)
+class CitedAt:
+    """One citation of a key, located on the built page."""
+
+    src_uri: str
+    cite_id: str
+    section_id: str
+    section_title: str
+
+
+@dataclass
+class PageCitations:
+    order: dict[str, int] = field(default_factory=dict)  # key -> number on this page
+    occurrences: dict[str, int] = field(default_factory=dict)  # key -> citations so far
+
+
+def _line_of(error: PybtexError, text: str) -> int:
+    line = getattr(error, "lineno", None)
+    if line:
+        return int(line)
+    match = re.search(r"entry: (\S+)", str(error))
+    if match:
+        hits = [
+            i
+            for i, t in enumerate(text.splitlines(), 1)
+            if re.match(rf"@\w+\{{\s*{re.escape(match[1])}\s*,", t)
+        ]
+        if hits:
+            return hits[-1]
+    return 1
+
+
+def _parse(path: Path) -> BibliographyData:
+    try:
+        return parse_file(str(path), bib_format="bibtex")
+    except PybtexError as error:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        raise PluginError(f"{path}:{_line_of(error, text)}: {error}") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise PluginError(f"{path}: cannot read the bibliography: {error}") from None
+
+
+def load_bibliography(path: Path, cache_dir: Path | None = None) -> Bibliography:
+    """Parse and format every entry; reuse the disk cache when the file's bytes are unchanged."""
+    stat = path.stat()
+    signature = (stat.st_mtime_ns, stat.st_size)
+    cache_file = None
+    if cache_dir is not None:
+        hasher = hashlib.sha256(path.read_bytes())
+        for source in FORMATTER_SOURCES:
+            hasher.update(source.read_bytes())
+        digest = hasher.hexdigest()[:32]
+        cache_file = cache_dir / f"{digest}.pickle"
+        if cache_file.is_file():
+            try:
+                entries, csl_json = pickle.loads(cache_file.read_bytes())
+                return Bibliography(path, signature, entries, csl_json)
+            except Exception:  # a stale or torn cache file is only a lost speed-up
+                log.debug("ignoring unreadable citation cache %s", cache_file)
+    data = _parse(path)
+    entries = {key: references_format.format_entry(key, entry) for key, entry in data.entries.items()}
+    csl = [references_format.to_csl_json(key, entry) for key, entry in data.entries.items()]
+    # One entry per line: compact for 10,000 entries, still diffable.
+    csl_json = "[\n" + ",\n".join(json.dumps(item, ensure_ascii=False) for item in csl) + "\n]\n"
+    if cache_file is not None:
+        try:
+            cache_file.parent.mkdir(parents=True, exist_ok=True)
+            temporary = cache_file.with_suffix(f".{os.getpid()}.tmp")
+            temporary.write_bytes(pickle.dumps((entries, csl_json), protocol=pickle.HIGHEST_PROTOCOL))
+            temporary.replace(cache_file)
+        except OSError as error:
+            log.debug("could not write citation cache: %s", error)
+    return Bibliography(path, signature, entries, csl_json)
+
+
+def citation_html(keys: list[str], page_state: PageCitations) -> str:
+    links = []
+    for key in keys:
+        number = page_state.order.setdefault(key, len(page_state.order) + 1)
+        occurrence = page_state.occurrences.get(key, 0) + 1
+        page_state.occurrences[key] = occurrence
+        links.append(
+            f'<a class="footnote-ref bng-cite__ref" id="cite-{key}-{occurrence}" href="#ref-{key}" '
+            f'data-citation-key="{key}" aria-label="Reference {number}">{number}</a>'
+        )
+    # Brackets as entities: Markdown must not read "[...]" around our links as link syntax.
+    return '<span class="bng-cite">&#91;' + ", ".join(links) + "&#93;</span>"
+
+
+def _backref_label(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(97 + remainder) + letters
+    return letters
+
+
+def reference_list_html(page_state: PageCitations, entries: dict[str, FormattedEntry]) -> str:
+    items = []
+    for key, number in page_state.order.items():
+        count = page_state.occurrences[key]
+        if count == 1:
+            back = f'<a href="#cite-{key}-1" aria-label="Back to citation {number} in the text">↩</a>'
+        else:
+            back = "↩ " + " ".join(
+                f'<a href="#cite-{key}-{n}" aria-label="Back to citation {number}, use {n} of {count}">'
+                f"{_backref_label(n - 1)}</a>"
+                for n in range(1, count + 1)
+            )
+        items.append(
+            f'<li id="ref-{key}" value="{number}" data-reference-key="{key}">'
+            f'<p class="bng-ref">{entries[key].html}</p><p class="bng-ref__back">{back}</p></li>'
+        )
+    return '<ol class="bng-references">\n' + "\n".join(items) + "\n</ol>"
+
+
+class CitationsPlugin(BasePlugin[CitationsConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.bibliography: Bibliography | None = None
+        self.cited_at: dict[str, list[CitedAt]] = {}
+        self.pages: dict[str, Page] = {}
+        self.problems: list[str] = []
+        self.files: Files | None = None
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Defining on_startup keeps this object across `mkdocs serve` rebuilds, and its cache."""
+        self.command = command
+
+    def on_config(self, config: Any) -> Any:
+        config_dir = Path(config.config_file_path).parent
+        bib_path = (config_dir / self.config.bib_file).resolve()
+        if not bib_path.is_file():
+            raise PluginError(f"{config.config_file_path}: bng-citations bib_file {bib_path} does not exist")
+        stat = bib_path.stat()
+        current = self.bibliography
+        if (
+            current is None
+            or current.path != bib_path
+            or current.signature != (stat.st_mtime_ns, stat.st_size)
+        ):
+            cache_dir = (config_dir / self.config.cache_dir) if self.config.cache_dir else None
+            self.bibliography = load_bibliography(bib_path, cache_dir)
+        return config
+
+    def on_files(self, files: Files, *, config: Any) -> Files:
+        assert self.bibliography is not None
+        self.cited_at, self.pages, self.problems = {}, {}, []
+        self.files = files
+        downloads = self.config.downloads_dir.strip("/")
+        files.append(
+            File.generated(config, f"{downloads}/references.bib", abs_src_path=str(self.bibliography.path))
+        )
+        files.append(
+            File.generated(config, f"{downloads}/references.csl.json", content=self.bibliography.csl_json)
+        )
+        return files
+
+    def _unknown_key(self, page: Page, key: str, line_in_markdown: int) -> str:
+        source = page.file.content_string
+        line = line_in_markdown
+        found = re.search(rf"@{re.escape(key)}\b", source) or re.search(rf"\b{re.escape(key)}\b", source)
+        where = ""
+        if found:
+            line = source.count("\n", 0, found.start()) + 1
+        else:  # the citation came from a table another plugin generated from front matter
+            where = " (in generated content)"
+        close = difflib.get_close_matches(key, self.bibliography.keys if self.bibliography else [], n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        return (
+            f"{page.file.src_path}:{line}: unknown citation key '{key}'{where} "
+            f"(not in {self.config.bib_file}){hint}"
+        )
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: Any, files: Files) -> str:
+        assert self.bibliography is not None
+        entries = self.bibliography.entries
+        src_uri = page.file.src_uri
+        if src_uri == self.config.bibliography_page:
+            markdown = bibliography_page.expand_markdown(markdown, page, self.bibliography, self.config)
+        state = PageCitations()
+        pieces: list[str] = []
+        position = 0
+        reported: set[str] = set()
+        for citation in find_citations(markdown):
+            known = [key for key in citation.keys if key in entries]
+            for key in citation.keys:
+                if key not in entries and key not in reported:
+                    reported.add(key)  # once per page and key: the first place is enough to fix it
+                    message = self._unknown_key(page, key, citation.line)
+                    self.problems.append(message)
+                    log.warning(message)
+            pieces.append(markdown[position : citation.start])
+            pieces.append(citation_html(known, state) if known else html.escape(citation.raw))
+            position = citation.end
+        pieces.append(markdown[position:])
+        markdown = "".join(pieces)
+        references = reference_list_html(state, entries) if state.order else ""
+        command = re.compile(rf"^[ \t]*{re.escape(self.config.bib_command)}[ \t]*$", re.M)
+        if command.search(markdown):
+            markdown = command.sub(lambda _m: "\n" + references + "\n", markdown)
+        elif references:
+            markdown += "\n\n## References\n\n" + references + "\n"
+        if state.order:
+            self.pages[src_uri] = page
+        return markdown
+
+    def on_page_content(self, html_text: str, *, page: Page, config: Any, files: Files) -> str:
+        """Locate each citation under its section heading, for the Bibliography's "cited in" links."""
+        if page.file.src_uri not in self.pages:
+            return html_text
+        section_id, section_title = "", page.title or ""
+        for match in HEADING_OR_CITE.finditer(html_text):
+            if match.group(2):
+                section_id = match.group(2)
+                # Under the page's own h1 the page title says it all.
+                heading = html.unescape(TAG.sub("", match.group(3))).replace("¶", "").strip()
+                section_title = "" if match.group(1) == "1" else heading
+            else:
+                cite_id = match.group(4)
+                key = cite_id[len("cite-") :].rsplit("-", 1)[0]
+                self.cited_at.setdefault(key, []).append(
+                    CitedAt(page.file.src_uri, cite_id, section_id, section_title)
+                )
+        return html_text
+
+    @event_priority(50)  # before the search plugin indexes page.content
+    def on_page_context(self, context: Any, *, page: Page, config: Any, nav: Any) -> Any:
+        if page.file.src_uri == self.config.bibliography_page and self.bibliography is not None:
+            sources = self.files.get_file_from_path(bibliography_page.SOURCES_PAGE) if self.files else None
+            page.content = bibliography_page.fill_content(
+                page.content or "",
+                page,
+                self.bibliography,
+                self.cited_at,
+                self.pages,
+                sources.page if sources is not None else None,
+            )
+        return context
+
+    def on_post_build(self, *, config: Any) -> None:
+        target = Path(config["site_dir"]) / self.config.usage_json
+        target.parent.mkdir(parents=True, exist_ok=True)
+        usage = {
+            key: [
+                {
+                    "page": self.pages[c.src_uri].url,
+                    "src": c.src_uri,
+                    "section": c.section_id,
+                    "citation": c.cite_id,
+                }
+                for c in places
+            ]
+            for key, places in sorted(self.cited_at.items())
+        }
+        target.write_text(json.dumps(usage, indent=1) + "\n", encoding="utf-8")

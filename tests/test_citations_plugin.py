@@ -1,0 +1,262 @@
+"""The bng-citations plugin: numbered citations, per-page reference lists, errors with file:line."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from conftest import build_site
+from mkdocs.config import load_config
+
+from boneguide.citesyntax import find_citations
+from boneguide.site import citations
+from boneguide.site.citations import CitationsPlugin, load_bibliography
+
+FIXTURE = Path(__file__).parent / "fixtures" / "citations" / "site"
+CITATION = re.compile(
+    r'<a class="footnote-ref bng-cite__ref" id="(cite-([a-z0-9]+)-(\d+))" href="#ref-([a-z0-9]+)" '
+    r'data-citation-key="([a-z0-9]+)"[^>]*>(\d+)</a>'
+)
+REFERENCE = re.compile(r'<li id="ref-([a-z0-9]+)" value="(\d+)" data-reference-key="\1">(.*?)</li>', re.S)
+
+
+@pytest.fixture(scope="module")
+def fixture_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    site = tmp_path_factory.mktemp("citation-site")
+    result = build_site(FIXTURE / "mkdocs.yml", site)
+    assert result.returncode == 0, result.stderr
+    return site
+
+
+def page_html(site: Path, page: str) -> str:
+    return (site / page / "index.html").read_text(encoding="utf-8")
+
+
+def test_citations_are_numbered_in_order_of_first_use_per_page(fixture_site: Path) -> None:
+    html = page_html(fixture_site, "guide/zinc")
+    numbers = {}
+    for _id, key, _n, target, data_key, number in CITATION.findall(html):
+        assert key == target == data_key
+        numbers.setdefault(key, number)
+        assert numbers[key] == number, f"{key} changed number on the page"
+    assert list(numbers.items()) == [
+        ("yamaguchi2010role", "1"),
+        ("clarke2008normal", "2"),
+        ("odsndzinc", "3"),
+        ("pmc6059859", "4"),
+        ("hostile2020script", "5"),
+    ]
+    # The same key is number 1 on another page: numbering is per page.
+    assert [m[5] for m in CITATION.findall(page_html(fixture_site, "guide/calcium"))] == ["1"]
+
+
+def test_a_group_prints_each_number_as_its_own_link(fixture_site: Path) -> None:
+    html = page_html(fixture_site, "guide/zinc")
+    group = re.search(r'<span class="bng-cite">(.*?)</span>', html).group(1)
+    assert re.sub(r"<[^>]+>", "", group) == "&#91;1, 2&#93;"
+    assert len(CITATION.findall(group)) == 2
+
+
+def test_every_citation_links_to_an_entry_that_links_back(fixture_site: Path) -> None:
+    for page in ("", "guide/zinc", "guide/calcium"):
+        html = page_html(fixture_site, page)
+        cites = CITATION.findall(html)
+        references = {key: (number, body) for key, number, body in REFERENCE.findall(html)}
+        assert cites, page
+        for cite_id, key, _n, _t, _k, number in cites:
+            assert key in references, f"{page}: {cite_id} has no reference entry"
+            assert references[key][0] == number
+            assert f'href="#{cite_id}"' in references[key][1], (
+                f"{page}: ref-{key} does not link back to {cite_id}"
+            )
+        assert len(references) == len({c[1] for c in cites}), f"{page}: reference list and citations differ"
+
+
+def test_repeated_citations_get_lettered_back_links(fixture_site: Path) -> None:
+    html = page_html(fixture_site, "guide/zinc")
+    body = dict((k, b) for k, _n, b in REFERENCE.findall(html))["yamaguchi2010role"]
+    back = re.search(r'<p class="bng-ref__back">(.*?)</p>', body).group(1)
+    assert re.sub(r"<[^>]+>", "", back) == "↩ a b c"
+
+
+def test_citation_syntax_in_code_and_email_is_left_alone(fixture_site: Path) -> None:
+    html = page_html(fixture_site, "")
+    assert "[@notacitation]" in html
+    assert "[@alsonotacitation]" in html
+    assert "editor@example.org" in html
+
+
+class Inert(HTMLParser):
+    """Flags anything executable: script elements, on* handlers, javascript: links."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.problems: list[str] = []
+        self.in_script = False
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.problems.append(f"<{tag} {name}=...>")
+            if name in ("href", "src") and (value or "").strip().lower().startswith("javascript:"):
+                self.problems.append(f"<{tag} {name}={value}>")
+        if tag in ("img", "b", "i") and ("src", "x") in attrs:
+            self.problems.append(f"<{tag}> from a bibliography field")
+        self.in_script = tag == "script"
+
+    def handle_data(self, data):
+        if self.in_script and "alert(" in data:
+            self.problems.append(f"script: {data[:40]}")
+
+    def handle_endtag(self, tag):
+        self.in_script = False
+
+
+@pytest.mark.parametrize("page", ["guide/zinc", "bibliography"])
+def test_hostile_entry_renders_as_text(fixture_site: Path, page: str) -> None:
+    html = page_html(fixture_site, page)
+    checker = Inert()
+    checker.feed(html)
+    assert not checker.problems
+    assert (
+        "&lt;script&gt;alert(&quot;title&quot;)&lt;/script&gt; &amp; &lt;img src=x onerror=alert(1)&gt; {stray}"
+        in html
+    )
+    assert "&lt;b&gt;Evil&lt;/b&gt; &amp; Sons" in html
+    assert "<b>Evil</b>" not in html
+
+
+def copy_fixture(tmp_path: Path) -> Path:
+    project = tmp_path / "project"
+    shutil.copytree(FIXTURE, project)
+    return project
+
+
+def test_unknown_key_fails_the_build_with_file_line_and_suggestion(tmp_path: Path) -> None:
+    project = copy_fixture(tmp_path)
+    page = project / "docs" / "guide" / "calcium.md"
+    page.write_text(
+        "# Calcium\n\nIntro.\n\nMisspelt [@clarke2008norma; @yamaguchi2010role].\n", encoding="utf-8"
+    )
+    result = build_site(project / "mkdocs.yml", tmp_path / "site")
+    assert result.returncode != 0
+    assert (
+        "guide/calcium.md:5: unknown citation key 'clarke2008norma' (not in references.bib); "
+        "did you mean 'clarke2008normal'?" in result.stderr
+    )
+    assert "Traceback" not in result.stderr
+
+
+def test_malformed_bibliography_names_file_and_line(tmp_path: Path) -> None:
+    project = copy_fixture(tmp_path)
+    bib = project / "references.bib"
+    bib.write_text(
+        bib.read_text(encoding="utf-8") + "\n@article{broken2020x,\n  title = {unclosed,\n", encoding="utf-8"
+    )
+    result = build_site(project / "mkdocs.yml", tmp_path / "site")
+    assert result.returncode != 0
+    assert re.search(r"references\.bib:\d+: ", result.stderr), result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_duplicate_key_names_its_line(tmp_path: Path) -> None:
+    project = copy_fixture(tmp_path)
+    bib = project / "references.bib"
+    text = bib.read_text(encoding="utf-8")
+    bib.write_text(text + "\n@misc{odsndzinc, title = {Again}}\n", encoding="utf-8")
+    result = build_site(project / "mkdocs.yml", tmp_path / "site")
+    assert result.returncode != 0
+    assert f"references.bib:{text.count(chr(10)) + 2}: " in result.stderr, result.stderr
+
+
+def test_serve_rebuilds_reuse_the_bibliography_until_the_file_changes(tmp_path: Path) -> None:
+    project = copy_fixture(tmp_path)
+    config = load_config(str(project / "mkdocs.yml"))
+    plugin = config.plugins["bng-citations"]
+    assert isinstance(plugin, CitationsPlugin)
+    plugin.on_startup(command="serve", dirty=False)
+    plugin.on_config(config)
+    first = plugin.bibliography
+    assert first is not None
+    plugin.on_config(config)
+    assert plugin.bibliography is first, "an unchanged bibliography was parsed again"
+    bib = project / "references.bib"
+    bib.write_text(
+        bib.read_text(encoding="utf-8") + "\n@misc{new2024entry, title = {New}}\n", encoding="utf-8"
+    )
+    plugin.on_config(config)
+    assert plugin.bibliography is not first
+    assert "new2024entry" in plugin.bibliography.entries
+
+
+def test_disk_cache_skips_pybtex_for_unchanged_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    bib = tmp_path / "references.bib"
+    shutil.copy(FIXTURE / "references.bib", bib)
+    cold = load_bibliography(bib, tmp_path / "cache")
+
+    def no_parse(path: Path):
+        raise AssertionError("pybtex ran although the cache holds this file")
+
+    monkeypatch.setattr(citations, "_parse", no_parse)
+    warm = load_bibliography(bib, tmp_path / "cache")
+    assert warm.entries == cold.entries
+    assert warm.csl_json == cold.csl_json
+    bib.write_text(
+        bib.read_text(encoding="utf-8") + "\n@misc{new2024entry, title = {New}}\n", encoding="utf-8"
+    )
+    with pytest.raises(AssertionError, match="pybtex ran"):
+        load_bibliography(bib, tmp_path / "cache")
+
+
+# The real site, built once per session by conftest.
+
+
+def test_real_site_every_citation_links_to_a_reference_entry(built_site: Path) -> None:
+    problems = []
+    for page in sorted(built_site.rglob("*.html")):
+        html = page.read_text(encoding="utf-8")
+        entries = {key for key, _n, _b in REFERENCE.findall(html)}
+        for cite_id, key, *_ in CITATION.findall(html):
+            if key not in entries:
+                problems.append(f"{page.relative_to(built_site)}: {cite_id} -> no #ref-{key}")
+    assert not problems, "\n".join(problems)
+
+
+def _markdown_citation_keys(root: Path) -> set[str]:
+    """Keys cited in docs/, including the tables bng-nutrients generates from front matter."""
+    from boneguide import frontmatter
+    from boneguide.site import nutrients
+
+    config = load_config(str(root / "mkdocs.yml"))
+    docs = Path(config.docs_dir)
+    plugin = config.plugins["bng-nutrients"]
+    texts, pages = [], {}
+    for path in sorted(docs.rglob("*.md")):
+        src_uri = path.relative_to(docs).as_posix()
+        if src_uri.startswith("_snippets/"):
+            continue
+        text = path.read_text(encoding="utf-8")
+        _yaml, body, _line = frontmatter.split_front_matter(text)
+        pages[src_uri] = body
+        if src_uri.startswith(plugin.config.pages_dir + "/") and not src_uri.endswith("index.md"):
+            data = frontmatter.validate_nutrient_page(path)
+            plugin.nutrients[src_uri] = data
+            if nutrients.INTAKE_MARKER in body:
+                texts.append(nutrients.intake_tables(data))
+    for body in pages.values():
+        texts.append(body)
+        if nutrients.GLANCE_MARKER in body:
+            texts += [nutrients.adult_range(d) + nutrients.adult_upper(d) for d in plugin.nutrients.values()]
+    return {key for text in texts for citation in find_citations(text) for key in citation.keys}
+
+
+def test_real_site_cites_exactly_the_keys_a_markdown_scan_finds(built_site: Path, root: Path) -> None:
+    rendered = {
+        key
+        for page in built_site.rglob("*.html")
+        for key in re.findall(r'data-citation-key="([a-z0-9]+)"', page.read_text(encoding="utf-8"))
+    }
+    assert rendered == _markdown_citation_keys(root)

@@ -1,0 +1,143 @@
+"""A bibliography entry becomes Vancouver-like, safe HTML: fields are data, never markup."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+import pytest
+from pybtex.database import parse_string
+
+from boneguide.references_format import format_entry, plain_text, to_csl_json
+
+
+def entry(bibtex: str):
+    data = parse_string(bibtex, "bibtex")
+    key, value = next(iter(data.entries.items()))
+    return key, value
+
+
+ARTICLE = r"""@article{clarke2008normal,
+  author = {Clarke, B. and O'Neill, Mary-Jane and van der Berg, Anna},
+  title = {Normal bone anatomy and physiology of {Vitamin D} users},
+  journal = {Clinical Journal of the American Society of Nephrology},
+  year = {2008}, volume = {3}, number = {Suppl 3}, pages = {S131--S139},
+  doi = {10.2215/cjn.04151206}, pmid = {18988698}, pmcid = {PMC3152283},
+  url = {https://example.org/not-shown-when-identifiers-exist},
+  cited-in = {lifeext-2023-zinc-bone:9; healthline-osteoporosis-supplements:1}
+}"""
+
+
+class Elements(HTMLParser):
+    """Collects every start tag and its attributes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+def elements(markup: str) -> list[tuple[str, dict[str, str | None]]]:
+    parser = Elements()
+    parser.feed(markup)
+    return parser.tags
+
+
+def test_article_is_vancouver_with_case_kept() -> None:
+    formatted = format_entry(*entry(ARTICLE))
+    assert formatted.text.startswith(
+        "Clarke B, O'Neill MJ, van der Berg A. Normal bone anatomy and physiology of Vitamin D users. "
+        "Clinical Journal of the American Society of Nephrology. 2008;3(Suppl 3):S131–S139."
+    )
+    assert "vitamin d" not in formatted.text  # mkdocs-bibtex lower-cased titles
+
+
+def test_identifiers_link_to_doi_pubmed_and_pmc_not_the_url() -> None:
+    hrefs = [attrs["href"] for tag, attrs in elements(format_entry(*entry(ARTICLE)).html) if tag == "a"]
+    assert hrefs == [
+        "https://doi.org/10.2215/cjn.04151206",
+        "https://pubmed.ncbi.nlm.nih.gov/18988698/",
+        "https://pmc.ncbi.nlm.nih.gov/articles/PMC3152283/",
+    ]
+
+
+def test_url_is_the_link_when_there_is_no_identifier_and_url_command_is_unwrapped() -> None:
+    formatted = format_entry(
+        *entry(
+            r"@misc{odsndzinc, author = {{Office of Dietary Supplements}}, title = {Zinc: Fact Sheet},"
+            r" url = {\url{https://ods.od.nih.gov/factsheets/Zinc/}}, urldate = {2026-01-10}}"
+        )
+    )
+    assert 'href="https://ods.od.nih.gov/factsheets/Zinc/"' in formatted.html
+    assert "\\url" not in formatted.html
+    assert formatted.text.startswith("Office of Dietary Supplements. Zinc: Fact Sheet [Internet].")
+    assert "(accessed 2026-01-10)" in formatted.text
+
+
+def test_identifier_only_entry_shows_its_identifier_and_no_invented_title() -> None:
+    formatted = format_entry(
+        *entry("@misc{pmc6059859, pmcid = {PMC6059859}, metadata-status = {unverified}}")
+    )
+    assert formatted.kind == "identifier-only"
+    assert formatted.text == "PMCID PMC6059859. unverified metadata PMCID: PMC6059859"
+    assert 'href="https://pmc.ncbi.nlm.nih.gov/articles/PMC6059859/"' in formatted.html
+
+
+def test_pmid_only_entry_links_to_pubmed() -> None:
+    formatted = format_entry(*entry("@misc{pmid30956224, pmid = {30956224}}"))
+    assert formatted.text.startswith("PMID 30956224. unverified metadata")
+    assert 'href="https://pubmed.ncbi.nlm.nih.gov/30956224/"' in formatted.html
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        '<script>alert("x")</script>',
+        "<img src=x onerror=alert(1)>",
+        "Fish & chips <b>bold</b>",
+        r"Stray \{ brace \} and {\textless}script{\textgreater}",
+    ],
+)
+def test_hostile_fields_render_as_inert_text(title: str) -> None:
+    bib = f"@article{{hostile2020x, author = {{{{<i>Evil</i> & Co}}}}, title = {{{title}}}, journal = {{J <b>X</b>}}, year = {{2020}}, url = {{javascript:alert(2)}}}}"
+    formatted = format_entry(*entry(bib))
+    tags = elements(formatted.html)
+    assert {tag for tag, _ in tags} <= {"span", "a"}, formatted.html
+    assert not any(name.startswith("on") for _, attrs in tags for name in attrs)
+    assert not any((attrs.get("href") or "").startswith("javascript") for _, attrs in tags)
+    # The reader sees the characters that were typed.
+    assert "<" in formatted.text or "&" in formatted.text
+
+
+def test_plain_text_decodes_latex_and_drops_case_braces() -> None:
+    assert plain_text(r"{DNA} of Rodr{\'\i}guez -- 50\% \{x\}") == "DNA of Rodríguez – 50% {x}"
+
+
+def test_more_than_six_authors_end_with_et_al() -> None:
+    authors = " and ".join(f"Author{letter}, A" for letter in "ABCDEFG")
+    formatted = format_entry(
+        *entry(f"@article{{k2020x, author = {{{authors}}}, title = {{T}}, journal = {{J}}, year = {{2020}}}}")
+    )
+    assert formatted.text.startswith(
+        "AuthorA A, AuthorB A, AuthorC A, AuthorD A, AuthorE A, AuthorF A, et al. T."
+    )
+
+
+def test_provenance_and_sort_key() -> None:
+    formatted = format_entry(*entry(ARTICLE))
+    assert formatted.cited_in == (
+        ("lifeext-2023-zinc-bone", "9"),
+        ("healthline-osteoporosis-supplements", "1"),
+    )
+    assert formatted.sort_key[0] == "clarke b"
+
+
+def test_csl_json_keeps_identifiers_and_names() -> None:
+    item = to_csl_json(*entry(ARTICLE))
+    assert item["type"] == "article-journal"
+    assert item["author"][0] == {"family": "Clarke", "given": "B."}
+    assert item["title"] == "Normal bone anatomy and physiology of Vitamin D users"
+    assert (item["DOI"], item["PMID"], item["PMCID"]) == ("10.2215/cjn.04151206", "18988698", "PMC3152283")
+    assert item["issued"] == {"date-parts": [[2008]]}
+    assert item["page"] == "S131-S139"
