@@ -13,6 +13,7 @@ Written by hand because no library parses this pandoc-like subset without render
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from boneguide.keys import KEY_PATTERN
@@ -28,6 +29,7 @@ _AUTOLINK = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9+.\-]{1,31}:[^\s<>]*|[^\s<>@]+@[^
 _BARE_URL = re.compile(r"(?:\b[a-zA-Z][a-zA-Z0-9+.\-]*://|\bwww\.|\bmailto:)[^\s<>\"'\x00]*")
 _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
 _LINK_TARGET_START = re.compile(r"\]\(")
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 # "[" + optional space + "@" + anything without brackets, masks or a blank line + "]".
 _BLOCK = re.compile(r"(?<!\\)\[[ \t]*@(?P<body>(?:[^\[\]\x00\n]|\n(?![ \t]*\n))*)\]")
@@ -50,39 +52,55 @@ def is_well_formed_key(key: str) -> bool:
     return bool(KEY_PATTERN.match(key))
 
 
-def _blank(chars: list[str], start: int, end: int) -> None:
-    for index in range(start, end):
-        if chars[index] != "\n":
-            chars[index] = _MASK
+_NOT_NEWLINE = re.compile(r"[^\n]")
+_BLOCK_START = re.compile(r"\[[ \t]*@")
 
 
-def _mask_fences(text: str, chars: list[str]) -> None:
-    lines = text.splitlines(keepends=True)
+def _apply(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` with every span's characters but newlines replaced by the mask character."""
+    if not spans:
+        return text
+    pieces = []
+    position = 0
+    for start, end in sorted(spans):
+        if end <= position:
+            continue
+        start = max(start, position)
+        pieces += [text[position:start], _NOT_NEWLINE.sub(_MASK, text[start:end])]
+        position = end
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+def _fence_spans(text: str) -> list[tuple[int, int]]:
+    spans = []
     offset = 0
     open_fence: str | None = None
     block_start = 0
-    for line in lines:
+    for line in text.splitlines(keepends=True):
         body = line.rstrip("\r\n")
         if open_fence is None:
-            match = _FENCE_OPEN.match(body)
-            # A backtick fence's info string cannot contain a backtick (CommonMark), else it is inline code.
-            if match and not (match["fence"][0] == "`" and "`" in match["info"]):
-                open_fence = match["fence"]
-                block_start = offset
+            if "``" in body or "~~" in body:
+                match = _FENCE_OPEN.match(body)
+                # A backtick fence's info string cannot contain a backtick (CommonMark): that is inline code.
+                if match and not (match["fence"][0] == "`" and "`" in match["info"]):
+                    open_fence = match["fence"]
+                    block_start = offset
         else:
             stripped = body.lstrip(" \t>")
             run = len(stripped) - len(stripped.lstrip(open_fence[0]))
             if run >= len(open_fence) and not stripped[run:].strip():
-                _blank(chars, block_start, offset + len(body))
+                spans.append((block_start, offset + len(body)))
                 open_fence = None
         offset += len(line)
     if open_fence is not None:  # an unclosed fence runs to the end of the document
-        _blank(chars, block_start, len(text))
+        spans.append((block_start, len(text)))
+    return spans
 
 
-def _mask_code_spans(chars: list[str]) -> None:
-    text = "".join(chars)
+def _code_span_spans(text: str) -> list[tuple[int, int]]:
     runs = list(_BACKTICKS.finditer(text))
+    spans = []
     index = 0
     while index < len(runs):
         opener = runs[index]
@@ -96,15 +114,16 @@ def _mask_code_spans(chars: list[str]) -> None:
             continue
         closer = runs[closer_index]
         # A code span cannot cross a blank line (it ends the paragraph).
-        if re.search(r"\n[ \t]*\n", text[opener.end() : closer.start()]):
+        if _BLANK_LINE.search(text, opener.end(), closer.start()):
             index += 1
             continue
-        _blank(chars, opener.start(), closer.end())
+        spans.append((opener.start(), closer.end()))
         index = closer_index + 1
+    return spans
 
 
-def _mask_link_targets(chars: list[str]) -> None:
-    text = "".join(chars)
+def _link_target_spans(text: str) -> list[tuple[int, int]]:
+    spans = []
     for match in _LINK_TARGET_START.finditer(text):
         depth = 1
         position = match.end()
@@ -117,25 +136,32 @@ def _mask_link_targets(chars: list[str]) -> None:
                 break
             position += 1
         if depth == 0:
-            _blank(chars, match.end(), position - 1)
+            spans.append((match.end(), position - 1))
+    return spans
 
 
-def _mask_pattern(chars: list[str], pattern: re.Pattern[str]) -> None:
-    for match in pattern.finditer("".join(chars)):
-        _blank(chars, match.start(), match.end())
+def _pattern_spans(pattern: re.Pattern[str]) -> Callable[[str], list[tuple[int, int]]]:
+    return lambda text: [match.span() for match in pattern.finditer(text)]
+
+
+# In this order: what is inside code is not a comment, URL or e-mail address, and so on.
+_MASKERS: tuple[Callable[[str], list[tuple[int, int]]], ...] = (
+    _fence_spans,
+    _code_span_spans,
+    _pattern_spans(_HTML_COMMENT),
+    _pattern_spans(_AUTOLINK),
+    _link_target_spans,
+    _pattern_spans(_BARE_URL),
+    _pattern_spans(_EMAIL),
+)
 
 
 def mask_non_prose(markdown: str) -> str:
     """The text with code, comments, URLs, link targets and e-mail addresses replaced by NULs."""
-    chars = list(markdown)
-    _mask_fences(markdown, chars)
-    _mask_code_spans(chars)
-    _mask_pattern(chars, _HTML_COMMENT)
-    _mask_pattern(chars, _AUTOLINK)
-    _mask_link_targets(chars)
-    _mask_pattern(chars, _BARE_URL)
-    _mask_pattern(chars, _EMAIL)
-    return "".join(chars)
+    masked = markdown
+    for spans_of in _MASKERS:
+        masked = _apply(masked, spans_of(masked))
+    return masked
 
 
 def _split_keys(body: str) -> tuple[str, ...]:
@@ -149,6 +175,8 @@ def _split_keys(body: str) -> tuple[str, ...]:
 
 def find_citations(markdown: str, *, line_offset: int = 0) -> list[Citation]:
     """Every citation block in ``markdown`` (a page body), in order of appearance."""
+    if not _BLOCK_START.search(markdown):
+        return []  # most text has no citation at all: skip the masking
     masked = mask_non_prose(markdown)
     citations: list[Citation] = []
     for match in _BLOCK.finditer(masked):

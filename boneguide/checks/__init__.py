@@ -17,6 +17,7 @@ from typing import Any
 
 from boneguide.checks import bibliography, build, citations, links, pages
 from boneguide.checks.model import ConfigError, Finding, sort_findings
+from boneguide.citesyntax import is_well_formed_key
 
 __all__ = ["ConfigError", "Finding", "Options", "Result", "run"]
 
@@ -99,7 +100,18 @@ def run(options: Options) -> Result:
     timings: dict[str, float] = {}
     started = time.perf_counter()
     config_file = options.config_file.resolve() if options.config_file.exists() else options.config_file
-    config = build.load(config_file)
+    temporary = tempfile.TemporaryDirectory(prefix="bng-check-")
+    site_dir = Path(temporary.name) / "site"
+    try:
+        return _run(options, config_file, site_dir, timings, started)
+    finally:
+        temporary.cleanup()
+
+
+def _run(
+    options: Options, config_file: Path, site_dir: Path, timings: dict[str, float], started: float
+) -> Result:
+    config = build.load(config_file, site_dir)
     project_dir = config_file.parent
     config_display = _display(config_file, project_dir)
     docs_dir = Path(config["docs_dir"])
@@ -111,95 +123,68 @@ def run(options: Options) -> Result:
     findings += bib_findings
     findings += bibliography.check(bib, options.today)
 
-    nutrient_prefix = _nutrient_pages_prefix(config)
-    uses_by_page: dict[str, list[citations.CitationUse]] = {}
-    texts: dict[str, str | None] = {}
-    for src_uri, path in _markdown_files(config, docs_dir):
-        display = _display(path, project_dir)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            findings.append(
-                Finding(display, 0, 0, "error", "page-unreadable", f"cannot read the page: {error}")
-            )
-            texts[src_uri] = None
-            continue
-        texts[src_uri] = text
-        uses_by_page[src_uri] = citations.page_citations(text, display)
-        is_nutrient = (
-            bool(nutrient_prefix)
-            and src_uri.startswith(nutrient_prefix or "")
-            and not src_uri.endswith("index.md")
-        )
-        findings += pages.check_page(
-            path,
-            display,
-            text,
-            is_nutrient_page=is_nutrient,
-            review_months=options.review_months,
-            today=options.today,
-        )
-    all_uses = [use for uses in uses_by_page.values() for use in uses]
+    sources = _read_sources(config, docs_dir, project_dir)
+    findings += [f for page in sources.values() for f in page.findings]
+    all_uses = [use for page in sources.values() for use in page.uses]
     findings += citations.check_keys(all_uses, bib)
     cited = {use.key for use in all_uses}
     typed_keys = set(cited)
     timings["sources_seconds"] = time.perf_counter() - started
 
+    result = build.build(config, config_file)
+    timings["build_seconds"] = result.seconds
+    after_build = time.perf_counter()
+    findings += _page_checks(config, sources, options)
+    findings += [
+        f
+        for w in result.warnings
+        if (f := _build_warning_finding(w, docs_prefix, config_display)) is not None
+    ]
     external: list[links.ExternalLink] = []
-    with tempfile.TemporaryDirectory(prefix="bng-check-") as temporary:
-        site_dir = Path(temporary) / "site"
-        result = build.build(config_file, site_dir)
-        timings["build_seconds"] = result.seconds
-        checked_after_build = time.perf_counter()
-        findings += [
-            f
-            for w in result.warnings
-            if (f := _build_warning_finding(w, docs_prefix, config_display)) is not None
-        ]
-        if result.error:
-            findings.append(
-                Finding(
-                    config_display,
-                    0,
-                    0,
-                    "error",
-                    "build-failed",
-                    f"the site does not build: {result.error} (links and rendered citations were not checked)",
-                )
+    if result.error:
+        findings.append(
+            Finding(
+                config_display,
+                0,
+                0,
+                "error",
+                "build-failed",
+                f"the site does not build: {result.error} (links and rendered citations were not checked)",
             )
-        else:
-            sources: dict[str, tuple[str, str | None]] = {}
-            for src_uri, record in result.pages.items():
-                display = (
-                    _display(record.abs_src_path, project_dir)
-                    if record.abs_src_path
-                    else f"{docs_prefix}{src_uri}"
+        )
+    else:
+        html_pages, unreadable = links.load_pages(site_dir)
+        findings += unreadable
+        known_keys = set(bib.entries)
+        locations: dict[str, tuple[str, str | None]] = {}
+        for src_uri, record in result.pages.items():
+            page = sources.get(src_uri)
+            display = page.display if page else f"{docs_prefix}{src_uri}"
+            uses = page.uses if page else []
+            locations[record.dest_uri] = (display, page.text if page else None)
+            if record.dest_uri in html_pages:
+                findings += citations.check_rendered(
+                    record, html_pages[record.dest_uri].tags, uses, display, known_keys
                 )
-                sources[record.dest_uri] = (display, texts.get(src_uri))
-                html_file = site_dir / record.dest_uri
-                uses = uses_by_page.get(src_uri, [])
-                if html_file.is_file():
-                    html = html_file.read_text(encoding="utf-8", errors="replace")
-                    findings += citations.check_rendered(record, html, uses, display, set(bib.entries))
-                generated = citations.stage_counts(record)
-                cited |= set(generated)
-                own = {u.key for u in uses}
-                for key in sorted(set(generated) - own):
-                    if bib.readable and key not in bib.entries and key not in typed_keys:
-                        findings.append(
-                            Finding(
-                                display,
-                                0,
-                                0,
-                                "error",
-                                "citation-unknown-key",
-                                f"a plugin generated a citation of unknown key '{key}' on this page",
-                            )
+            generated = citations.stage_counts(record)
+            cited |= set(generated)
+            own = {u.key for u in uses}
+            for key in sorted(set(generated) - own - typed_keys):
+                if bib.readable and is_well_formed_key(key) and key not in known_keys:
+                    findings.append(
+                        Finding(
+                            display,
+                            0,
+                            0,
+                            "error",
+                            "citation-unknown-key",
+                            f"a plugin generated a citation of unknown key '{key}' on this page",
                         )
-            site_links = links.check_site(site_dir, config.get("site_url"), sources)
-            findings += site_links.findings
-            external = site_links.external
-        timings["site_checks_seconds"] = time.perf_counter() - checked_after_build
+                    )
+        site_links = links.check_site(site_dir, html_pages, config.get("site_url"), locations)
+        findings += site_links.findings
+        external = site_links.external
+    timings["site_checks_seconds"] = time.perf_counter() - after_build
 
     if bib.readable:
         findings += citations.check_unused(bib, cited)
@@ -219,3 +204,57 @@ def run(options: Options) -> Result:
     timings["total_seconds"] = time.perf_counter() - started
     timings["check_seconds_excluding_build"] = timings["total_seconds"] - timings.get("build_seconds", 0.0)
     return Result(sort_findings(findings), timings)
+
+
+@dataclass
+class SourcePage:
+    path: Path
+    display: str
+    text: str | None
+    is_nutrient_page: bool
+    uses: list[citations.CitationUse] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+
+def _read_sources(config: Any, docs_dir: Path, project_dir: Path) -> dict[str, SourcePage]:
+    nutrient_prefix = _nutrient_pages_prefix(config)
+    sources = {}
+    for src_uri, path in _markdown_files(config, docs_dir):
+        is_nutrient = (
+            bool(nutrient_prefix)
+            and src_uri.startswith(nutrient_prefix or "")
+            and not src_uri.endswith("index.md")
+        )
+        page = SourcePage(path, _display(path, project_dir), None, is_nutrient)
+        sources[src_uri] = page
+        try:
+            page.text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            page.findings.append(
+                Finding(page.display, 0, 0, "error", "page-unreadable", f"cannot read the page: {error}")
+            )
+            continue
+        page.uses = citations.page_citations(page.text, page.display)
+    return sources
+
+
+def _page_checks(config: Any, sources: dict[str, SourcePage], options: Options) -> list[Finding]:
+    # The nutrients plugin validated every nutrient page it holds during the build; validating
+    # those again would cost as much as the rest of the checks (YAML is slow), so only the pages it
+    # did not accept (or all, without the plugin) are validated here.
+    plugin = config["plugins"].get(NUTRIENT_PLUGIN)
+    validated: dict[str, Any] = getattr(plugin, "nutrients", None) or {}
+    findings = []
+    for src_uri, page in sources.items():
+        if page.text is None:
+            continue
+        findings += pages.check_page(
+            page.path,
+            page.display,
+            page.text,
+            is_nutrient_page=page.is_nutrient_page,
+            review_months=options.review_months,
+            today=options.today,
+            validated=validated.get(src_uri) if isinstance(validated, dict) else None,
+        )
+    return findings

@@ -100,10 +100,10 @@ def _page_record(page: Any, pages: dict[str, PageRecord]) -> PageRecord:
     return record
 
 
-def build(config_file: Path, site_dir: Path) -> BuildResult:
-    """Build into site_dir (not strict: every warning is collected, none aborts)."""
-    config = load(config_file, site_dir)
+def build(config: MkDocsConfig, config_file: Path) -> BuildResult:
+    """Build a config from load() into its site_dir (not strict: every warning is collected, none aborts)."""
     config["strict"] = False
+    site_dir = Path(config["site_dir"])
     result = BuildResult(site_dir)
     events = config.plugins.events
     events["page_markdown"] = [_recording(handler, result.pages) for handler in events["page_markdown"]]

@@ -5,12 +5,13 @@ from __future__ import annotations
 import difflib
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
-from html.parser import HTMLParser
 
 from boneguide import frontmatter
 from boneguide.checks.bibliography import Bibliography
 from boneguide.checks.build import PageRecord
+from boneguide.checks.html_scan import Tag
 from boneguide.checks.model import Finding
 from boneguide.citesyntax import find_citations, is_well_formed_key
 
@@ -80,23 +81,7 @@ def check_keys(uses: list[CitationUse], bib: Bibliography) -> list[Finding]:
     return findings
 
 
-class _RenderedCitations(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.by_attribute: Counter[str] = Counter()
-        self.by_href: Counter[str] = Counter()
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = dict(attrs)
-        if values.get("data-citation-key"):
-            self.by_attribute.update((values["data-citation-key"] or "").split())
-        href = values.get("href") or ""
-        classes = (values.get("class") or "").split()
-        if tag == "a" and href.startswith("#") and not any("backref" in c or c == "back" for c in classes):
-            self.by_href.update(set(re.split(r"[^a-z0-9]+", href[1:])) - {""})
-
-
-def rendered_citation_counts(html: str) -> Counter[str]:
+def rendered_citation_counts(tags: Iterable[Tag]) -> Counter[str]:
     """How many rendered citations of each key a built page holds.
 
     THE one place that knows what a rendered citation looks like (renderer-agnostic on purpose):
@@ -105,16 +90,22 @@ def rendered_citation_counts(html: str) -> Counter[str]:
     key as a token, such as mkdocs-bibtex's footnote reference ``<a href="#fn:key">``; footnote
     back-links (class ``footnote-backref``) are not citations.
     """
-    parser = _RenderedCitations()
-    parser.feed(html)
-    parser.close()
-    return parser.by_attribute if parser.by_attribute else parser.by_href
+    by_attribute: Counter[str] = Counter()
+    by_href: Counter[str] = Counter()
+    for tag in tags:
+        values = tag.attributes
+        if values.get("data-citation-key"):
+            by_attribute.update(values["data-citation-key"].split())
+        href = values.get("href", "")
+        if tag.name == "a" and href.startswith("#") and "backref" not in values.get("class", ""):
+            by_href.update(set(re.split(r"[^a-z0-9]+", href[1:])) - {""})
+    return by_attribute if by_attribute else by_href
 
 
 def stage_counts(record: PageRecord) -> Counter[str]:
     """Per key, the most citations the page's Markdown held at any plugin step (typed + generated)."""
     best: Counter[str] = Counter()
-    for markdown in record.stages:
+    for markdown in dict.fromkeys(record.stages):  # plugins that change nothing leave equal stages
         counts = Counter(k for c in find_citations(markdown) for k in c.keys)
         for key, count in counts.items():
             best[key] = max(best[key], count)
@@ -122,11 +113,11 @@ def stage_counts(record: PageRecord) -> Counter[str]:
 
 
 def check_rendered(
-    record: PageRecord, html: str, uses: list[CitationUse], display_path: str, known_keys: set[str]
+    record: PageRecord, tags: Iterable[Tag], uses: list[CitationUse], display_path: str, known_keys: set[str]
 ) -> list[Finding]:
     """Citations the page's Markdown held but its HTML lacks (unknown keys are reported elsewhere)."""
     expected = stage_counts(record)
-    rendered = rendered_citation_counts(html)
+    rendered = rendered_citation_counts(tags)
     findings = []
     for key, count in sorted(expected.items()):
         if key not in known_keys or rendered[key] >= count:

@@ -9,10 +9,10 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from boneguide.checks.html_scan import HtmlText, Tag
 from boneguide.checks.model import Finding
 from boneguide.checks.urls import url_problem
 
@@ -30,6 +30,9 @@ _LINK_ATTRIBUTES = {
     "embed": ("src",),
     "object": ("data",),
 }
+# Files the deploy workflow copies into the site after the build (.github/workflows/deploy.yml):
+# links to them are fine although the checker's own build does not have them.
+POST_BUILD_FILES = frozenset({"/bone-nutrient-guide.pdf", "/bone-nutrient-guide-offline.zip"})
 _IGNORED_SCHEMES = ("javascript:", "data:", "tel:", "blob:", "about:")
 
 
@@ -43,45 +46,47 @@ class Reference:
 
 @dataclass
 class HtmlPage:
+    tags: list[Tag] = field(default_factory=list)
     ids: set[str] = field(default_factory=set)
     references: list[Reference] = field(default_factory=list)
 
 
-class _Collector(HTMLParser):
-    def __init__(self, page: HtmlPage):
-        super().__init__(convert_charrefs=True)
-        self.page = page
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = dict(attrs)
-        if values.get("id"):
-            self.page.ids.add(values["id"] or "")
-        if tag == "a" and values.get("name"):
-            self.page.ids.add(values["name"] or "")
-        line, col = self.getpos()
-        for attribute in _LINK_ATTRIBUTES.get(tag, ()):
-            value = (values.get(attribute) or "").strip()
-            if not value:
-                continue
-            if tag == "link" and (values.get("rel") or "") in ("preconnect", "dns-prefetch"):
-                continue
-            urls = (
-                [part.strip().split()[0] for part in value.split(",") if part.strip()]
-                if attribute == "srcset"
-                else [value]
-            )
-            for url in urls:
-                self.page.references.append(Reference(tag, url, line, col + 1))
-
-    handle_startendtag = handle_starttag
-
-
 def parse_html(text: str) -> HtmlPage:
     page = HtmlPage()
-    collector = _Collector(page)
-    collector.feed(text)
-    collector.close()
+    document = HtmlText(text)
+    for tag in document.tags(frozenset(_LINK_ATTRIBUTES), ("id=", "name=", "data-citation-key")):
+        page.tags.append(tag)
+        values = tag.attributes
+        if values.get("id"):
+            page.ids.add(values["id"])
+        if tag.name == "a" and values.get("name"):
+            page.ids.add(values["name"])
+        for attribute in _LINK_ATTRIBUTES.get(tag.name, ()):
+            value = values.get(attribute, "").strip()
+            if not value:
+                continue
+            if tag.name == "link" and values.get("rel", "") in ("preconnect", "dns-prefetch"):
+                continue
+            if attribute == "srcset":
+                urls = [part.strip().split()[0] for part in value.split(",") if part.strip()]
+            else:
+                urls = [value]
+            line, col = document.position(tag.offset)
+            page.references += [Reference(tag.name, url, line, col) for url in urls]
     return page
+
+
+def load_pages(site_dir: Path) -> tuple[dict[str, HtmlPage], list[Finding]]:
+    """Every built HTML page, by its path relative to site_dir."""
+    pages: dict[str, HtmlPage] = {}
+    findings = []
+    for html_file in sorted(site_dir.rglob("*.html")):
+        relative = html_file.relative_to(site_dir).as_posix()
+        try:
+            pages[relative] = parse_html(html_file.read_text(encoding="utf-8", errors="replace"))
+        except OSError as error:
+            findings.append(Finding(f"site/{relative}", 0, 0, "error", "html-unreadable", str(error)))
+    return pages, findings
 
 
 @dataclass(frozen=True)
@@ -123,21 +128,22 @@ class Locator:
         return self.display_path, 0, 0, False
 
 
-def _site_path(site_dir: Path, path: str) -> Path | None:
-    """The file a site-absolute URL path serves, or None."""
+def _site_path(site_dir: Path, path: str, cache: dict[str, Path | None]) -> Path | None:
+    """The file a site-absolute, normalised URL path serves, or None."""
+    if path in cache:
+        return cache[path]
     relative = unquote(path).lstrip("/")
     candidate = site_dir / relative
     if path.endswith("/") or not relative or candidate.is_dir():
         candidate = candidate / "index.html"
-    try:
-        candidate.resolve().relative_to(site_dir.resolve())
-    except ValueError:
-        return None
-    return candidate if candidate.is_file() else None
+    found = candidate if ".." not in Path(relative).parts and candidate.is_file() else None
+    cache[path] = found
+    return found
 
 
 def check_site(
     site_dir: Path,
+    pages: dict[str, HtmlPage],
     site_url: str | None,
     sources: dict[str, tuple[str, str | None]],
 ) -> SiteLinks:
@@ -147,15 +153,9 @@ def check_site(
     source, source text) so findings point at the line an editor typed.
     """
     result = SiteLinks()
+    file_cache: dict[str, Path | None] = {}
     site_prefix = urlsplit(site_url or "").path.rstrip("/") + "/" if site_url else None
     site_host = urlsplit(site_url or "").netloc
-    pages: dict[str, HtmlPage] = {}
-    for html_file in sorted(site_dir.rglob("*.html")):
-        relative = html_file.relative_to(site_dir).as_posix()
-        try:
-            pages[relative] = parse_html(html_file.read_text(encoding="utf-8", errors="replace"))
-        except Exception as error:  # html.parser is lenient; this guards against unreadable files only
-            result.findings.append(Finding(f"site/{relative}", 0, 0, "error", "html-unreadable", str(error)))
     result.pages_checked = len(pages)
     # Theme links repeat on every page: a broken one is reported once, with a count.
     unlocated: dict[tuple[str, str], list[tuple[str, Reference]]] = {}
@@ -190,6 +190,7 @@ def check_site(
                 else:
                     problem = _internal_problem(
                         site_dir,
+                        file_cache,
                         pages,
                         "/" + parts.path[len(site_prefix or "/") :],
                         parts.fragment,
@@ -202,7 +203,9 @@ def check_site(
                 target = posixpath.normpath(posixpath.join(base, path_part)) if path_part else "/" + relative
                 if path_part.endswith("/") and not target.endswith("/"):
                     target += "/"
-                problem = _internal_problem(site_dir, pages, target, parts.fragment, reference, own=relative)
+                problem = _internal_problem(
+                    site_dir, file_cache, pages, target, parts.fragment, reference, own=relative
+                )
             if problem is None:
                 continue
             path, line, col, found = locator.find(url, reference.line)
@@ -230,6 +233,7 @@ def check_site(
 
 def _internal_problem(
     site_dir: Path,
+    file_cache: dict[str, Path | None],
     pages: dict[str, HtmlPage],
     target: str,
     fragment: str,
@@ -239,7 +243,9 @@ def _internal_problem(
     if own is not None and target == "/" + own:
         relative = own
     else:
-        file = _site_path(site_dir, target)
+        file = _site_path(site_dir, target, file_cache)
+        if file is None and target in POST_BUILD_FILES:
+            return None
         if file is None:
             kind = "page" if reference.tag in ("a", "area") else "file"
             return f"points to a missing {kind} ({target})"

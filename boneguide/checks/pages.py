@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 from boneguide import frontmatter
 from boneguide.checks.model import Finding
@@ -21,10 +22,14 @@ def check_page(
     is_nutrient_page: bool,
     review_months: int,
     today: dt.date,
+    validated: dict[str, Any] | None = None,
 ) -> list[Finding]:
+    """``validated``: the page's front matter as already validated against the schema, if it was."""
     findings: list[Finding] = []
     try:
-        if is_nutrient_page:
+        if validated is not None:
+            data = validated
+        elif is_nutrient_page:
             data = frontmatter.validate_nutrient_page(path, text)
         else:
             data, _ = frontmatter.load(path, text)
@@ -36,8 +41,8 @@ def check_page(
         reviewed = dt.date.fromisoformat(data["last_reviewed"])
     except ValueError:
         return findings  # the schema's date format already reported it
-    _, lines = frontmatter.load(path, text)
-    line = lines.get(("last_reviewed",), 1)
+    # Parsing the YAML again for one line number would double the cost of this check.
+    line = next((n for n, t in enumerate(text.splitlines(), 1) if t.startswith("last_reviewed:")), 1)
     age = _months_between(reviewed, today)
     if reviewed > today:
         findings.append(
