@@ -380,6 +380,7 @@ def key_for(work: Work, taken: set[str]) -> str:
 def build_works(
     sources: list[SourceList], records: list[dict[str, Any]], existing: Iterable[Entry] = ()
 ) -> BuildReport:
+    existing = list(existing)
     works = group_citations(sources, records)
     inconsistencies = []
     for source in sources:
@@ -397,17 +398,8 @@ def build_works(
     discrepancies: list[str] = []
     for work in works:
         describe_work(work, discrepancies)
-    existing_by_token: dict[str, str] = {}
-    for entry in existing:
-        for token in entry_tokens(entry):
-            existing_by_token.setdefault(token, entry.key)
+    reuse_existing_keys(works, existing)
     taken = {e.key for e in existing}
-    for work in works:
-        reused = next(
-            (existing_by_token[t] for t in sorted(work_tokens(work)) if t in existing_by_token), None
-        )
-        if reused and reused not in {w.key for w in works}:
-            work.key = reused
     for work in works:
         if not work.key:
             work.key = key_for(work, taken | {w.key for w in works if w.key})
@@ -419,6 +411,32 @@ def build_works(
         inconsistencies=inconsistencies,
         discrepancies=discrepancies,
     )
+
+
+def reuse_existing_keys(works: list[Work], existing: list[Entry]) -> None:
+    """Keys are never changed once published: a work the file already holds keeps its key.
+
+    Matched by identifier or title and year first; then by a ``cited-in`` reference that only one
+    entry of the file carries, so that an entry whose year or title was corrected by hand is
+    still recognised.
+    """
+    by_token: dict[str, set[str]] = {}
+    by_ref: dict[str, set[str]] = {}
+    for entry in existing:
+        for token in entry_tokens(entry):
+            by_token.setdefault(token, set()).add(entry.key)
+        for ref in filter(None, (r.strip() for r in entry.fields.get("cited-in", "").split(";"))):
+            by_ref.setdefault(ref, set()).add(entry.key)
+    claimed: set[str] = set()
+    for work in works:
+        strong = sorted(k for t in work_tokens(work) for k in by_token.get(t, ()) if k not in claimed)
+        by_citation = sorted(
+            k for ref in work.refs if len(by_ref.get(ref, ())) == 1 for k in by_ref[ref] if k not in claimed
+        )
+        candidates = strong or by_citation
+        if candidates:
+            work.key = candidates[0]
+            claimed.add(work.key)
 
 
 def work_tokens(work: Work) -> set[str]:

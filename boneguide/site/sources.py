@@ -17,8 +17,8 @@ from mkdocs.config import base, config_options
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 
-from boneguide.bibliography import BibError, load_bib
-from boneguide.citelists import SourceList, load_sources, marker_sort_key
+from boneguide.bibliography import BibError, entry_tokens, load_bib
+from boneguide.citelists import Citation, SourceList, identifier_tokens, load_sources, marker_sort_key
 
 log = get_plugin_logger(__name__)
 
@@ -36,18 +36,21 @@ class BibIndex:
 
     by_ref: dict[str, list[str]]
     status: dict[str, str]
+    tokens: dict[str, set[str]]
 
 
 def index_bibliography(bib_path: Path) -> BibIndex:
     by_ref: dict[str, list[str]] = defaultdict(list)
     status: dict[str, str] = {}
+    tokens: dict[str, set[str]] = {}
     for raw in load_bib(bib_path):
         fields = raw.entry.fields
         status[raw.key] = fields.get("metadata-status", "")
+        tokens[raw.key] = entry_tokens(raw.entry)
         for ref in (r.strip() for r in fields.get("cited-in", "").split(";")):
             if ref:
                 by_ref[ref].append(raw.key)
-    return BibIndex(dict(by_ref), status)
+    return BibIndex(dict(by_ref), status, tokens)
 
 
 def _escape(text: str) -> str:
@@ -60,6 +63,12 @@ def _keys(keys: list[str], index: BibIndex) -> str:
         status = index.status.get(key, "")
         parts.append(f"`{key}`" + (f" ({status})" if status and status != "verified" else ""))
     return ", ".join(parts)
+
+
+def keys_for(citation: Citation, keys: list[str], index: BibIndex) -> list[str]:
+    """The entries among ``keys`` that carry this occurrence's identifier or link."""
+    mine = identifier_tokens(citation.identifiers)
+    return [k for k in keys if mine & index.tokens.get(k, set())] or keys
 
 
 def source_counts(source: SourceList, index: BibIndex) -> tuple[int, int, list[str]]:
@@ -90,16 +99,21 @@ def render_source(source: SourceList, index: BibIndex) -> list[str]:
     if meta.get("notes"):
         lines += [_escape(" ".join(str(meta["notes"]).split())), ""]
 
-    occurrences: dict[str, list[str]] = defaultdict(list)
+    occurrences: dict[str, list[Citation]] = defaultdict(list)
     for citation in source.citations:
-        occurrences[citation.marker].append(citation.raw)
+        occurrences[citation.marker].append(citation)
     inconsistent = {i.marker: i for i in source.inconsistencies}
     if source.citations:
         lines += ["| Marker | Work in the bibliography | Cited as |", "|---|---|---|"]
         for marker in sorted(occurrences, key=marker_sort_key):
             keys = index.by_ref.get(f"{source.source_id}:{marker}", [])
             work = _keys(keys, index) if keys else "not in the bibliography yet (run `make import`)"
-            raws = list(dict.fromkeys(occurrences[marker]))
+            if marker in inconsistent and keys:
+                work = "; ".join(
+                    f"occurrence {c.occurrence}: {_keys(keys_for(c, keys, index), index)}"
+                    for c in occurrences[marker]
+                )
+            raws = list(dict.fromkeys(c.raw for c in occurrences[marker]))
             cited = "<br>".join(_escape(r if len(r) <= 160 else r[:157] + "…") for r in raws)
             flag = " ⚠" if marker in inconsistent else ""
             lines.append(f"| {marker}{flag} | {work} | {cited} |")

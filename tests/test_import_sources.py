@@ -1,0 +1,159 @@
+"""The import command (scripts/import_sources.py) and the Sources page rendered from its data."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+from pathlib import Path
+
+import pytest
+
+from boneguide.citelists import load_sources
+from boneguide.site.sources import index_bibliography, render_sources
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "import"
+
+
+def load_script(name: str):
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+importer = load_script("import_sources")
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    shutil.copytree(
+        ROOT / "sources", tmp_path / "sources", ignore=shutil.ignore_patterns("generated-entries.json")
+    )
+    return tmp_path
+
+
+def run(project: Path, *extra: str) -> int:
+    return importer.main(
+        ["--sources", str(project / "sources"), "--bib", str(project / "references.bib"), *extra]
+    )
+
+
+def test_import_reports_counts_inconsistency_and_unresolved(project: Path, capsys) -> None:
+    assert run(project) == 0
+    out = capsys.readouterr().out
+    assert "84 works from the source lists" in out
+    assert "26 verified" in out and "4 partial" in out and "54 unverified" in out
+    assert "25 unresolved list items" in out
+    assert "inconsistency: healthline-osteoporosis-supplements marker 33 maps to different works" in out
+    assert "unresolved: lifeext-2023-zinc-bone:28: no source recoverable" in out
+    assert "discrepancy: lifeext-2023-zinc-bone:16 cites it as 2014; the record read gives 2015." in out
+
+
+def test_second_run_is_byte_identical_and_check_passes(project: Path, capsys) -> None:
+    assert run(project) == 0
+    bib = project / "references.bib"
+    first = bib.read_bytes()
+    assert run(project, "--check") == 0
+    assert run(project) == 0
+    assert bib.read_bytes() == first
+    assert "file unchanged" in capsys.readouterr().out
+
+
+def test_check_fails_when_out_of_date(project: Path, capsys) -> None:
+    assert run(project) == 0
+    bib = project / "references.bib"
+    text = bib.read_text(encoding="utf-8")
+    start = text.index("@article{burt2019effect,")
+    bib.write_text(text[:start] + text[text.index("\n}\n", start) + 3 :], encoding="utf-8")  # entry deleted
+    assert run(project, "--check", "-q") == 1
+    assert "out of date" in capsys.readouterr().err
+
+
+def test_malformed_line_is_reported_with_file_and_line_and_the_rest_imported(project: Path, capsys) -> None:
+    refs = project / "sources" / "lifeext-2023-zinc-bone" / "references.txt"
+    lines = refs.read_text(encoding="utf-8").splitlines()
+    lines.insert(3, "#### broken paste ####")
+    refs.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert run(project, "-q") == 1
+    err = capsys.readouterr().err
+    assert f"warning: {refs}:4: not a numbered item, skipped: '#### broken paste ####'" in err
+    text = (project / "references.bib").read_text(encoding="utf-8")
+    assert "@article{wright2014recent," in text and "@article{pizzorno2015nothing," in text
+
+
+def test_bad_bibliography_is_a_clear_error_not_a_traceback(project: Path, capsys) -> None:
+    (project / "references.bib").write_text(
+        "@article{a,\n  title = {x}\n\n@misc{b, title = {y}}\n", encoding="utf-8"
+    )
+    assert run(project) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {project / 'references.bib'}:")
+    assert "Traceback" not in err
+
+
+def test_extract_markers_prints_groups(tmp_path: Path, capsys) -> None:
+    article = tmp_path / "article.txt"
+    article.write_text(
+        "Bone ( 1 ,  2 ).\nMore (19 ).\n\nReferences:\nhttps://x.org/( 3 )\n", encoding="utf-8"
+    )
+    assert importer.main(["--extract-markers", str(article)]) == 0
+    assert capsys.readouterr().out == "1 2\n19\n"
+
+
+def test_committed_markers_match_the_capture_if_available() -> None:
+    capture = ROOT.parent / "shared" / "seeds" / "004_c5e6b6da72318771.txt"
+    if not capture.exists():
+        pytest.skip("the seed captures live outside the repository")
+    from boneguide.citelists import extract_marker_groups
+
+    body = capture.read_text(encoding="utf-8").split("\nReferences:\n")[0]
+    expected = "\n".join(" ".join(g) for g in extract_marker_groups(body)) + "\n"
+    committed = ROOT / "sources" / "healthline-osteoporosis-supplements" / "markers.txt"
+    assert committed.read_text(encoding="utf-8") == expected
+
+
+# --- the Sources page ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sources_markdown() -> str:
+    return render_sources(load_sources(ROOT / "sources"), index_bibliography(ROOT / "references.bib"))
+
+
+def test_sources_page_summarises_each_source(sources_markdown: str) -> None:
+    assert "| [Zinc's Role in Bone Health](#lifeext-2023-zinc-bone) | supplement vendor | 30 | 25 | 5 |" in (
+        sources_markdown
+    )
+    assert (
+        "| [Can Supplements Help Manage or Prevent Osteoporosis?](#healthline-osteoporosis-supplements) "
+        "| consumer health site | 62 | 62 | 0 |" in sources_markdown
+    )
+    assert "| AI-generated answer | 6 | 1 | 5 |" in sources_markdown
+    assert "| consumer health site | 10 | 0 | 10 |" in sources_markdown
+    for source_id in ("lifeext-2023-zinc-bone", "qa-zinc-bone-calcification", "guide-vitamins-rebuild-bones"):
+        assert f"{{#{source_id}}}" in sources_markdown  # anchors the Bibliography page links to
+
+
+def test_sources_page_lists_unresolved_items_and_the_inconsistent_marker(sources_markdown: str) -> None:
+    assert (
+        "- Marker 28: no source recoverable ('Available at:' with no URL). The item reads: “Available at: Accessed January 23, 2020.”."
+        in sources_markdown
+    )
+    assert "- Marker 10: list item not captured." in sources_markdown
+    assert (
+        "| 33 ⚠ | occurrence 1: `pmc7645307` (unverified); occurrence 2: `odsndvitamink` |"
+        in sources_markdown
+    )
+    assert "Marker 33 points to different works at different places" in sources_markdown
+    assert "| further-reading | `oconnor2020zinc` |" in sources_markdown
+
+
+def test_sources_page_shows_when_the_bibliography_lacks_a_resolved_work(tmp_path: Path) -> None:
+    bib = tmp_path / "references.bib"
+    bib.write_text(
+        "@misc{pmc6059859,\n  cited-in = {healthline-osteoporosis-supplements:1}\n}\n", encoding="utf-8"
+    )
+    markdown = render_sources(load_sources(ROOT / "sources"), index_bibliography(bib))
+    assert "| 1 | `pmc6059859` |" in markdown
+    assert "| 2 | not in the bibliography yet (run `make import`) |" in markdown
