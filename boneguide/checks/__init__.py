@@ -135,10 +135,12 @@ def _run(
     timings["build_seconds"] = result.seconds
     after_build = time.perf_counter()
     findings += _page_checks(config, sources, options)
+    warnings = list(result.warnings)
+    if result.error and result.error.startswith("Aborted") and warnings:
+        # MkDocs logs the reason, then raises a bare "Aborted with a BuildError!".
+        result.error = re.sub(r"\s+", " ", warnings.pop()).strip()
     findings += [
-        f
-        for w in result.warnings
-        if (f := _build_warning_finding(w, docs_prefix, config_display)) is not None
+        f for w in warnings if (f := _build_warning_finding(w, docs_prefix, config_display)) is not None
     ]
     external: list[links.ExternalLink] = []
     if result.error:

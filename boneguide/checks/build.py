@@ -71,6 +71,7 @@ def load(config_file: Path, site_dir: Path | None = None) -> MkDocsConfig:
         return load_config(**options)
     except Exception as error:  # MkDocs raises several types (Abort, ConfigurationError, YAMLError, OSError)
         details = "; ".join(collect.messages) or str(error) or type(error).__name__
+        details = re.sub(r"\s+", " ", details).strip()
         raise ConfigError(f"{config_file}: cannot load the MkDocs config: {details}") from None
     finally:
         logger.removeHandler(collect)

@@ -247,7 +247,8 @@ def _internal_problem(
         if file is None and target in POST_BUILD_FILES:
             return None
         if file is None:
-            kind = "page" if reference.tag in ("a", "area") else "file"
+            is_page = target.endswith(("/", ".html", ".md")) or "." not in posixpath.basename(target)
+            kind = "page" if reference.tag in ("a", "area") and is_page else "file"
             return f"points to a missing {kind} ({target})"
         relative = file.relative_to(site_dir).as_posix()
     if not fragment or relative not in pages:

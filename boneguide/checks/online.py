@@ -1,0 +1,380 @@
+"""Online link check: the HTTP policy around requests + urllib3's Retry.
+
+urllib3 does the retries, the exponential backoff and the Retry-After waits (on 429 and 503);
+this module adds what no library does for us: a per-host concurrency limit and delay, HEAD then
+GET fallback, hosts known to block automated clients, identifier checks against their registries,
+and a cache of results with their dates.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import threading
+import time
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from boneguide.checks.bibliography import Bibliography
+from boneguide.checks.model import Finding
+
+# Hosts that answer automated clients with 403, captchas or nothing: a failure there says nothing
+# about the link, so they are reported as unverifiable rather than requested. Subdomains included.
+BLOCKING_HOSTS = (
+    "doi.org",
+    "dx.doi.org",
+    "pubmed.ncbi.nlm.nih.gov",
+    "pmc.ncbi.nlm.nih.gov",
+    "www.ncbi.nlm.nih.gov",
+    "ods.od.nih.gov",
+    "link.springer.com",
+    "jamanetwork.com",
+    "bmj.com",
+    "sciencedirect.com",
+    "onlinelibrary.wiley.com",
+    "academic.oup.com",
+    "tandfonline.com",
+    "journals.lww.com",
+    "nap.nationalacademies.org",
+    "researchgate.net",
+)
+
+
+@dataclass
+class Settings:
+    connect_timeout: float = 10.0
+    read_timeout: float = 20.0
+    retries: int = 3  # after the first try
+    backoff_factor: float = 1.0  # waits 0, 2, 4, ... seconds between retries (urllib3's rule)
+    max_retry_after: float = (
+        120.0  # a longer Retry-After is not waited for: the URL is reported as rate-limited
+    )
+    per_host_concurrency: int = 2
+    per_host_delay: float = 1.0  # seconds between the starts of two requests to one host
+    workers: int = 8
+    max_redirects: int = 10
+    user_agent: str = (
+        "BoneNutrientGuide-linkcheck/1.0 (+https://github.com/bone-nutrient-guide/bone-nutrient-guide)"
+    )
+    blocking_hosts: tuple[str, ...] = BLOCKING_HOSTS
+    check_registries: bool = True
+    doi_registry: str = "https://doi.org/api/handles/"  # the handle API answers scripts; doi.org pages do not
+    pubmed_registry: str = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/esummary.fcgi"
+    pmc_registry: str = "https://www.ncbi.nlm.nih.gov/pmc/utils/idconv/v1.0/"
+
+
+@dataclass(frozen=True)
+class Target:
+    url: str
+    path: str
+    line: int
+    col: int
+    kind: str = "url"  # url | doi | pmid | pmcid
+    identifier: str = ""
+
+
+@dataclass
+class Outcome:
+    status: str  # ok | redirected | broken | blocked | rate-limited | timeout | error | unverifiable
+    detail: str
+    code: int | None = None
+    final_url: str | None = None
+    checked: str = field(default_factory=lambda: dt.date.today().isoformat())
+
+
+class _CappedRetry(Retry):
+    """Retry whose Retry-After waits are capped, so a server cannot stall the weekly job for hours."""
+
+    cap: float = 120.0
+
+    def get_retry_after(self, response: Any) -> float | None:
+        value = super().get_retry_after(response)
+        if value is not None and value > self.cap:
+            return None  # is_retry() still retries after backoff; the final status reports it
+        return value
+
+    def new(self, **kwargs: Any) -> _CappedRetry:
+        retry = super().new(**kwargs)
+        retry.cap = self.cap  # type: ignore[attr-defined]
+        return retry  # type: ignore[return-value]
+
+
+def _session(settings: Settings) -> requests.Session:
+    retry = _CappedRetry(
+        total=settings.retries,
+        connect=settings.retries,
+        read=settings.retries,
+        status=settings.retries,
+        redirect=settings.max_redirects,
+        backoff_factor=settings.backoff_factor,
+        status_forcelist=(429, 500, 502, 503, 504),
+        allowed_methods=frozenset({"HEAD", "GET"}),
+        respect_retry_after_header=True,
+        raise_on_status=False,
+    )
+    retry.cap = settings.max_retry_after
+    session = requests.Session()
+    adapter = HTTPAdapter(max_retries=retry, pool_maxsize=max(settings.workers, 4))
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    session.headers["User-Agent"] = settings.user_agent
+    session.max_redirects = settings.max_redirects
+    return session
+
+
+class _HostGate:
+    """At most N requests at once to one host, and a minimum delay between their starts."""
+
+    def __init__(self, concurrency: int, delay: float):
+        self.concurrency = concurrency
+        self.delay = delay
+        self.lock = threading.Lock()
+        self.semaphores: dict[str, threading.Semaphore] = {}
+        self.next_start: dict[str, float] = {}
+
+    @contextlib.contextmanager
+    def enter(self, host: str):  # type: ignore[no-untyped-def]
+        with self.lock:
+            semaphore = self.semaphores.setdefault(host, threading.Semaphore(self.concurrency))
+        with semaphore:
+            with self.lock:
+                now = time.monotonic()
+                start = max(now, self.next_start.get(host, now))
+                self.next_start[host] = start + self.delay
+            if start > now:
+                time.sleep(start - now)
+            yield
+
+
+def is_blocking_host(host: str, settings: Settings) -> bool:
+    host = host.lower().split(":")[0]
+    return any(host == blocked or host.endswith("." + blocked) for blocked in settings.blocking_hosts)
+
+
+def _describe(response: requests.Response) -> str:
+    return f"{response.status_code} {response.reason or ''}".strip()
+
+
+def check_url(url: str, session: requests.Session, gate: _HostGate, settings: Settings) -> Outcome:
+    host = urlsplit(url).netloc
+    if is_blocking_host(host, settings):
+        return Outcome(
+            "unverifiable", f"unverifiable from CI: {host} blocks automated clients; check by hand"
+        )
+    timeout = (settings.connect_timeout, settings.read_timeout)
+    try:
+        with gate.enter(host):
+            response = session.head(url, allow_redirects=True, timeout=timeout)
+        if response.status_code >= 400 and response.status_code not in (429,):
+            # Many servers refuse or mishandle HEAD: the GET answer is the one that counts.
+            with gate.enter(host):
+                response = session.get(url, allow_redirects=True, timeout=timeout, stream=True)
+                response.close()
+    except requests.exceptions.TooManyRedirects:
+        return Outcome("broken", f"more than {settings.max_redirects} redirects")
+    except requests.exceptions.Timeout:
+        return Outcome(
+            "timeout", f"no answer within {settings.connect_timeout:g}/{settings.read_timeout:g} s"
+        )
+    except requests.exceptions.RetryError as error:
+        return Outcome("broken", f"gave up after {settings.retries} retries ({error.__class__.__name__})")
+    except requests.exceptions.ConnectionError as error:
+        reason = str(error.args[0]) if error.args else str(error)
+        if "timed out" in reason.lower():
+            return Outcome(
+                "timeout", f"no answer within {settings.connect_timeout:g}/{settings.read_timeout:g} s"
+            )
+        return Outcome("broken", f"cannot connect ({reason[:160]})")
+    except requests.exceptions.RequestException as error:
+        return Outcome("error", f"request failed: {error}"[:200])
+    code = response.status_code
+    if code == 429:
+        return Outcome("rate-limited", f"{_describe(response)}: rate-limited, not verified", code)
+    if code in (401, 403):
+        return Outcome(
+            "blocked", f"{_describe(response)}: the server refuses automated clients; check by hand", code
+        )
+    if code >= 400:
+        gone = " (gone for good)" if code == 410 else ""
+        return Outcome("broken", f"{_describe(response)}{gone}", code)
+    if response.history:
+        hops = " -> ".join(str(r.status_code) for r in response.history)
+        return Outcome("redirected", f"redirects ({hops}) to {response.url}", code, response.url)
+    return Outcome("ok", _describe(response), code)
+
+
+def check_identifier(
+    target: Target, session: requests.Session, gate: _HostGate, settings: Settings
+) -> Outcome:
+    """A DOI, PMID or PMCID looked up in its registry's API (which, unlike the landing pages, answers scripts)."""
+    if target.kind == "doi":
+        url = settings.doi_registry + quote(target.identifier, safe="/")
+    elif target.kind == "pmid":
+        url = f"{settings.pubmed_registry}?db=pubmed&retmode=json&id={quote(target.identifier)}"
+    else:
+        url = f"{settings.pmc_registry}?format=json&ids={quote(target.identifier)}"
+    host = urlsplit(url).netloc
+    try:
+        with gate.enter(host):
+            response = session.get(url, timeout=(settings.connect_timeout, settings.read_timeout))
+        payload = response.json() if response.content else {}
+    except requests.exceptions.Timeout:
+        return Outcome("timeout", f"the {target.kind} registry did not answer in time")
+    except (requests.exceptions.RequestException, ValueError) as error:
+        return Outcome("error", f"the {target.kind} registry could not be asked: {error}"[:200])
+    found = _registry_found(target, response.status_code, payload)
+    if found is None:
+        return Outcome(
+            "error", f"the {target.kind} registry answered {_describe(response)}", response.status_code
+        )
+    if not found:
+        return Outcome(
+            "broken", f"{target.kind} {target.identifier} is not known to its registry", response.status_code
+        )
+    return Outcome("ok", f"{target.kind} found in its registry", response.status_code)
+
+
+def _registry_found(target: Target, status: int, payload: Any) -> bool | None:
+    if target.kind == "doi":  # Handle API: responseCode 1 = found, 100 = not found
+        code = payload.get("responseCode") if isinstance(payload, dict) else None
+        return True if code == 1 else False if code == 100 or status == 404 else None
+    if status >= 400 or not isinstance(payload, dict):
+        return None
+    if target.kind == "pmid":
+        record = payload.get("result", {}).get(target.identifier)
+        return isinstance(record, dict) and "error" not in record
+    records = payload.get("records") or []
+    return bool(records) and all(r.get("status") != "error" and r.get("pmcid") for r in records)
+
+
+def bibliography_targets(bib: Bibliography) -> list[Target]:
+    targets = []
+    for key, entry in bib.entries.items():
+        for name in ("url", "doi", "pmid", "pmcid"):
+            value = bib.value(key, name)
+            bib_field = entry.fields.get(name)
+            if not value or bib_field is None:
+                continue
+            kind = "url" if name == "url" else name
+            targets.append(
+                Target(
+                    value if kind == "url" else f"{kind}:{value}",
+                    bib.display_path,
+                    bib_field.value_line,
+                    bib_field.value_col,
+                    kind,
+                    value,
+                )
+            )
+    return targets
+
+
+def load_cache(path: Path) -> dict[str, dict[str, Any]]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}  # no cache yet, or a damaged one: everything is checked again
+    return data.get("results", {}) if isinstance(data, dict) else {}
+
+
+def save_cache(path: Path, results: dict[str, dict[str, Any]]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(path.suffix + ".tmp")
+    temporary.write_text(
+        json.dumps({"version": 1, "results": results}, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+    )
+    os.replace(temporary, path)
+
+
+_SEVERITY = {
+    "broken": "error",
+    "error": "warning",
+    "timeout": "warning",
+    "rate-limited": "warning",
+    "blocked": "warning",
+    "redirected": "info",
+    "unverifiable": "info",
+}
+
+
+def check(
+    targets: Iterable[Target],
+    cache_path: Path,
+    *,
+    settings: Settings | None = None,
+    cache_days: int = 7,
+    today: dt.date | None = None,
+) -> list[Finding]:
+    settings = settings or Settings()
+    today = today or dt.date.today()
+    targets = list(targets)
+    cache = load_cache(cache_path)
+    fresh_after = today - dt.timedelta(days=cache_days)
+    by_url: dict[str, Target] = {}
+    for target in targets:
+        by_url.setdefault(target.url, target)
+    to_check = []
+    outcomes: dict[str, Outcome] = {}
+    for url, target in by_url.items():
+        cached = cache.get(url)
+        if target.kind == "url" and is_blocking_host(urlsplit(url).netloc, settings):
+            outcomes[url] = Outcome(
+                "unverifiable",
+                f"unverifiable from CI: {urlsplit(url).netloc} blocks automated clients; check by hand",
+            )
+            continue
+        if target.kind != "url" and not settings.check_registries:
+            continue
+        if cached and cached.get("status") in ("ok", "redirected"):
+            with contextlib.suppress(ValueError, TypeError):
+                if dt.date.fromisoformat(cached["checked"]) >= fresh_after:
+                    outcomes[url] = Outcome(
+                        **{k: cached.get(k) for k in ("status", "detail", "code", "final_url", "checked")}
+                    )
+                    continue
+        to_check.append(target)
+
+    session = _session(settings)
+    gate = _HostGate(settings.per_host_concurrency, settings.per_host_delay)
+
+    def one(target: Target) -> tuple[str, Outcome]:
+        if target.kind == "url":
+            return target.url, check_url(target.url, session, gate, settings)
+        return target.url, check_identifier(target, session, gate, settings)
+
+    with ThreadPoolExecutor(max_workers=max(1, settings.workers)) as pool:
+        for url, outcome in pool.map(one, to_check):
+            outcomes[url] = outcome
+            outcome.checked = today.isoformat()
+            cache[url] = outcome.__dict__.copy()
+    session.close()
+    with contextlib.suppress(OSError):
+        save_cache(cache_path, cache)
+
+    findings = []
+    for target in targets:
+        outcome = outcomes.get(target.url)
+        if outcome is None or outcome.status == "ok":
+            continue
+        label = target.url if target.kind == "url" else f"{target.kind} {target.identifier}"
+        findings.append(
+            Finding(
+                target.path,
+                target.line,
+                target.col,
+                _SEVERITY.get(outcome.status, "warning"),  # type: ignore[arg-type]
+                f"online-{outcome.status}",
+                f"{label}: {outcome.detail}",
+            )
+        )
+    return findings

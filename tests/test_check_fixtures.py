@@ -1,0 +1,273 @@
+"""Each fault kind, injected into a tiny fixture project, is caught at its exact location."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+from boneguide.checks import ConfigError, Options, run
+
+FIXTURES = Path(__file__).parent / "fixtures" / "check"
+TODAY = dt.date(2026, 6, 1)
+
+
+def project(tmp_path: Path, overlay: str | None) -> Path:
+    """The clean base fixture with one fault overlay copied over it."""
+    target = tmp_path / "project"
+    shutil.copytree(FIXTURES / "base", target)
+    if overlay:
+        shutil.copytree(FIXTURES / overlay, target, dirs_exist_ok=True)
+    return target / "mkdocs.yml"
+
+
+def findings(tmp_path: Path, overlay: str | None, *severities: str) -> list[tuple]:
+    result = run(Options(project(tmp_path, overlay), today=TODAY))
+    wanted = severities or ("error", "warning")
+    return [
+        (f.path, f.line, f.col, f.severity, f.code, f.message)
+        for f in result.findings
+        if f.severity in wanted
+    ]
+
+
+def test_clean_fixture_has_no_finding(tmp_path: Path) -> None:
+    assert findings(tmp_path, None, "error", "warning", "info") == []
+
+
+def test_unknown_key_is_reported_at_its_column_with_a_suggestion(tmp_path: Path) -> None:
+    assert findings(tmp_path, "unknown-key") == [
+        (
+            "docs/evidence.md",
+            5,
+            20,
+            "error",
+            "citation-unknown-key",
+            "unknown citation key 'clarke2008norml': not in references.bib (did you mean 'clarke2008normal'?)",
+        )
+    ]
+
+
+def test_malformed_key_is_reported_rather_than_skipped(tmp_path: Path) -> None:
+    [finding] = findings(tmp_path, "malformed-key")
+    assert finding[:5] == ("docs/evidence.md", 5, 20, "error", "citation-malformed-key")
+    assert "'Clarke:2008' is malformed" in finding[5]
+    assert "did you mean 'clarke2008normal'?" in finding[5]
+
+
+def test_citation_dropped_by_a_plugin_is_reported_where_it_was_typed(tmp_path: Path) -> None:
+    assert findings(tmp_path, "not-rendered") == [
+        (
+            "docs/evidence.md",
+            5,
+            20,
+            "error",
+            "citation-not-rendered",
+            "citation 'clarke2008normal' does not appear as a rendered citation in the built page evidence/index.html",
+        )
+    ]
+
+
+def test_unused_entries_are_information_unless_kept_on_purpose(tmp_path: Path) -> None:
+    assert findings(tmp_path, "unused-entry", "error", "warning", "info") == [
+        (
+            "references.bib",
+            26,
+            10,
+            "info",
+            "bib-unused",
+            "entry 'pizzorno2015nothing' is not cited on any page (add keep-unused = {reason} to keep it on purpose)",
+        )
+    ]
+
+
+def test_unclosed_brace_names_the_field_and_the_rest_is_still_checked(tmp_path: Path) -> None:
+    result = findings(tmp_path, "bib-syntax", "error", "info")
+    assert (
+        "references.bib",
+        28,
+        11,
+        "error",
+        "bib-syntax",
+        "entry 'reid2017calcium': the value of 'title' runs on into the next field 'journal': "
+        "a closing brace or quote is missing",
+    ) in result
+    # mkdocs-bibtex/pybtex abort the build; the checker says so and still checks the other entries.
+    assert any(f[4] == "build-failed" and "references.bib:34" in f[5] for f in result)
+    assert ("references.bib", 34, 10, "info", "bib-unused") in [f[:5] for f in result]
+
+
+def test_duplicate_key_and_same_work_twice(tmp_path: Path) -> None:
+    result = findings(tmp_path, "bib-duplicates")
+    assert (
+        "references.bib",
+        26,
+        10,
+        "error",
+        "bib-duplicate-key",
+        "duplicate key 'clarke2008normal' (first defined at line 1)",
+    ) in result
+    assert (
+        "references.bib",
+        39,
+        9,
+        "error",
+        "bib-same-work",
+        "entries 'clarke2008normal' and 'clarke2008bone' have the same doi: the same work twice?",
+    ) in result
+    assert (
+        "references.bib",
+        36,
+        11,
+        "error",
+        "bib-same-work",
+        "entries 'clarke2008normal' and 'clarke2008bone' have the same title and year: the same work twice?",
+    ) in result
+
+
+def test_fields_identifiers_urls_years_and_keys(tmp_path: Path) -> None:
+    result = {(f[1], f[4], f[5]) for f in findings(tmp_path, "bib-fields")}
+    assert result == {
+        (26, "bib-missing-field", "entry 'nielsen2011reported': @article needs 'journal'"),
+        (
+            30,
+            "bib-doi",
+            "entry 'nielsen2011reported': doi 'https://doi.org/10.1093/ajcn/nqy' should be the bare DOI "
+            "(10.NNNN/...) without a URL or 'doi:' prefix",
+        ),
+        (31, "bib-pmid", "entry 'nielsen2011reported': pmid 'PMID2193' should be digits only"),
+        (32, "bib-pmcid", "entry 'nielsen2011reported': pmcid '3142' should be 'PMC' followed by digits"),
+        (
+            33,
+            "bib-url",
+            "entry 'nielsen2011reported': url 'https://example.org/ahttps://example.org/b' looks like two URLs run together",
+        ),
+        (
+            34,
+            "bib-url",
+            "entry 'nielsen2011reported': seen-at 'https://example.org/a b' contains white space",
+        ),
+        (
+            34,
+            "bib-url",
+            "entry 'nielsen2011reported': seen-at 'ftp://example.org/c' has the scheme 'ftp', not http or https",
+        ),
+        (37, "bib-missing-field", "entry 'odsndcopper': @online needs 'urldate'"),
+        (46, "bib-year", "entry 'iom1997dietary': year '97' is not a four-digit year between 1800 and 2027"),
+        (
+            47,
+            "bib-isbn",
+            "entry 'iom1997dietary': isbn '978-0-309-06350-1' is not a valid ISBN-10 or ISBN-13 (checksum or length)",
+        ),
+        (
+            50,
+            "bib-key-convention",
+            "entry 'Hyun_2004': key does not follow the convention {family}{year|nd}{word} (e.g. clarke2008normal) "
+            "or pmcNNN/pmidNNN/nbkNNN, lowercase letters and digits only (boneguide/keys.py)",
+        ),
+    }
+
+
+def test_front_matter_error_names_file_and_line_and_build_failure_is_reported(tmp_path: Path) -> None:
+    result = findings(tmp_path, "front-matter")
+    assert result[0] == (
+        "docs/nutrients/zinc.md",
+        4,
+        0,
+        "error",
+        "front-matter",
+        "kind: 'mineral' is not one of ['vitamin', 'macromineral', 'trace-element', 'phytoestrogen', 'other']",
+    )
+    assert [f[4] for f in result] == ["front-matter", "build-failed"]
+
+
+def test_stale_review_date_is_a_warning(tmp_path: Path) -> None:
+    assert findings(tmp_path, "stale-review") == [
+        (
+            "docs/nutrients/zinc.md",
+            8,
+            0,
+            "warning",
+            "review-stale",
+            "last reviewed 2023-03-01, 39 months ago (pages are due a review every 24 months)",
+        )
+    ]
+
+
+def test_review_period_is_configurable(tmp_path: Path) -> None:
+    result = run(Options(project(tmp_path, "stale-review"), today=TODAY, review_months=48))
+    assert [f for f in result.findings if f.code == "review-stale"] == []
+
+
+def test_broken_links_in_markdown_and_raw_html_images_and_files(tmp_path: Path) -> None:
+    assert findings(tmp_path, "broken-links") == [
+        (
+            "docs/index.md",
+            7,
+            12,
+            "error",
+            "link-broken",
+            "a 'nutrients/copper/' points to a missing page (/nutrients/copper/)",
+        ),
+        (
+            "docs/index.md",
+            7,
+            55,
+            "error",
+            "link-broken",
+            "a 'evidence/#strong' points to a missing anchor '#strong' in evidence/index.html",
+        ),
+        (
+            "docs/index.md",
+            8,
+            13,
+            "error",
+            "link-broken",
+            "img 'img/missing.png' points to a missing file (/img/missing.png)",
+        ),
+        (
+            "docs/index.md",
+            11,
+            28,
+            "error",
+            "link-broken",
+            "a 'downloads/table.csv' points to a missing file (/downloads/table.csv)",
+        ),
+        (
+            "docs/index.md",
+            11,
+            73,
+            "error",
+            "link-broken",
+            "a 'https://example.org/a https://example.org/b' contains white space",
+        ),
+    ]
+
+
+def test_broken_link_in_a_generated_table_is_found_on_the_built_page(tmp_path: Path) -> None:
+    [finding] = findings(tmp_path, "generated-link")
+    assert finding[:5] == ("docs/glance.md", 0, 0, "error", "link-broken")
+    assert finding[5].startswith("a 'overview/evidence.md#low' points to a missing page")
+
+
+@pytest.mark.parametrize(
+    ("overlay", "reason"),
+    [
+        ("no-bibliography", "no bibliography named in mkdocs.yml"),
+        ("broken-config", "cannot load the MkDocs config"),
+    ],
+)
+def test_unusable_config_is_a_configuration_error(tmp_path: Path, overlay: str, reason: str) -> None:
+    with pytest.raises(ConfigError, match=reason):
+        run(Options(project(tmp_path, overlay), today=TODAY))
+
+
+def test_missing_bibliography_file_is_reported_and_pages_still_checked(tmp_path: Path) -> None:
+    config = project(tmp_path, "malformed-key")
+    (config.parent / "references.bib").unlink()
+    codes = {(f.path, f.code) for f in run(Options(config, today=TODAY)).findings}
+    assert ("references.bib", "bib-missing") in codes
+    assert ("mkdocs.yml", "build-failed") in codes  # the renderer cannot start without it
+    assert ("docs/evidence.md", "citation-malformed-key") in codes
