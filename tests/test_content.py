@@ -342,7 +342,7 @@ def test_rules_catch_each_violation() -> None:
 @needs_pages
 @each_page
 def test_front_matter_validates(page: Path) -> None:
-    data = frontmatter.validate_nutrient_page(page.relative_to(ROOT))
+    data = frontmatter.validate_nutrient_page(page.relative_to(ROOT), page.read_text(encoding="utf-8"))
     assert data["nutrient_id"] == page.stem, f"{page_id(page)}: nutrient_id must match the file name"
 
 
@@ -360,7 +360,9 @@ def test_template_headings_in_order(page: Path) -> None:
 @needs_pages
 @each_page
 def test_verdict_links_the_pages_evidence_level(page: Path) -> None:
-    level = frontmatter.validate_nutrient_page(page.relative_to(ROOT))["evidence_level"]
+    level = frontmatter.validate_nutrient_page(page.relative_to(ROOT), page.read_text(encoding="utf-8"))[
+        "evidence_level"
+    ]
     verdicts = [b for b in blocks(page) if VERDICT.match(b.text)]
     assert len(verdicts) == 1, f"{page_id(page)}: expected one **Verdict:** line, found {len(verdicts)}"
     (verdict,) = verdicts
