@@ -63,6 +63,7 @@ FIELD_ORDER = (
     "cited-in",
     "keep-unused",
 )
+REQUIRED_ARTICLE_FIELDS = ("authors", "title", "journal", "year")
 ORGANISATIONS = {"ods.od.nih.gov": ("ods", "NIH Office of Dietary Supplements")}
 ORGANISATION_NAMES = {"National Academies": "nasem"}
 HEADER = (
@@ -258,16 +259,26 @@ def describe_work(work: Work, discrepancies: list[str]) -> None:
     if record:
         status = record["status"]
         source_fields = dict(record)
-        if not record.get("authors") and cited:
-            source_fields["authors"] = cited.fields["authors"]
-            source_fields["authors_truncated"] = cited.fields.get("authors_truncated", False)
-            notes.append("Authors as given in the citing article: not visible on the record read.")
         record_notes = record.get("notes", "")
         if re.search(r"only first author|co-authors not read|et al", record_notes, re.IGNORECASE):
             source_fields["authors_truncated"] = True
-            notes.append("Only the first author was read on the record.")
+            notes.append("The record read does not list every author.")
         if status == "partial" or "DISCREPANCY" in record_notes:
             notes.append(record_notes)
+        # A record that lacks a field the entry needs: the citing list's value, flagged, never a guess.
+        wanted = REQUIRED_ARTICLE_FIELDS + (("volume", "number", "pages") if status == "partial" else ())
+        wanted = tuple(n for n in wanted if n != "number" or not record.get("issue"))
+        borrowed = [name for name in wanted if not record.get(name) and cited and cited.fields.get(name)]
+        for name in borrowed:
+            source_fields[name] = cited.fields[name]
+            if name == "authors":
+                source_fields["authors_truncated"] = cited.fields.get("authors_truncated", False)
+        if borrowed:
+            status = "partial"
+            names = ", ".join(borrowed)
+            notes.append(
+                f"{names[0].upper()}{names[1:]} as given by the citing article, not seen on the record read."
+            )
         if (
             cited
             and cited.fields.get("year")

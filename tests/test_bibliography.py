@@ -110,7 +110,7 @@ def test_nothing_is_invented(works: dict) -> None:
     assert "title" not in identifier_only.fields and "author" not in identifier_only.fields
     assert identifier_only.fields["metadata-status"] == "unverified"
     assert identifier_only.fields["url"] == "https://pmc.ncbi.nlm.nih.gov/articles/PMC6059859/"
-    from_list_only = works["bullo2011dietary"]
+    from_list_only = works["goode2020osteoporosis"]
     assert from_list_only.fields["metadata-status"] == "unverified"
     assert "seen-at" not in from_list_only.fields
     assert "doi" not in from_list_only.fields and "url" not in from_list_only.fields
@@ -129,6 +129,22 @@ def test_records_give_verified_fields_and_provenance(works: dict) -> None:
     yamaguchi = works["yamaguchi2015nutritional"]
     assert yamaguchi.fields["year"] == "2015"
     assert "cites it as 2014" in yamaguchi.fields["note"]
+
+
+def test_fields_a_record_lacks_are_borrowed_from_the_citation_and_flagged(works: dict) -> None:
+    # The PubMed record read for lifeext 9 showed no author list: the citing list's author, flagged.
+    yamaguchi = works["yamaguchi2010role"]
+    assert yamaguchi.fields["author"] == "Yamaguchi, M"
+    assert yamaguchi.fields["metadata-status"] == "partial"
+    assert "Authors as given by the citing article, not seen on the record read." in yamaguchi.fields["note"]
+    # A partial record (a copy of the PDF) gives authors and title; the rest is the citation's.
+    mahdavi = works["mahdaviroshan2015copper"]
+    assert (mahdavi.fields["journal"], mahdavi.fields["volume"], mahdavi.fields["pages"]) == (
+        "Clin Cases Miner Bone Metab",
+        "12",
+        "18--21",
+    )
+    assert "Journal, year, volume, number, pages as given by the citing article" in mahdavi.fields["note"]
 
 
 def test_espen_guideline_is_the_2017_edition_with_the_ambiguity_noted(works: dict) -> None:
