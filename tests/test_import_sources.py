@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import build_site
 
 from boneguide.citelists import load_sources
 from boneguide.site.sources import index_bibliography, render_sources
@@ -157,3 +158,39 @@ def test_sources_page_shows_when_the_bibliography_lacks_a_resolved_work(tmp_path
     markdown = render_sources(load_sources(ROOT / "sources"), index_bibliography(bib))
     assert "| 1 | `pmc6059859` |" in markdown
     assert "| 2 | not in the bibliography yet (run `make import`) |" in markdown
+
+
+def write_site(tmp_path: Path) -> Path:
+    """A minimal MkDocs project with only the Sources page and the bng-sources plugin."""
+    shutil.copytree(ROOT / "sources", tmp_path / "sources")
+    shutil.copy(ROOT / "references.bib", tmp_path / "references.bib")
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text("# Sources\n\n<!-- bng:sources -->\n", encoding="utf-8")
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(
+        "site_name: t\nstrict: true\nplugins:\n  - bng-sources\nmarkdown_extensions:\n"
+        "  - admonition\n  - attr_list\n  - tables\n",
+        encoding="utf-8",
+    )
+    return config
+
+
+@pytest.mark.slow
+def test_plugin_renders_the_page_in_a_strict_build(tmp_path: Path) -> None:
+    result = build_site(write_site(tmp_path), tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    html = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert 'id="healthline-osteoporosis-supplements"' in html
+    assert "Marker 33 points to different works" in html
+    assert "bng:sources" not in html
+
+
+@pytest.mark.slow
+def test_plugin_fails_the_strict_build_on_a_malformed_source_line(tmp_path: Path) -> None:
+    config = write_site(tmp_path)
+    markers = tmp_path / "sources" / "healthline-osteoporosis-supplements" / "markers.txt"
+    markers.write_text("oops\n" + markers.read_text(encoding="utf-8"), encoding="utf-8")
+    result = build_site(config, tmp_path / "site")
+    assert result.returncode != 0
+    assert f"{markers}:1: not a marker group, skipped: 'oops'" in result.stderr
+    assert "Traceback" not in result.stderr
