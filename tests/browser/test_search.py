@@ -1,0 +1,98 @@
+"""Material's search, typed by a reader into the header search box, finds what the reader means."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Page
+
+pytestmark = pytest.mark.browser
+
+RESULTS = ".md-search-result__list > li.md-search-result__item"
+
+
+def search(page: Page, loader, query: str) -> list[list[str]]:
+    """Type `query` on the home page; result groups in order, each the site paths of its links.
+
+    A group is one page: its first link is the page itself, the others its matching sections
+    ('nutrients/vitamin-k/#safety-and-interactions'). The ?h= highlight parameter is dropped.
+    """
+    loader.open(page, "")
+    page.click("input.md-search__input")
+    page.keyboard.type(query, delay=20)
+    meta = page.locator(".md-search-result__meta")
+    # The worker answers asynchronously: wait until the meta line reports on this query.
+    page.wait_for_function(
+        "() => /matching document/i.test(document.querySelector('.md-search-result__meta').textContent)",
+        timeout=15_000,
+    )
+    assert meta.is_visible()
+    base_path = urlsplit(loader.site_url).path
+    groups = []
+    for item in page.locator(RESULTS).all():
+        links = []
+        for href in item.locator("a.md-search-result__link").evaluate_all("els => els.map(e => e.href)"):
+            parts = urlsplit(href)
+            path = parts.path.removeprefix(base_path)
+            links.append(f"{path}#{parts.fragment}" if parts.fragment else path)
+        groups.append(links)
+    return groups
+
+
+def pages_of(groups: list[list[str]]) -> list[str]:
+    return [group[0] for group in groups]
+
+
+def test_copper_lists_the_copper_page_first(page: Page, loader, artifacts: Path) -> None:
+    groups = search(page, loader, "copper")
+    page.screenshot(path=artifacts / "search-results-copper.png")
+    assert groups, "no result for 'copper'"
+    assert pages_of(groups)[0] == "nutrients/copper/", f"first results: {pages_of(groups)[:5]}"
+
+
+def _section_anchors(page: Page, loader, path: str, section_id: str) -> set[str]:
+    """Ids of the H2 `section_id` on a page and of every heading under it, up to the next H2."""
+    loader.open(page, path)
+    ids = page.evaluate(
+        """(sectionId) => {
+            const start = document.getElementById(sectionId);
+            if (!start) return [];
+            const ids = [sectionId];
+            const headings = [...document.querySelectorAll('article h2[id], article h3[id], article h4[id]')];
+            for (const h of headings.slice(headings.indexOf(start) + 1)) {
+                if (h.tagName === 'H2') break;
+                ids.push(h.id);
+            }
+            return ids;
+        }""",
+        section_id,
+    )
+    assert ids, f"/{path} has no #{section_id} section"
+    return {f"{path}#{anchor}" for anchor in ids}
+
+
+def test_warfarin_finds_the_vitamin_k_interaction_section(page: Page, loader) -> None:
+    section = _section_anchors(page, loader, "nutrients/vitamin-k/", "safety-and-interactions")
+    groups = search(page, loader, "warfarin")
+    top = [link for group in groups[:3] for link in group]
+    assert section & set(top), f"no link to the vitamin K safety section in the top 3 results: {groups[:3]}"
+
+
+def test_osteoclast_finds_the_bone_overview(page: Page, loader) -> None:
+    groups = search(page, loader, "osteoclast")
+    assert "overview/bone-basics/" in pages_of(groups)[:3], f"first results: {pages_of(groups)[:5]}"
+
+
+@pytest.mark.parametrize("query", ["vitamin D", "vitamin-d", "Vitamin d"])
+def test_vitamin_d_spellings_find_the_vitamin_d_page_first(page: Page, loader, query: str) -> None:
+    groups = search(page, loader, query)
+    assert groups, f"no result for {query!r}"
+    assert pages_of(groups)[0] == "nutrients/vitamin-d/", f"first results: {pages_of(groups)[:5]}"
+
+
+def test_a_search_without_results_says_so(page: Page, loader) -> None:
+    groups = search(page, loader, "zqxjvw")
+    assert groups == []
+    assert page.locator(".md-search-result__meta").inner_text().strip() == "No matching documents"
