@@ -7,6 +7,7 @@ configuration error (unreadable mkdocs.yml, no bibliography named in it).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -59,6 +60,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's banner would mix into the report
     try:
         args = parse_args(argv)
     except SystemExit as exit_:  # argparse exits 2 on usage errors, 0 on --help

@@ -13,7 +13,6 @@ from pathlib import Path
 import latexcodec  # noqa: F401  (registers the "ulatex" codec used to decode titles)
 from pybtex.database import Entry
 from pybtex.database.input import bibtex as pybtex_bibtex
-from pybtex.exceptions import PybtexError
 from pybtex.scanner import PybtexSyntaxError
 
 from boneguide import keys as keyrules
@@ -145,10 +144,9 @@ def load(path: Path, display_path: str) -> tuple[Bibliography, list[Finding]]:
                 bib.parsed[entry.key] = parsed
         except PybtexSyntaxError as error:
             line = entry.line + max(getattr(error, "lineno", 1) or 1, 1) - 1
-            findings.append(
-                _finding(bib, line, 0, "error", "bib-syntax", f"entry '{entry.key}': {error.message}")
-            )
-        except PybtexError as error:
+            reason = re.sub(r"\s*in line \d+", "", str(error)).strip()  # the line is in the location
+            findings.append(_finding(bib, line, 0, "error", "bib-syntax", f"entry '{entry.key}': {reason}"))
+        except Exception as error:  # pybtex raises assorted types on malformed input; none may stop the check
             findings.append(
                 _finding(bib, entry.line, entry.col, "error", "bib-syntax", f"entry '{entry.key}': {error}")
             )
