@@ -89,6 +89,9 @@ class Work:
     entry_type: str = "misc"
     fields: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    identifiers: dict[str, str] = field(default_factory=dict)  # normalised, citations' first
+    source_fields: dict[str, Any] = field(default_factory=dict)  # what the fields were built from
+    organisation: tuple[str, str] | None = None  # (key acronym, name) for fact sheets and tables
 
     @property
     def refs(self) -> list[str]:
@@ -364,15 +367,13 @@ def describe_work(work: Work, discrepancies: list[str]) -> None:
         # publisher and year for @book / @incollection, which Bookshelf records here lack.
         work.entry_type = "misc"
     work.fields = fields
-    work._identifiers = identifiers  # type: ignore[attr-defined]
-    work._organisation = organisation  # type: ignore[attr-defined]
-    work._source_fields = source_fields  # type: ignore[attr-defined]
+    work.identifiers = identifiers
+    work.organisation = organisation
+    work.source_fields = source_fields
 
 
 def key_for(work: Work, taken: set[str]) -> str:
-    identifiers: dict[str, str] = work._identifiers  # type: ignore[attr-defined]
-    source_fields: dict[str, Any] = work._source_fields  # type: ignore[attr-defined]
-    organisation = work._organisation  # type: ignore[attr-defined]
+    identifiers, source_fields, organisation = work.identifiers, work.source_fields, work.organisation
     title = source_fields.get("title", "")
     if organisation and title:
         subject = fact_sheet_subject(work.fields.get("url", ""))
@@ -451,8 +452,8 @@ def reuse_existing_keys(works: list[Work], existing: list[Entry]) -> None:
 
 
 def work_tokens(work: Work) -> set[str]:
-    tokens = identifier_tokens(work._identifiers)  # type: ignore[attr-defined]
-    source_fields = work._source_fields  # type: ignore[attr-defined]
+    tokens = identifier_tokens(work.identifiers)
+    source_fields = work.source_fields
     if token := title_year_token(source_fields.get("title"), source_fields.get("year"), undated=True):
         tokens.add(token)
     return tokens

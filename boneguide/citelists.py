@@ -25,7 +25,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 
 import yaml
 
-from boneguide.keys import ascii_fold, title_words
+from boneguide.keys import title_words
 
 FORMATS = ("vancouver", "link-list", "markers-only")
 ID_FIELDS = ("doi", "pmid", "pmcid", "nbk", "url")
@@ -425,7 +425,3 @@ def load_sources(root: Path) -> list[SourceList]:
     """Every ``sources/<id>/`` folder with a ``source.yml``, in the order the articles were captured."""
     sources = [load_source(p.parent) for p in sorted(root.glob("*/source.yml"))]
     return sorted(sources, key=lambda s: (str(s.meta.get("captured_from", "~")), s.source_id))
-
-
-def fold(text: str) -> str:
-    return ascii_fold(text).lower()
