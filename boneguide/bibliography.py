@@ -702,7 +702,7 @@ def run_import(
     sources = load_sources(sources_dir)
     cache = MetadataCache.load(cache_path)
     base = load_base(base_path)
-    while True:
+    for _attempt in range(5):
         before = bib_path.read_text(encoding="utf-8") if bib_path.exists() else ""
         existing = load_bib(bib_path)
         report = build_works(sources, cache.records, [raw.entry for raw in existing])
@@ -712,6 +712,8 @@ def run_import(
         now = bib_path.read_text(encoding="utf-8") if bib_path.exists() else ""
         if now == before:
             break
+    else:
+        raise BibError(f"{bib_path}: the file kept changing while it was being merged; try again")
     changed = result.text != before
     if write:
         if changed:

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from boneguide import PROJECT_ROOT
-from boneguide.bibliography import BibError, base_path_for, run_import
+from boneguide.bibliography import BibError, ImportOutcome, base_path_for, run_import
 from boneguide.citelists import extract_marker_groups
 from boneguide.enrich import EnrichError
 
@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     return 1 if report.issues else 0
 
 
-def print_summary(outcome, bib: Path) -> None:
+def print_summary(outcome: ImportOutcome, bib: Path) -> None:
     works = outcome.report.works
     by_status: dict[str, int] = {}
     for work in works:
