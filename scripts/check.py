@@ -77,6 +77,15 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as error:
         print(f"check.py: configuration error: {error}", file=sys.stderr)
         return 2
+    except (
+        Exception
+    ) as error:  # a bug in the checker itself: say so plainly (BNG_CHECK_DEBUG=1 for the traceback)
+        if os.environ.get("BNG_CHECK_DEBUG"):
+            raise
+        print(
+            f"check.py: internal error ({type(error).__name__}: {error}); please report it", file=sys.stderr
+        )
+        return 2
     findings = [f for f in result.findings if not (args.quiet_info and f.severity == "info")]
     sys.stdout.write(render(findings, args.format, result.timings))
     if args.format != "json":

@@ -202,9 +202,10 @@ def test_review_period_is_configurable(tmp_path: Path) -> None:
 
 
 def test_broken_links_in_markdown_and_raw_html_images_and_files(tmp_path: Path) -> None:
+    page = "docs/index.md"
     assert findings(tmp_path, "broken-links") == [
         (
-            "docs/index.md",
+            page,
             7,
             12,
             "error",
@@ -212,7 +213,7 @@ def test_broken_links_in_markdown_and_raw_html_images_and_files(tmp_path: Path) 
             "a 'nutrients/copper/' points to a missing page (/nutrients/copper/)",
         ),
         (
-            "docs/index.md",
+            page,
             7,
             55,
             "error",
@@ -220,24 +221,25 @@ def test_broken_links_in_markdown_and_raw_html_images_and_files(tmp_path: Path) 
             "a 'evidence/#strong' points to a missing anchor '#strong' in evidence/index.html",
         ),
         (
-            "docs/index.md",
+            page,
             8,
             13,
             "error",
             "link-broken",
             "img 'img/missing.png' points to a missing file (/img/missing.png)",
         ),
+        (page, 9, 12, "error", "link-broken", "a 'http://[broken/' cannot be parsed as a URL"),
         (
-            "docs/index.md",
-            11,
+            page,
+            12,
             28,
             "error",
             "link-broken",
             "a 'downloads/table.csv' points to a missing file (/downloads/table.csv)",
         ),
         (
-            "docs/index.md",
-            11,
+            page,
+            12,
             73,
             "error",
             "link-broken",

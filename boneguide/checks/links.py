@@ -10,7 +10,7 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import SplitResult, unquote, urlsplit
 
 from boneguide.checks.html_scan import HtmlText, Tag
 from boneguide.checks.model import Finding
@@ -34,6 +34,16 @@ _LINK_ATTRIBUTES = {
 # links to them are fine although the checker's own build does not have them.
 POST_BUILD_FILES = frozenset({"/bone-nutrient-guide.pdf", "/bone-nutrient-guide-offline.zip"})
 _IGNORED_SCHEMES = ("javascript:", "data:", "tel:", "blob:", "about:")
+
+
+_UNPARSABLE = urlsplit("")
+
+
+def _split(url: str) -> SplitResult:
+    try:
+        return urlsplit(url)
+    except ValueError:  # e.g. "http://[broken": reported, never a traceback
+        return _UNPARSABLE
 
 
 @dataclass
@@ -113,7 +123,7 @@ class Locator:
         self.html_path = html_path
 
     def find(self, url: str, html_line: int) -> tuple[str, int, int, bool]:
-        parts = urlsplit(url)
+        parts = _split(url)
         candidates = [url]
         if parts.fragment:
             candidates.append("#" + parts.fragment)
@@ -168,10 +178,12 @@ def check_site(
             lowered = url.lower()
             if lowered.startswith(_IGNORED_SCHEMES):
                 continue
-            parts = urlsplit(url)
-            if lowered.startswith("mailto:"):
+            parts = _split(url)
+            if parts is _UNPARSABLE:
+                problem: str | None = "cannot be parsed as a URL"
+            elif lowered.startswith("mailto:"):
                 if not re.fullmatch(r"mailto:[^@\s]+@[^@\s]+\.[^@\s]+", url.split("?")[0]):
-                    problem: str | None = "is not a valid e-mail link"
+                    problem = "is not a valid e-mail link"
                 else:
                     continue
             elif parts.scheme or url.startswith("//"):
