@@ -237,7 +237,7 @@ def check(bib: Bibliography, today: dt.date | None = None) -> list[Finding]:
                 if dt.date.fromisoformat(urldate) > today:
                     at("urldate", "error", "bib-urldate", f"urldate {urldate} is in the future")
             except ValueError:
-                at("urldate", "error", "bib-urldate", f"urldate '{urldate}' is not a date YYYY-MM-DD")
+                at("urldate", "error", "bib-urldate", f"urldate '{urldate}' is not a valid date (YYYY-MM-DD)")
         for name in ("url", "seen-at"):
             text = bib.value(key, name)
             if text is None:
