@@ -123,3 +123,121 @@ def create_nutrient_page(root: Path, name: str, kind: str = "other", today: dt.d
     page.write_text(text, encoding="utf-8")
     config.write_text(new_config, encoding="utf-8")
     return page
+
+
+# --- adding a reference ------------------------------------------------------------------------
+
+PMID_RE = re.compile(r"^\d{1,9}$")
+PMCID_RE = re.compile(r"^PMC\d{1,9}$", re.IGNORECASE)
+DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
+
+
+class DuplicateReference(ScaffoldError):
+    def __init__(self, key: str, line: int, reason: str):
+        super().__init__(f"already in references.bib as '{key}' (line {line}): {reason}; cite it as [@{key}]")
+        self.key = key
+
+
+def normalise_identifier(scheme: str, value: str) -> str:
+    """Validated, canonical identifier; a malformed one is refused with the reason."""
+    from boneguide.citelists import normalise_doi, normalise_pmcid
+
+    text = value.strip()
+    if scheme == "pmid":
+        text = re.sub(r"^(?:pmid:?\s*)", "", text, flags=re.IGNORECASE)
+        if not PMID_RE.match(text):
+            raise ScaffoldError(f"malformed PMID {value!r}: a PMID is 1 to 9 digits, e.g. 31454046")
+        return text.lstrip("0") or text
+    if scheme == "pmcid":
+        if not PMCID_RE.match(text):
+            raise ScaffoldError(f"malformed PMCID {value!r}: 'PMC' followed by digits, e.g. PMC6714464")
+        return normalise_pmcid(text)
+    if scheme == "doi":
+        doi = normalise_doi(text)
+        if not DOI_RE.match(doi):
+            raise ScaffoldError(
+                f"malformed DOI {value!r}: a DOI starts with 10.NNNN/, e.g. 10.1001/jama.2019.11889"
+            )
+        return doi
+    raise ScaffoldError(f"unknown identifier scheme {scheme!r}")
+
+
+def record_identifiers(record: dict) -> dict[str, str]:
+    return {name: str(record[name]) for name in ("doi", "pmid", "pmcid", "url") if record.get(name)}
+
+
+def find_cached_record(records: list[dict], scheme: str, value: str) -> dict | None:
+    """The most trusted cached record carrying this identifier (verified before partial)."""
+    from boneguide.enrich import STATUS_RANK
+
+    matches = [r for r in records if str(r.get(scheme, "")).lower() == value.lower() and r.get("title")]
+    return max(matches, key=lambda r: STATUS_RANK.get(r.get("status", ""), 0), default=None)
+
+
+def find_duplicate(existing: list, record: dict) -> tuple[str, int, str] | None:
+    from boneguide.bibliography import entry_tokens, title_year_token
+    from boneguide.citelists import identifier_tokens
+
+    tokens = identifier_tokens(record_identifiers(record))
+    if token := title_year_token(record.get("title"), record.get("year")):
+        tokens.add(token)
+    for raw in existing:
+        shared = tokens & entry_tokens(raw.entry)
+        if shared:
+            what = sorted(shared)[0]
+            reason = (
+                "same title and year" if what.startswith("title:") else f"same {what.replace(':', ' ', 1)}"
+            )
+            return raw.key, raw.line, reason
+    return None
+
+
+def entry_fields(record: dict, status: str, seen_at: list[str]) -> dict[str, str]:
+    """BibTeX fields from a normalised record: only what the record holds, plus honest flags."""
+    from boneguide.bibliography import clean_pages, protect_case, url_for
+
+    fields: dict[str, str] = {"ENTRYTYPE": "article" if record.get("journal") else "misc"}
+    if record.get("authors"):
+        names = list(record["authors"]) + (["others"] if record.get("authors_truncated") else [])
+        fields["author"] = " and ".join(names)
+    if record.get("title"):
+        fields["title"] = protect_case(str(record["title"]))
+    for source, target in (
+        ("journal", "journal"),
+        ("year", "year"),
+        ("volume", "volume"),
+        ("issue", "number"),
+        ("number", "number"),
+    ):
+        if record.get(source):
+            fields[target] = str(record[source])
+    if record.get("pages"):
+        fields["pages"] = clean_pages(str(record["pages"]))
+    for name in ("doi", "pmid", "pmcid"):
+        if record.get(name):
+            fields[name] = str(record[name])
+    url = record.get("url") or url_for(record_identifiers(record))
+    if url:
+        fields["url"] = url
+    fields["metadata-status"] = status
+    if seen_at:
+        fields["seen-at"] = "; ".join(seen_at)
+    return fields
+
+
+def reference_key(record: dict, scheme: str, value: str, taken: set[str]) -> str:
+    from boneguide.keys import authored_key, identifier_key
+
+    if record.get("authors") and record.get("title"):
+        return authored_key(record["authors"][0], record.get("year"), record["title"], taken)
+    return identifier_key({"pmcid": "pmc"}.get(scheme, scheme), value)
+
+
+def append_entry(bib_path: Path, key: str, fields: dict[str, str]) -> None:
+    """Append one entry, after checking that the whole file still parses: nothing half-written."""
+    from boneguide.bibliography import parse_bib, render_entry
+
+    text = bib_path.read_text(encoding="utf-8") if bib_path.exists() else ""
+    new_text = text.rstrip("\n") + ("\n\n" if text.strip() else "") + render_entry(key, fields) + "\n"
+    parse_bib(new_text, str(bib_path))
+    bib_path.write_text(new_text, encoding="utf-8")

@@ -1,0 +1,115 @@
+#!/usr/bin/env python3
+"""Add a reference to references.bib by PMID, PMCID or DOI, or from a pasted citation.
+
+    python scripts/add_reference.py --pmid 31454046
+    python scripts/add_reference.py --doi 10.1001/jama.2019.11889 --online
+    python scripts/add_reference.py --citation "Clarke B. Normal bone anatomy and physiology. Clin J Am Soc Nephrol. 2008;3 Suppl 3:S131-9."
+
+Metadata come from the committed cache (sources/metadata-cache.json) or, with --online, from the
+registries (PubMed, the PMC ID converter, Crossref); a work found in neither is added with its
+identifier only and flagged unverified. A work already in references.bib is refused, naming its key.
+Exit status: 0 added, 1 refused as a duplicate, 2 malformed input or unreadable files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from boneguide.bibliography import BibError, load_bib
+from boneguide.citelists import parse_vancouver
+from boneguide.enrich import EnrichError, MetadataCache, RegistryClient, RegistryConfig
+from boneguide.scaffold import (
+    DuplicateReference,
+    ScaffoldError,
+    append_entry,
+    entry_fields,
+    find_cached_record,
+    find_duplicate,
+    normalise_identifier,
+    reference_key,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    what = parser.add_mutually_exclusive_group(required=True)
+    what.add_argument("--pmid")
+    what.add_argument("--pmcid")
+    what.add_argument("--doi")
+    what.add_argument("--citation", help="a pasted Vancouver-style citation")
+    parser.add_argument(
+        "--online", action="store_true", help="ask the registries when the cache has no record"
+    )
+    parser.add_argument("--bib", type=Path, default=ROOT / "references.bib")
+    parser.add_argument("--cache", type=Path, default=ROOT / "sources" / "metadata-cache.json")
+    parser.add_argument("--eutils", help=argparse.SUPPRESS)  # registry base URLs: tests use a local server
+    parser.add_argument("--idconv", help=argparse.SUPPRESS)
+    parser.add_argument("--crossref", help=argparse.SUPPRESS)
+    return parser
+
+
+def registry_client(args: argparse.Namespace) -> RegistryClient:
+    config = RegistryConfig()
+    for name in ("eutils", "idconv", "crossref"):
+        if getattr(args, name):
+            setattr(config, name, getattr(args, name))
+    return RegistryClient(config)
+
+
+def resolve(args: argparse.Namespace, existing: list) -> tuple[dict, str, list[str], str, str]:
+    """(record, metadata status, seen-at, scheme, value) for the requested work."""
+    if args.citation:
+        record = parse_vancouver(args.citation)
+        if record is None:
+            raise ScaffoldError(
+                "cannot tell authors and title apart in that citation (expected 'Authors. Title. Journal. Year;...')"
+            )
+        record["note"] = "From a pasted citation; not yet checked against a registry."
+        return record, "unverified", [], "citation", ""
+    scheme = next(name for name in ("pmid", "pmcid", "doi") if getattr(args, name))
+    value = normalise_identifier(scheme, getattr(args, scheme))
+    if duplicate := find_duplicate(existing, {scheme: value}):
+        raise DuplicateReference(*duplicate)
+    cache = MetadataCache.load(args.cache)
+    record = find_cached_record(cache.records, scheme, value)
+    if record is None and args.online:
+        fetch = {"pmid": "fetch_pmid", "pmcid": "fetch_pmcid", "doi": "fetch_doi"}[scheme]
+        record = getattr(registry_client(args), fetch)(value)
+        cache.upsert(record)
+        cache.save()
+    if record is None:
+        note = "Known only by its identifier: metadata not yet confirmed (run with --online, or make enrich)."
+        return {scheme: value, "note": note}, "unverified", [], scheme, value
+    return record, record.get("status", "partial"), list(record.get("seen_at", [])), scheme, value
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        existing = load_bib(args.bib)
+        record, status, seen_at, scheme, value = resolve(args, existing)
+        if duplicate := find_duplicate(existing, record):
+            raise DuplicateReference(*duplicate)
+        key = reference_key(record, scheme, value, {raw.key for raw in existing})
+        fields = entry_fields(record, status, seen_at)
+        if record.get("note"):
+            fields["note"] = record["note"]
+        append_entry(args.bib, key, fields)
+    except DuplicateReference as refused:
+        print(f"add_reference: refused: {refused}", file=sys.stderr)
+        return 1
+    except (ScaffoldError, BibError, EnrichError, OSError) as error:
+        print(f"add_reference: error: {error}", file=sys.stderr)
+        return 2
+    print(f"added [@{key}] to {args.bib.name} (metadata {status}); cite it as [@{key}]")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

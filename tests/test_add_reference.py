@@ -1,0 +1,174 @@
+"""scripts/add_reference.py: by identifier from the cache or a registry, or from a pasted citation;
+duplicates and malformed identifiers refused with a clear message."""
+
+from __future__ import annotations
+
+import json
+import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from pybtex.database import parse_file
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+import add_reference
+
+EXISTING = """\
+@article{burt2019effect,
+  author = {Burt, LA and Billington, EO},
+  title = {Effect of High-Dose Vitamin {D} Supplementation on Volumetric Bone Density and Bone Strength},
+  journal = {JAMA},
+  year = {2019},
+  doi = {10.1001/jama.2019.11889},
+  pmid = {31454046},
+  metadata-status = {verified}
+}
+"""
+CACHED = {
+    "id": "pmid:23525894",
+    "status": "verified",
+    "type": "article",
+    "authors": ["Knapen, MHJ"],
+    "authors_truncated": True,
+    "title": "Three-year low-dose menaquinone-7 supplementation helps decrease bone loss in healthy postmenopausal women",
+    "journal": "Osteoporosis International",
+    "year": "2013",
+    "volume": "24",
+    "issue": "9",
+    "pages": "2499-2507",
+    "doi": "10.1007/s00198-013-2325-6",
+    "pmid": "23525894",
+    "seen_at": ["https://pubmed.example/23525894"],
+}
+
+
+@pytest.fixture()
+def files(tmp_path: Path) -> tuple[Path, Path]:
+    bib = tmp_path / "references.bib"
+    bib.write_text(EXISTING)
+    cache = tmp_path / "metadata-cache.json"
+    cache.write_text(json.dumps({"records": [CACHED]}))
+    return bib, cache
+
+
+def run(files: tuple[Path, Path], *args: str) -> int:
+    bib, cache = files
+    return add_reference.main([*args, "--bib", str(bib), "--cache", str(cache)])
+
+
+def test_adds_by_pmid_from_the_cache(files, capsys) -> None:
+    assert run(files, "--pmid", "23525894") == 0
+    assert "added [@knapen2013three]" in capsys.readouterr().out
+    entry = parse_file(str(files[0])).entries["knapen2013three"]
+    assert entry.fields["doi"] == "10.1007/s00198-013-2325-6"
+    assert entry.fields["metadata-status"] == "verified"
+    assert entry.fields["seen-at"] == "https://pubmed.example/23525894"
+    assert [str(p) for p in entry.persons["author"]] == ["Knapen, MHJ", "others"]
+
+
+def test_a_doi_already_present_is_refused_with_its_key(files, capsys) -> None:
+    before = files[0].read_text()
+    assert run(files, "--doi", "https://doi.org/10.1001/JAMA.2019.11889") == 1
+    err = capsys.readouterr().err
+    assert "already in references.bib as 'burt2019effect' (line 1)" in err
+    assert "cite it as [@burt2019effect]" in err
+    assert files[0].read_text() == before
+
+
+def test_same_title_and_year_is_a_duplicate_too(files, capsys) -> None:
+    citation = (
+        "Burt LA, Billington EO. Effect of high-dose vitamin D supplementation on volumetric bone density "
+        "and bone strength. JAMA. 2019;322(8):736-45."
+    )
+    assert run(files, "--citation", citation) == 1
+    assert "same title and year" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--pmid", "12ab", "malformed PMID '12ab'"),
+        ("--pmcid", "6714464", "malformed PMCID '6714464'"),
+        ("--doi", "jama.2019.11889", "malformed DOI 'jama.2019.11889'"),
+    ],
+)
+def test_malformed_identifiers_are_refused(files, capsys, option, value, message) -> None:
+    before = files[0].read_text()
+    assert run(files, option, value) == 2
+    assert message in capsys.readouterr().err
+    assert files[0].read_text() == before
+
+
+def test_unknown_identifier_is_added_honestly_as_unverified(files, capsys) -> None:
+    assert run(files, "--pmcid", "pmc7287917") == 0
+    assert "added [@pmc7287917]" in capsys.readouterr().out
+    entry = parse_file(str(files[0])).entries["pmc7287917"]
+    assert entry.fields["metadata-status"] == "unverified"
+    assert entry.fields["pmcid"] == "PMC7287917"
+    assert "title" not in entry.fields, "no title may be invented for an identifier-only entry"
+
+
+def test_pasted_citation_is_parsed_and_flagged(files, capsys) -> None:
+    citation = "Smith J, Doe A. Zinc and bone in mice. J Bone Res. 2021;5(2):10-19."
+    assert run(files, "--citation", citation) == 0
+    entry = parse_file(str(files[0])).entries["smith2021zinc"]
+    assert entry.fields["pages"] == "10--19"
+    assert entry.fields["metadata-status"] == "unverified"
+
+
+def test_unparseable_citation_is_an_error(files, capsys) -> None:
+    assert run(files, "--citation", "just some words") == 2
+    assert "cannot tell authors and title apart" in capsys.readouterr().err
+
+
+def test_malformed_bib_is_reported_and_left_alone(files, capsys) -> None:
+    files[0].write_text(EXISTING + "\n@article{broken,\n  title = {no closing brace\n")
+    before = files[0].read_text()
+    assert run(files, "--pmid", "23525894") == 2
+    assert f"{files[0]}:" in capsys.readouterr().err
+    assert files[0].read_text() == before
+
+
+class FakePubMed(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        body = {
+            "result": {
+                "uids": ["20671013"],
+                "20671013": {
+                    "uid": "20671013",
+                    "title": "Effect of calcium supplements on risk of myocardial infarction and cardiovascular events: meta-analysis.",
+                    "authors": [{"name": "Bolland MJ"}, {"name": "Avenell A"}],
+                    "fulljournalname": "BMJ",
+                    "pubdate": "2010 Jul 29",
+                    "volume": "341",
+                    "pages": "c3691",
+                    "articleids": [{"idtype": "doi", "value": "10.1136/bmj.c3691"}],
+                },
+            }
+        }
+        payload = json.dumps(body).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_online_lookup_against_a_local_registry(files, capsys) -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FakePubMed)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        assert run(files, "--pmid", "20671013", "--online", "--eutils", base) == 0
+    finally:
+        server.shutdown()
+    assert "added [@bolland2010effect]" in capsys.readouterr().out
+    entry = parse_file(str(files[0])).entries["bolland2010effect"]
+    assert entry.fields["doi"] == "10.1136/bmj.c3691"
+    cached = json.loads(files[1].read_text())["records"]
+    assert any(r.get("pmid") == "20671013" for r in cached), "the answer is kept in the committed cache"
