@@ -53,25 +53,25 @@ def offline_page(viewport: dict[str, int] | None = None) -> Iterator[tuple[objec
     from playwright.sync_api import sync_playwright
 
     log = NetworkLog()
-    try:
-        with sync_playwright() as playwright:
+    with sync_playwright() as playwright:
+        try:
             browser = playwright.chromium.launch(
                 executable_path=str(chromium_path()), headless=True, args=CHROMIUM_ARGS
             )
-            try:
-                context = browser.new_context(viewport=viewport or {"width": 1280, "height": 900})
+        except PlaywrightError as error:
+            raise ExportError(f"headless Chromium did not start: {error.message.splitlines()[0]}") from error
+        try:
+            context = browser.new_context(viewport=viewport or {"width": 1280, "height": 900})
 
-                def guard(route) -> None:
-                    url = route.request.url
-                    if url.startswith(LOCAL_SCHEMES):
-                        route.continue_()
-                    else:
-                        log.blocked.append(url)
-                        route.abort("blockedbyclient")
+            def guard(route) -> None:
+                url = route.request.url
+                if url.startswith(LOCAL_SCHEMES):
+                    route.continue_()
+                else:
+                    log.blocked.append(url)
+                    route.abort("blockedbyclient")
 
-                context.route("**/*", guard)
-                yield context.new_page(), log
-            finally:
-                browser.close()
-    except PlaywrightError as error:
-        raise ExportError(f"headless Chromium failed: {error.message.splitlines()[0]}") from error
+            context.route("**/*", guard)
+            yield context.new_page(), log
+        finally:
+            browser.close()

@@ -23,7 +23,7 @@ from pypdf import PdfReader
 
 from boneguide.export.browser import offline_page
 from boneguide.export.variant import ExportError, build_variant
-from boneguide.export.version import current_edition
+from boneguide.export.version import Edition, current_edition
 
 PDF_NAME = "bone-nutrient-guide.pdf"
 PRINT_CSS = "assets/stylesheets/print.css"
@@ -41,6 +41,7 @@ class PdfResult:
     pages: int
     bytes: int
     seconds: float
+    edition: str
     chapters: list[str] = field(default_factory=list)
     blocked_requests: list[str] = field(default_factory=list)
 
@@ -78,9 +79,8 @@ def pages_with_tags_index(docs_dir: Path) -> list[str]:
     )
 
 
-def _print_overrides(raw: dict[str, Any], root: Path) -> dict[str, Any]:
+def _print_overrides(raw: dict[str, Any], root: Path, edition: Edition) -> dict[str, Any]:
     about = root / raw.get("docs_dir", "docs") / "about.md"
-    edition = current_edition(root)
     extra = dict(raw.get("extra") or {})
     extra["bng_print"] = {
         "edition": edition.label,
@@ -90,8 +90,10 @@ def _print_overrides(raw: dict[str, Any], root: Path) -> dict[str, Any]:
     return {"extra": extra, "extra_css": [*raw.get("extra_css", []), PRINT_CSS]}
 
 
-def build_print_page(config_file: Path, site_dir: Path, *, strict: bool = True) -> Path:
-    """Build the print variant of the site; returns the combined print page."""
+def build_print_page(
+    config_file: Path, site_dir: Path, edition: Edition, *, strict: bool = True
+) -> tuple[Path, str]:
+    """Build the print variant of the site; returns the combined print page and the site_url."""
     root = config_file.resolve().parent
     docs_dir = root / "docs"
     print_site = {
@@ -108,11 +110,11 @@ def build_print_page(config_file: Path, site_dir: Path, *, strict: bool = True) 
             "exclude": pages_with_tags_index(docs_dir),
         }
     }
-    build_variant(
+    config = build_variant(
         config_file,
         site_dir,
         extra_plugins=[print_site],
-        overrides=lambda raw: _print_overrides(raw, root),
+        overrides=lambda raw: _print_overrides(raw, root, edition),
         strict=strict,
     )
     page = site_dir / "print_page" / "index.html"
@@ -120,7 +122,7 @@ def build_print_page(config_file: Path, site_dir: Path, *, strict: bool = True) 
         page = site_dir / "print_page.html"
     if not page.is_file():
         raise ExportError(f"{config_file}: the print build wrote no print_page")
-    return page
+    return page, config["site_url"] or ""
 
 
 def destination_pages(pdf: bytes) -> dict[str, int]:
@@ -148,32 +150,46 @@ def _check(report: dict[str, Any], *, strict: bool) -> None:
         print(f"build_pdf: warning (draft): {problem}", file=sys.stderr)
 
 
-def print_pdf(html: Path, title: str, *, strict: bool = True) -> tuple[bytes, dict[str, Any], list[str]]:
-    """Print the prepared page; returns (pdf, report of the last pass, blocked requests)."""
-    script = PREPARE_JS.read_text(encoding="utf-8")
-    numbers: dict[str, str] | None = None
+SET_PAGE_NUMBERS_JS = """(numbers) => {
+  for (const a of document.querySelectorAll("#print-page-toc a.bng-toc-entry")) {
+    a.querySelector(".bng-toc-page").textContent = numbers[a.getAttribute("href")] || "";
+  }
+}"""
+
+
+def print_pdf(
+    html: Path, title: str, site_url: str = "", *, strict: bool = True
+) -> tuple[bytes, dict[str, Any], list[str]]:
+    """Print the prepared page; returns (pdf, report of print_prepare.js, blocked requests).
+
+    Pass 1 prints with placeholder page numbers of the same width as real ones (untagged: faster,
+    and tagging does not move anything); later passes fill in where each contents entry landed,
+    until the numbers printed are the numbers found.
+    """
     with offline_page({"width": PRINT_WIDTH_PX, "height": 1000}) as (page, network):
+        page.goto(html.as_uri(), wait_until="load")
+        page.emulate_media(media="print")
+        report = page.evaluate(PREPARE_JS.read_text(encoding="utf-8"), {"title": title, "siteUrl": site_url})
+        _check(report, strict=strict)
+        numbers: dict[str, str] | None = None
         for _ in range(MAX_PASSES):
-            page.goto(html.as_uri(), wait_until="load")
-            page.emulate_media(media="print")
-            report = page.evaluate(script, {"pageNumbers": numbers, "title": title})
-            if numbers is None:  # later passes differ only in the contents' page numbers
-                _check(report, strict=strict)
+            final = numbers is not None
             pdf = page.pdf(
                 print_background=True,
                 prefer_css_page_size=True,
                 display_header_footer=False,  # print.css draws headers and footers as @page margin boxes
-                outline=True,
-                tagged=True,
+                outline=final,
+                tagged=final,
             )
             landed = destination_pages(pdf)
             missing = [href for href in report["tocTargets"] if href.lstrip("#") not in landed]
             if missing and strict:
                 raise ExportError(f"contents entries with no destination in the PDF: {missing}")
             found = {href: str(landed.get(href.lstrip("#"), "")) for href in report["tocTargets"]}
-            if found == numbers:
+            if final and found == numbers:
                 break
             numbers = found
+            page.evaluate(SET_PAGE_NUMBERS_JS, numbers)
         else:
             raise ExportError(f"contents page numbers did not settle after {MAX_PASSES} passes")
     return pdf, report, network.blocked
@@ -183,8 +199,9 @@ def build_pdf(config_file: Path, output: Path, *, strict: bool = True) -> PdfRes
     started = time.perf_counter()
     config_file = config_file.resolve()
     with tempfile.TemporaryDirectory(prefix="bng-print-") as tmp:
-        html = build_print_page(config_file, Path(tmp) / "site", strict=strict)
-        pdf, report, blocked = print_pdf(html, title="Bone Nutrient Guide", strict=strict)
+        edition = current_edition(config_file.parent)
+        html, site_url = build_print_page(config_file, Path(tmp) / "site", edition, strict=strict)
+        pdf, report, blocked = print_pdf(html, "Bone Nutrient Guide", site_url, strict=strict)
     output.parent.mkdir(parents=True, exist_ok=True)
     partial = output.with_suffix(".pdf.part")
     partial.write_bytes(pdf)
@@ -195,6 +212,7 @@ def build_pdf(config_file: Path, output: Path, *, strict: bool = True) -> PdfRes
         pages=pages,
         bytes=output.stat().st_size,
         seconds=time.perf_counter() - started,
+        edition=edition.label,
         chapters=report["chapters"],
         blocked_requests=blocked,
     )

@@ -1,7 +1,7 @@
 // Prepares the print-site page for Chromium's PDF printer; run by boneguide/export/pdf.py after load.
 // Written against the DOM because these are DOM jobs (unique ids, heading levels, named pages);
 // doing them with regular expressions on HTML is how print-site itself misses some ids.
-// Argument: {pageNumbers: {"#anchor": "12", ...} | null, title: "..."}. Returns a report for Python.
+// Argument: {title: "...", siteUrl: "https://.../" or ""}. Returns a report for Python.
 (options) => {
   const report = { dangling: [], duplicates: [], overflowing: [], chapters: [], tocTargets: [] };
   const root = document.getElementById("print-site-page");
@@ -67,13 +67,24 @@
     }
   }
 
-  // 4. Paper readers need the address itself: print it after any link whose text does not already
-  //    show it (a DOI, PMID or PMCID written out in the text counts as shown).
+  // 4a. Links to files of the site (references.bib, data) cannot open from a PDF: point them at the
+  //     published site, where those files live.
+  if (options.siteUrl) {
+    const printPage = new URL("print_page/", options.siteUrl);
+    for (const a of root.querySelectorAll("a[href]")) {
+      const href = a.getAttribute("href");
+      if (/^(#|[a-z][a-z0-9+.-]*:)/i.test(href)) continue;
+      a.setAttribute("href", new URL(href, printPage).href);
+    }
+  }
+
+  // 4b. Paper readers need the address itself: print it after any link whose text does not already
+  //    show it (an identifier with digits written out in the text, such as a DOI, PMID or PMCID, counts as shown).
   const shows = (text, href) => {
     const h = href.toLowerCase();
     const t = text.toLowerCase().replace(/^(doi|pmid|pmcid|url):\s*/, "");
     if (h.includes(t.trim()) && t.trim().length >= 6) return true;
-    return t.split(/[\s,;()]+/).some((w) => w.length >= 6 && /[\d.]/.test(w) && h.includes(w.replace(/[.:]$/, "")));
+    return t.split(/[\s,;()]+/).some((w) => w.length >= 6 && /\d/.test(w) && h.includes(w.replace(/[.:]$/, "")));
   };
   for (const a of root.querySelectorAll('a[href^="http://"], a[href^="https://"], a[href^="mailto:"]')) {
     if (a.closest("#print-page-toc") || a.querySelector(".bng-print-url")) continue;
@@ -106,8 +117,8 @@
   style.textContent = sheet.join("\n");
   document.head.append(style);
 
-  // 6. Table of contents: title, dotted leader, page number. Pass 1 prints placeholders of the same
-  //    width; Python reads where each target landed and pass 2 prints the real numbers.
+  // 6. Table of contents: title, dotted leader, page number. The first print pass shows placeholders
+  //    of the same width; Python reads where each target landed and fills in the real numbers.
   if (toc) {
     for (const a of toc.querySelectorAll("a[href]")) {
       const href = a.getAttribute("href");
@@ -122,7 +133,7 @@
       leader.className = "bng-toc-leader";
       const number = document.createElement("span");
       number.className = "bng-toc-page";
-      number.textContent = options.pageNumbers ? options.pageNumbers[href] || "" : "000";
+      number.textContent = "000";
       a.append(label, leader, number);
     }
   }

@@ -1,0 +1,205 @@
+"""An offline copy of the site as a zip: open index.html from a folder, with no network.
+
+Material's ``offline`` plugin does most of it (no directory URLs, search index inlined as a
+script). Two gaps, measured on a prototype: its search worker shim is loaded from unpkg.com, and
+instant navigation cannot work from file://. So the variant loads a vendored copy of the shim and
+drops instant navigation; every internal link is then checked to resolve to a file in the copy.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from boneguide.export.variant import ExportError, build_variant
+from boneguide.export.version import current_edition
+
+ZIP_NAME = "bone-nutrient-guide-offline.zip"
+FOLDER_NAME = "bone-nutrient-guide"
+SHIM = "assets/javascripts/vendor/iframe-worker/shim.js"
+IFRAME_WORKER_SHA256 = "e8e412dbcfea9b7e31b5ffa288d7b6035915e714c542f4176a0cdbe262fc9609"
+# Features that need a web server: instant loading fetches pages with XHR, which file:// refuses.
+SERVER_ONLY_FEATURES = {"navigation.instant", "navigation.instant.prefetch", "navigation.instant.progress"}
+ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)  # fixed, so the same site gives the same zip
+LINK = re.compile(r"""<(?:a|link)\b[^>]*?\bhref=["']([^"'#?]*)[^"']*["']""", re.I)
+SOURCE = re.compile(r"""<(?:script|img|iframe|source)\b[^>]*?\bsrc=["']([^"'#?]*)[^"']*["']""", re.I)
+
+
+@dataclass
+class OfflineResult:
+    path: Path
+    files: int
+    bytes: int
+    seconds: float
+    pdf_included: bool
+
+
+def check_shim(docs_dir: Path) -> None:
+    shim = docs_dir / SHIM
+    if not shim.is_file():
+        raise ExportError(f"{shim}: missing; offline search needs the vendored iframe-worker shim")
+    digest = hashlib.sha256(shim.read_bytes()).hexdigest()
+    if digest != IFRAME_WORKER_SHA256:
+        raise ExportError(
+            f"{shim}: sha256 {digest} is not the vendored iframe-worker 1.0.4 "
+            f"({IFRAME_WORKER_SHA256}); see VENDOR.txt beside it"
+        )
+
+
+def _offline_overrides(raw: dict[str, Any], root: Path, pdf_name: str | None) -> dict[str, Any]:
+    extra = dict(raw.get("extra") or {})
+    extra["polyfills"] = [SHIM]
+    extra["bng_pdf"] = pdf_name  # None hides the "Download PDF" link when no PDF is bundled
+    extra["bng_edition"] = current_edition(root).label
+    theme = dict(raw.get("theme") or {})
+    theme["features"] = [f for f in theme.get("features", []) if f not in SERVER_ONLY_FEATURES]
+    return {"extra": extra, "theme": theme}
+
+
+RELATIVE_URL = re.compile(r"""(\b(?:href|src)=["'])([^"'#?:]+)([#?][^"']*)?(["'])""", re.I)
+
+
+def _offline_target(page: Path, path: str) -> Path | None:
+    """The file a relative link of ``page`` means, trying what templates and raw HTML written for
+    directory URLs meant: 'about/' is about.html, and '../x' is counted from the page's folder URL."""
+    for base in (page.parent, page.with_suffix("")):
+        target = (base / unquote(path)).resolve()
+        if target.is_file():
+            return target
+        if (target / "index.html").is_file():
+            return target / "index.html"
+        if target.with_name(target.name + ".html").is_file():
+            return target.with_name(target.name + ".html")
+    return None
+
+
+def _repair_match(page: Path, match: re.Match[str]) -> str:
+    prefix, path, rest, quote = match.groups()
+    if path.startswith("/") or (page.parent / unquote(path)).resolve().is_file():
+        return match.group(0)
+    target = _offline_target(page, path)
+    if target is None:
+        return match.group(0)  # left for broken_local_links to report
+    return f"{prefix}{os.path.relpath(target, page.parent)}{rest or ''}{quote}"
+
+
+def repair_links(site: Path) -> int:
+    """Rewrite relative links that only work with directory URLs to the files the offline build
+    wrote (templates say 'about/', raw HTML in pages says '../../data/x.json'); returns how many
+    pages changed."""
+    changed = 0
+    for page in site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        repaired = RELATIVE_URL.sub(functools.partial(_repair_match, page), text)
+        if repaired != text:
+            page.write_text(repaired, encoding="utf-8")
+            changed += 1
+    return changed
+
+
+def broken_local_links(site: Path) -> list[str]:
+    """Internal links and resources of every page that do not resolve to a file of the copy.
+
+    From file:// a link to a folder ('about/') opens a directory listing, not its page, so only
+    files count.
+    """
+    problems: list[str] = []
+    for page in sorted(site.rglob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        for match in [*LINK.finditer(text), *SOURCE.finditer(text)]:
+            target = match.group(1)
+            parts = urlsplit(target)
+            if not target or parts.scheme or parts.netloc or target.startswith("//"):
+                continue
+            resolved = (page.parent / unquote(parts.path)).resolve()
+            if not resolved.is_file():
+                line = text.count("\n", 0, match.start()) + 1
+                problems.append(f"{page.relative_to(site)}:{line}: {target}")
+    return problems
+
+
+def write_zip(site: Path, output: Path) -> int:
+    """Zip ``site`` under one top folder, files sorted and timestamps fixed; returns the file count."""
+    files = sorted(p for p in site.rglob("*") if p.is_file())
+    output.parent.mkdir(parents=True, exist_ok=True)
+    partial = output.with_suffix(".zip.part")
+    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for path in files:
+            info = zipfile.ZipInfo(f"{FOLDER_NAME}/{path.relative_to(site).as_posix()}", ZIP_TIMESTAMP)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, path.read_bytes())
+    partial.replace(output)
+    return len(files)
+
+
+README = """Bone Nutrient Guide: offline copy ({edition})
+
+Open index.html in a web browser. Navigation, search and citations work with no network.
+{pdf_line}The text is licensed under CC BY 4.0; it is general information, not medical advice.
+Online version: {site_url}
+"""
+
+
+def build_offline(
+    config_file: Path, output: Path, *, pdf: Path | None = None, strict: bool = True
+) -> OfflineResult:
+    started = time.perf_counter()
+    config_file = config_file.resolve()
+    root = config_file.parent
+    check_shim(root / "docs")
+    pdf_name = pdf.name if pdf else None
+    with tempfile.TemporaryDirectory(prefix="bng-offline-") as tmp:
+        site = Path(tmp) / FOLDER_NAME
+        config = build_variant(
+            config_file,
+            site,
+            extra_plugins=["offline"],
+            overrides=lambda raw: _offline_overrides(raw, root, pdf_name),
+            strict=strict,
+        )
+        if not (site / "search" / "search_index.js").is_file():
+            raise ExportError(f"{config_file}: the offline build wrote no search/search_index.js")
+        if pdf:
+            if not pdf.is_file():
+                raise ExportError(f"{pdf}: no such PDF to bundle (run `make pdf` first, or pass --no-pdf)")
+            shutil.copyfile(pdf, site / pdf.name)
+        for server_only in ("404.html", "sitemap.xml", "sitemap.xml.gz"):  # no server to use them
+            (site / server_only).unlink(missing_ok=True)
+        repair_links(site)
+        broken = broken_local_links(site)
+        if broken and strict:
+            raise ExportError(
+                "links that do not open from file:// in the offline copy:\n  " + "\n  ".join(broken[:40])
+            )
+        for problem in broken:
+            print(
+                f"build_offline: warning (draft): link does not open from file://: {problem}", file=sys.stderr
+            )
+        (site / "README.txt").write_text(
+            README.format(
+                edition=config["extra"]["bng_edition"],
+                pdf_line=f"{pdf.name} is the same guide as one PDF.\n" if pdf else "",
+                site_url=config["site_url"] or "",
+            ),
+            encoding="utf-8",
+        )
+        files = write_zip(site, output)
+    return OfflineResult(
+        path=output,
+        files=files,
+        bytes=output.stat().st_size,
+        seconds=time.perf_counter() - started,
+        pdf_included=pdf is not None,
+    )

@@ -1,0 +1,56 @@
+#!/usr/bin/env python3
+"""Build the offline copy of the site as a zip: unzip, open index.html, read with no network.
+
+python scripts/build_offline.py             # bundles build/bone-nutrient-guide.pdf, building it if missing
+python scripts/build_offline.py --no-pdf    # site only (the "Download PDF" link is left out)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from boneguide.export.offline import ZIP_NAME, build_offline
+from boneguide.export.pdf import PDF_NAME, build_pdf
+from boneguide.export.variant import ExportError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("-f", "--config-file", type=Path, default=ROOT / "mkdocs.yml")
+    parser.add_argument("-o", "--output", type=Path, default=ROOT / "build" / ZIP_NAME)
+    pdf = parser.add_mutually_exclusive_group()
+    pdf.add_argument(
+        "--pdf", type=Path, default=ROOT / "build" / PDF_NAME, help="PDF to bundle (built if missing)"
+    )
+    pdf.add_argument("--no-pdf", action="store_true", help="do not bundle the PDF")
+    parser.add_argument(
+        "--draft", action="store_true", help="build despite warnings (broken links, unknown citations)"
+    )
+    args = parser.parse_args(argv)
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    strict = not args.draft
+    try:
+        pdf_path = None if args.no_pdf else args.pdf
+        if pdf_path and not pdf_path.is_file():
+            print(f"build_offline: {pdf_path} is missing; building it first")
+            build_pdf(args.config_file, pdf_path, strict=strict)
+        result = build_offline(args.config_file, args.output, pdf=pdf_path, strict=strict)
+    except ExportError as error:
+        print(f"build_offline: error: {error}", file=sys.stderr)
+        return 1
+    bundled = " (PDF included)" if result.pdf_included else ""
+    print(
+        f"wrote {result.path}: {result.files} files{bundled}, {result.bytes / 1e6:.1f} MB, {result.seconds:.1f} s"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
