@@ -91,8 +91,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.format != "json":
         times = result.timings
         print(
-            f"checked in {times['total_seconds']:.2f} s (site build {times.get('build_seconds', 0.0):.2f} s, "
-            f"checks {times['check_seconds_excluding_build']:.2f} s)",
+            f"checked in {times['total_seconds']:.2f} s (loading MkDocs {times['config_seconds']:.2f} s, "
+            f"site build {times.get('build_seconds', 0.0):.2f} s, checks {times['check_seconds_excluding_build']:.2f} s)",
             file=sys.stderr,
         )
     limit = SEVERITY_ORDER[args.fail_on]
