@@ -1,0 +1,566 @@
+"""Benchmarks (`make bench`; not part of the tests): what editors and CI wait for.
+
+Prints Markdown tables (each time the median of --runs runs, variants interleaved so that load on
+a shared machine hits them alike) and writes the same figures as JSON to build/bench/ so that
+successive runs can be compared. Measures, on a snapshot of this repository copied to a temp dir:
+
+* the strict build with our citation plugin (bng-citations), the same pages with the citation
+  plugin removed, and with the stock mkdocs-bibtex plugin ("before"), and their ratios;
+* the rebuild in `mkdocs serve` after editing one page;
+* the offline checker, the PDF build, the size of the site, of search/search_index.json and the
+  first-view bytes of a nutrient page (its HTML plus the CSS and JS it loads);
+
+and the same builds on synthetic projects the benchmark generates (--pages x --entries, each page
+citing 10 keys), to show how the cost grows with pages and with the size of the bibliography.
+
+    python scripts/bench.py                        # everything (about an hour on 2 cores)
+    python scripts/bench.py --runs 1 --pages 50,200 --entries 200,2000 --skip-pdf   # quick look
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gzip
+import json
+import os
+import platform
+import random
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+VARIANTS = ("none", "stock", "ours", "ours-warm")
+VARIANT_LABELS = {
+    "none": "no citation plugin",
+    "stock": "mkdocs-bibtex 4.4.0 (before)",
+    "ours": "bng-citations, cold",
+    "ours-warm": "bng-citations, warm disk cache",
+}
+COPY_IGNORE = shutil.ignore_patterns(
+    ".git", ".venv", "site", "build", "__pycache__", ".pytest_cache", ".ruff_cache"
+)
+CITES_PER_PAGE = 10
+STOCK_BLOCK = (
+    "  - bibtex:\n"
+    "      bib_file: references.bib\n"
+    "      enable_inline_citations: false\n"
+    '      footnote_format: "{key}"\n'
+)
+
+
+def env() -> dict[str, str]:
+    return {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+
+
+def median(values: list[float]) -> float:
+    return round(statistics.median(values), 3) if values else float("nan")
+
+
+def timed(command: list[str], cwd: Path) -> tuple[float, subprocess.CompletedProcess]:
+    start = time.perf_counter()
+    result = subprocess.run(command, cwd=cwd, env=env(), capture_output=True, text=True, check=False)
+    return time.perf_counter() - start, result
+
+
+def build(config: Path, site_dir: Path) -> float:
+    shutil.rmtree(site_dir, ignore_errors=True)
+    seconds, result = timed(
+        [PYTHON, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(site_dir)], config.parent
+    )
+    if result.returncode != 0:
+        tail = "\n".join((result.stderr or result.stdout).splitlines()[-15:])
+        raise RuntimeError(f"build of {config} failed:\n{tail}")
+    return seconds
+
+
+# --- configurations -----------------------------------------------------------------------------
+
+_PLUGIN_BLOCK = re.compile(r"^  - (?:bng-citations|bibtex)\b[^\n]*\n(?:^ {4,}[^\n]*\n|^[ \t]*\n)*", re.M)
+
+
+def variant_config(base_text: str, variant: str, cache_dir: Path | None) -> str:
+    """The project's mkdocs.yml with its citation plugin replaced (or removed) for one variant."""
+    if not _PLUGIN_BLOCK.search(base_text):
+        raise RuntimeError("mkdocs.yml has no bng-citations or bibtex plugin block to swap")
+    if variant == "none":
+        block = ""
+    elif variant == "stock":
+        block = STOCK_BLOCK
+    else:
+        block = "  - bng-citations:\n      bib_file: references.bib\n"
+        if variant == "ours-warm" and cache_dir is not None:
+            block += f"      cache_dir: {cache_dir}\n"
+    return _PLUGIN_BLOCK.sub(lambda _m: block, base_text, count=1)
+
+
+def write_variants(project: Path, variants: tuple[str, ...], cache_dir: Path) -> dict[str, Path]:
+    base_text = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    configs = {}
+    for variant in variants:
+        path = project / f"mkdocs.bench-{variant}.yml"  # beside mkdocs.yml: relative paths stay valid
+        path.write_text(variant_config(base_text, variant, cache_dir), encoding="utf-8")
+        configs[variant] = path
+    return configs
+
+
+def compare_builds(project: Path, variants: tuple[str, ...], runs: int, work: Path) -> dict[str, float]:
+    cache_dir = work / "citation-cache"
+    configs = write_variants(project, variants, cache_dir)
+    if "ours-warm" in configs:
+        build(configs["ours-warm"], work / "prime")  # fills the disk cache; not timed
+    times: dict[str, list[float]] = {v: [] for v in variants}
+    for run in range(runs):
+        order = list(variants) if run % 2 == 0 else list(reversed(variants))
+        for variant in order:
+            times[variant].append(build(configs[variant], work / f"site-{variant}"))
+    return {variant: median(values) for variant, values in times.items()}
+
+
+# --- the real site ------------------------------------------------------------------------------
+
+
+def dir_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def first_view_bytes(site: Path, page: Path) -> dict[str, int]:
+    """A page's HTML plus the local stylesheets and scripts it loads (raw and gzip)."""
+    html = page.read_text(encoding="utf-8")
+    assets = re.findall(r'<link[^>]+rel="stylesheet"[^>]+href="([^"]+)"', html)
+    assets += re.findall(r'<script[^>]+src="([^"]+)"', html)
+    raw = len(page.read_bytes())
+    zipped = len(gzip.compress(page.read_bytes()))
+    for href in assets:
+        if "://" in href:
+            continue
+        target = (page.parent / href.split("?")[0]).resolve()
+        if target.is_file() and site.resolve() in target.parents:
+            data = target.read_bytes()
+            raw += len(data)
+            zipped += len(gzip.compress(data))
+    return {"raw": raw, "gzip": zipped, "files": 1 + len(assets)}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def serve_rebuilds(project: Path, config: Path, page: Path, runs: int) -> dict[str, float]:
+    """Seconds from saving a page to `mkdocs serve` reloading browsers, and mkdocs' own build time."""
+    port = free_port()
+    process = subprocess.Popen(
+        [PYTHON, "-m", "mkdocs", "serve", "-f", str(config), "-a", f"127.0.0.1:{port}"],
+        cwd=project,
+        env=env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    assert process.stderr is not None
+    latencies, builds = [], []
+
+    def wait_for(pattern: str, timeout: float = 300) -> re.Match[str]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            line = process.stderr.readline()
+            if not line:
+                if process.poll() is not None:
+                    raise RuntimeError(f"mkdocs serve exited with {process.returncode}")
+                continue
+            match = re.search(pattern, line)
+            if match:
+                return match
+        raise RuntimeError(f"mkdocs serve: no '{pattern}' within {timeout} s")
+
+    try:
+        wait_for(r"Serving on")
+        original = page.read_text(encoding="utf-8")
+        for run in range(runs):
+            time.sleep(1.0)
+            page.write_text(original + f"\n\nBenchmark edit {run}.\n", encoding="utf-8")
+            start = time.perf_counter()
+            built = wait_for(r"Documentation built in ([\d.]+) seconds")
+            wait_for(r"Reloading browsers")
+            latencies.append(time.perf_counter() - start)
+            builds.append(float(built.group(1)))
+        page.write_text(original, encoding="utf-8")
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+    return {"save_to_reload_s": median(latencies), "rebuild_s": median(builds)}
+
+
+def time_command(command: list[str], cwd: Path, runs: int) -> dict[str, object]:
+    times, codes = [], set()
+    for _ in range(runs):
+        seconds, result = timed(command, cwd)
+        times.append(seconds)
+        codes.add(result.returncode)
+    return {"seconds": median(times), "exit_codes": sorted(codes)}
+
+
+def bench_site(args: argparse.Namespace, work: Path) -> dict[str, object]:
+    project = work / "project"
+    shutil.copytree(ROOT, project, ignore=COPY_IGNORE)  # a snapshot: others' edits cannot skew runs
+    results: dict[str, object] = {"builds": compare_builds(project, args.variants, args.runs, work)}
+    site = work / "site-ours"
+    if not site.is_dir():
+        build(project / "mkdocs.bench-ours.yml", site)
+    nutrient_pages = sorted((site / "nutrients").glob("*/index.html"))
+    results["size"] = {
+        "site_bytes": dir_size(site),
+        "search_index_bytes": (site / "search" / "search_index.json").stat().st_size,
+        "pages": len(list(site.rglob("*.html"))),
+    }
+    if nutrient_pages:
+        page = nutrient_pages[0]
+        results["size"]["first_view"] = {
+            "page": str(page.parent.relative_to(site)),
+            **first_view_bytes(site, page),
+        }
+    docs_page = next(
+        iter(sorted((project / "docs" / "nutrients").glob("*.md"))), project / "docs" / "index.md"
+    )
+    if not args.skip_serve:
+        results["serve"] = {
+            "page": str(docs_page.relative_to(project)),
+            **serve_rebuilds(project, project / "mkdocs.yml", docs_page, args.runs),
+        }
+    if (project / "scripts" / "check.py").is_file():
+        results["checker"] = time_command(
+            [PYTHON, "scripts/check.py", "-f", "mkdocs.yml"], project, args.runs
+        )
+    if not args.skip_pdf and (project / "scripts" / "build_pdf.py").is_file():
+        pdf = work / "bench.pdf"
+        results["pdf"] = time_command(
+            [PYTHON, "scripts/build_pdf.py", "-o", str(pdf)], project, args.pdf_runs
+        )
+        if pdf.is_file():
+            results["pdf"]["bytes"] = pdf.stat().st_size
+    return results
+
+
+# --- synthetic projects -------------------------------------------------------------------------
+
+SYNTHETIC_CONFIG = """\
+site_name: Synthetic benchmark
+site_url: https://example.org/bench/
+strict: true
+theme:
+  name: material
+  font: false
+  features:
+    - navigation.instant
+    - navigation.sections
+    - navigation.indexes
+    - navigation.prune
+    - toc.follow
+    - search.suggest
+    - content.footnote.tooltips
+    - content.tooltips
+plugins:
+  - search
+  - bng-citations:
+      bib_file: references.bib
+markdown_extensions:
+  - attr_list
+  - md_in_html
+  - tables
+  - footnotes
+  - toc:
+      permalink: true
+"""
+WORDS = [
+    "bone",
+    "mineral",
+    "density",
+    "calcium",
+    "zinc",
+    "vitamin",
+    "osteoblast",
+    "osteoclast",
+    "fracture",
+    "trial",
+    "cohort",
+    "dose",
+    "serum",
+    "intake",
+    "supplement",
+    "women",
+    "men",
+    "older",
+    "adults",
+    "risk",
+    "collagen",
+    "matrix",
+    "remodelling",
+    "absorption",
+]
+FAMILIES = [
+    "Smith",
+    "Jones",
+    "Garcia",
+    "Chen",
+    "Nguyen",
+    "Müller",
+    "Rossi",
+    "Tanaka",
+    "Okafor",
+    "Silva",
+    "Novak",
+    "Kowalski",
+    "Dubois",
+]
+
+
+def synthetic_bib(entries: int, rng: random.Random) -> str:
+    chunks = []
+    for index in range(entries):
+        authors = " and ".join(
+            f"{rng.choice(FAMILIES)}, {chr(65 + rng.randrange(26))}. {chr(65 + rng.randrange(26))}."
+            for _ in range(rng.randint(1, 8))
+        )
+        title = " ".join(rng.choice(WORDS) for _ in range(rng.randint(6, 14))).capitalize()
+        chunks.append(
+            f"@article{{ref{index}x,\n  author = {{{authors}}},\n  title = {{{title} in {{DNA}} studies}},\n"
+            f"  journal = {{Journal of {rng.choice(WORDS).capitalize()} Research}},\n  year = {{{rng.randint(1990, 2025)}}},\n"
+            f"  volume = {{{rng.randint(1, 80)}}},\n  number = {{{rng.randint(1, 12)}}},\n"
+            f"  pages = {{{(p := rng.randint(1, 900))}--{p + rng.randint(3, 20)}}},\n  doi = {{10.1000/bench.{index}}},\n"
+            f"  pmid = {{{30000000 + index}}},\n  cited-in = {{lifeext-2023-zinc-bone:{index % 30 + 1}}}\n}}\n"
+        )
+    return "\n".join(chunks)
+
+
+def synthetic_page(number: int, keys: list[str], rng: random.Random) -> str:
+    lines = [f"# Topic {number}", ""]
+    for section in range(5):
+        lines += [f"## Section {section + 1}", ""]
+        for paragraph in range(2):
+            cited = keys[(section * 2 + paragraph) % len(keys)]
+            sentence = " ".join(rng.choice(WORDS) for _ in range(40)).capitalize()
+            lines += [f"{sentence} [@{cited}].", ""]
+    lines += ["## References", "", "\\bibliography", ""]
+    return "\n".join(lines)
+
+
+def make_synthetic(project: Path, pages: int, entries: int) -> None:
+    rng = random.Random(pages * 100003 + entries)
+    docs = project / "docs"
+    docs.mkdir(parents=True)
+    (project / "references.bib").write_text(synthetic_bib(entries, rng), encoding="utf-8")
+    nav = ["nav:", "  - Home: index.md"]
+    (docs / "index.md").write_text(
+        "# Synthetic benchmark\n\nPages citing a generated bibliography.\n", encoding="utf-8"
+    )
+    for number in range(pages):
+        section = number // 50
+        if number % 50 == 0:
+            nav.append(f"  - Part {section + 1}:")
+        keys = [f"ref{rng.randrange(entries)}x" for _ in range(CITES_PER_PAGE)]
+        (docs / f"part{section}").mkdir(exist_ok=True)
+        (docs / f"part{section}" / f"topic{number}.md").write_text(
+            synthetic_page(number, keys, rng), encoding="utf-8"
+        )
+        nav.append(f"      - Topic {number}: part{section}/topic{number}.md")
+    (docs / "bibliography.md").write_text("# Bibliography\n\n<!-- bng:bibliography -->\n", encoding="utf-8")
+    nav.append("  - Bibliography: bibliography.md")
+    (project / "mkdocs.yml").write_text(SYNTHETIC_CONFIG + "\n".join(nav) + "\n", encoding="utf-8")
+
+
+def bench_synthetic(
+    args: argparse.Namespace, work: Path, report: Callable[[dict], None]
+) -> list[dict[str, object]]:
+    rows = []
+    for pages in args.pages:
+        for entries in args.entries:
+            project = work / f"synthetic-{pages}-{entries}"
+            make_synthetic(project, pages, entries)
+            row: dict[str, object] = {"pages": pages, "entries": entries}
+            row["builds"] = compare_builds(project, args.variants, args.runs, project / "out")
+            if (
+                (ROOT / "scripts" / "check.py").is_file()
+                and pages == max(args.pages)
+                and entries == max(args.entries)
+            ):
+                row["checker"] = time_command(
+                    [PYTHON, str(ROOT / "scripts" / "check.py"), "-f", "mkdocs.yml"], project, args.runs
+                )
+            rows.append(row)
+            report(row)
+            shutil.rmtree(project, ignore_errors=True)
+    return rows
+
+
+# --- report ---------------------------------------------------------------------------------------
+
+
+def ratio(builds: dict[str, float], variant: str) -> str:
+    if variant in builds and "none" in builds and builds["none"]:
+        return f"{builds[variant] / builds['none']:.2f}×"
+    return "–"
+
+
+def build_table(rows: list[tuple[str, dict[str, float]]], variants: tuple[str, ...]) -> str:
+    head = ["project"] + [f"{VARIANT_LABELS[v]} (s)" for v in variants]
+    head += [f"ratio {v}" for v in variants if v != "none"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for name, builds in rows:
+        cells = [name] + [f"{builds.get(v, float('nan')):.2f}" for v in variants]
+        cells += [ratio(builds, v) for v in variants if v != "none"]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def machine() -> dict[str, object]:
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    return {
+        "cores": os.cpu_count(),
+        "usable_cores": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "commit": commit.stdout.strip(),
+        "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    }
+
+
+def print_site(site: dict[str, object], variants: tuple[str, ...]) -> None:
+    print("\n## This repository\n")
+    print(build_table([("this site", site["builds"])], variants))
+    rows = []
+    if "serve" in site:
+        s = site["serve"]
+        rows.append(
+            f"| `mkdocs serve`: save {s['page']} -> browsers reloaded | {s['save_to_reload_s']:.2f} s (build {s['rebuild_s']:.2f} s) |"
+        )
+    if "checker" in site:
+        rows.append(
+            f"| offline checker (scripts/check.py) | {site['checker']['seconds']:.2f} s (exit {site['checker']['exit_codes']}) |"
+        )
+    if "pdf" in site:
+        rows.append(
+            f"| PDF build (scripts/build_pdf.py) | {site['pdf']['seconds']:.2f} s (exit {site['pdf']['exit_codes']}) |"
+        )
+    size = site["size"]
+    rows.append(f"| built site | {size['site_bytes'] / 1e6:.2f} MB, {size['pages']} HTML pages |")
+    rows.append(f"| search/search_index.json | {size['search_index_bytes'] / 1e3:.0f} kB |")
+    if "first_view" in size:
+        fv = size["first_view"]
+        rows.append(
+            f"| first view of {fv['page']} (HTML+CSS+JS, {fv['files']} files) | {fv['raw'] / 1e3:.0f} kB raw, {fv['gzip'] / 1e3:.0f} kB gzip |"
+        )
+    print("\n| measure | value |\n|---|---|")
+    print("\n".join(rows))
+
+
+def parse_list(text: str) -> list[int]:
+    return [int(x.replace("_", "").replace(",", "")) for x in text.split(",") if x.strip()]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--runs", type=int, default=3, help="runs per figure; the median is reported (default 3)"
+    )
+    parser.add_argument(
+        "--pdf-runs", type=int, default=1, help="runs of the PDF build (default 1: it is slow)"
+    )
+    parser.add_argument(
+        "--pages",
+        type=parse_list,
+        default=[50, 200, 1000],
+        help="synthetic page counts (default 50,200,1000)",
+    )
+    parser.add_argument(
+        "--entries",
+        type=parse_list,
+        default=[200, 2000, 10000],
+        help="synthetic bib sizes (default 200,2000,10000)",
+    )
+    parser.add_argument(
+        "--variants",
+        type=lambda s: tuple(s.split(",")),
+        default=VARIANTS,
+        help=f"subset of {','.join(VARIANTS)}",
+    )
+    parser.add_argument("--skip-site", action="store_true", help="only the synthetic projects")
+    parser.add_argument("--skip-synthetic", action="store_true", help="only this repository")
+    parser.add_argument("--skip-serve", action="store_true")
+    parser.add_argument("--skip-pdf", action="store_true")
+    parser.add_argument(
+        "--output", type=Path, default=ROOT / "build" / "bench", help="JSON directory (default build/bench)"
+    )
+    args = parser.parse_args(argv)
+    unknown = set(args.variants) - set(VARIANTS)
+    if unknown or "none" not in args.variants:
+        parser.error(f"--variants must include 'none' and come from {', '.join(VARIANTS)}")
+
+    info = machine()
+    results: dict[str, object] = {"machine": info, "runs": args.runs, "variants": list(args.variants)}
+    print(
+        f"# Bone Nutrient Guide benchmark: {info['usable_cores']} usable cores of {info['cores']}, load {info['load_average']}, "
+        f"Python {info['python']}, commit {info['commit']}, median of {args.runs} run(s)"
+    )
+    try:
+        with tempfile.TemporaryDirectory(prefix="bng-bench-") as temp:
+            work = Path(temp)
+            if not args.skip_site:
+                try:
+                    results["site"] = bench_site(args, work / "site")
+                    print_site(results["site"], args.variants)
+                except RuntimeError as error:  # a broken page must not hide the synthetic figures
+                    results["site"] = {"error": str(error)}
+                    print(f"\n## This repository\n\nnot measured: {error}", file=sys.stderr)
+            if not args.skip_synthetic:
+                print(f"\n## Synthetic projects ({CITES_PER_PAGE} citations a page)\n")
+                print(build_table([], args.variants))
+
+                def report(row: dict) -> None:
+                    print(
+                        build_table(
+                            [(f"{row['pages']} pages × {row['entries']:,} entries", row["builds"])],
+                            args.variants,
+                        ).splitlines()[-1],
+                        flush=True,
+                    )
+
+                results["synthetic"] = bench_synthetic(args, work / "synthetic", report)
+                for row in results["synthetic"]:
+                    if "checker" in row:
+                        print(
+                            f"\noffline checker on {row['pages']} pages × {row['entries']:,} entries: {row['checker']['seconds']:.2f} s (exit {row['checker']['exit_codes']})"
+                        )
+    except RuntimeError as error:
+        print(f"bench: error: {error}", file=sys.stderr)
+        return 1
+    results["machine"]["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
+    args.output.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    for name in (f"bench-{stamp}.json", "latest.json"):
+        (args.output / name).write_text(
+            json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
+    print(f"\nJSON: {args.output / f'bench-{stamp}.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
