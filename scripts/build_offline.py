@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Build the offline copy of the site as a zip: unzip, open index.html, read with no network.
 
-python scripts/build_offline.py             # bundles build/bone-nutrient-guide.pdf, building it if missing
+python scripts/build_offline.py             # bundles build/bone-nutrient-guide.pdf, (re)building it if
+                                            # missing or older than the pages
 python scripts/build_offline.py --no-pdf    # site only (the "Download PDF" link is left out)
 """
 
@@ -12,7 +13,7 @@ import os
 import sys
 from pathlib import Path
 
-from boneguide.export.offline import ZIP_NAME, build_offline
+from boneguide.export.offline import ZIP_NAME, build_offline, newest_source_change
 from boneguide.export.pdf import PDF_NAME, build_pdf
 from boneguide.export.variant import ExportError
 
@@ -38,8 +39,11 @@ def main(argv: list[str] | None = None) -> int:
     strict = not args.draft
     try:
         pdf_path = None if args.no_pdf else args.pdf
-        if pdf_path and not pdf_path.is_file():
-            print(f"build_offline: {pdf_path} is missing; building it first")
+        if pdf_path and (
+            not pdf_path.is_file()
+            or pdf_path.stat().st_mtime < newest_source_change(args.config_file.resolve().parent)
+        ):
+            print(f"build_offline: {pdf_path} is missing or older than the pages; building it first")
             build_pdf(args.config_file, pdf_path, strict=strict)
         result = build_offline(args.config_file, args.output, pdf=pdf_path, strict=strict)
     except ExportError as error:

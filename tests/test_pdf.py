@@ -341,3 +341,21 @@ def test_edition_outside_git_and_with_a_fixed_date(tmp_path: Path, monkeypatch: 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01T00:00:00Z
     edition = current_edition(tmp_path)
     assert edition.label == "2026-01-01, commit unknown"
+
+
+def test_every_site_page_links_to_the_pdf(built_site: Path) -> None:
+    """The main site's footer offers the PDF that the deploy workflow puts at the site root."""
+    missing = []
+    for page in sorted(built_site.rglob("*.html")):
+        match = re.search(
+            r'<div class="bng-download-pdf">\s*<a href="([^"]+)"', page.read_text(encoding="utf-8")
+        )
+        target = match and match.group(1)
+        if not target:
+            missing.append(f"{page.relative_to(built_site)}: no link")
+        elif target.startswith("/"):
+            if not target.endswith("/" + pdf_export.PDF_NAME):
+                missing.append(f"{page.relative_to(built_site)}: {target}")
+        elif (page.parent / target).resolve() != (built_site / pdf_export.PDF_NAME).resolve():
+            missing.append(f"{page.relative_to(built_site)}: {target}")
+    assert not missing, "pages without a working Download PDF link:\n" + "\n".join(missing)

@@ -1,38 +1,20 @@
-"""Headless Debian Chromium through Playwright, with every request that would leave the machine blocked."""
+"""A headless Chromium page that can load local files only: for printing the PDF and for reading
+the offline copy. Launching (path, flags) is shared with the browser tests in boneguide.browser."""
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import TYPE_CHECKING
 
+from boneguide.browser import launch_chromium
 from boneguide.export.variant import ExportError
 
-# Flags for a root user in a container, with no background traffic (updates, sync, QUIC probes).
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+if TYPE_CHECKING:
+    from playwright.sync_api import Page, Route
+
 LOCAL_SCHEMES = ("file:", "data:", "blob:", "about:")
-
-
-def chromium_path() -> Path:
-    """The Debian package's browser (requirements/debian-packages.txt); BNG_CHROMIUM overrides it."""
-    candidate = os.environ.get("BNG_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-    path = Path(candidate)
-    if not path.is_file():
-        raise ExportError(
-            f"Chromium not found at {path}: run `make setup` (Debian package chromium) or set BNG_CHROMIUM"
-        )
-    return path
 
 
 @dataclass
@@ -43,11 +25,12 @@ class NetworkLog:
 
 
 @contextmanager
-def offline_page(viewport: dict[str, int] | None = None) -> Iterator[tuple[object, NetworkLog]]:
-    """A fresh browser profile and page that can load only local files.
+def offline_page(viewport: dict[str, int] | None = None) -> Iterator[tuple[Page, NetworkLog]]:
+    """A page in a fresh browser that refuses every request but local ones.
 
-    Yields (playwright Page, NetworkLog). Playwright starts Chromium with a new temporary
-    --user-data-dir each time, so no state leaks between builds.
+    Playwright starts Chromium with a new temporary --user-data-dir each time, so nothing carries
+    over between builds; the flags (no sandbox for root, no background traffic) are
+    boneguide.browser's.
     """
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
@@ -55,15 +38,13 @@ def offline_page(viewport: dict[str, int] | None = None) -> Iterator[tuple[objec
     log = NetworkLog()
     with sync_playwright() as playwright:
         try:
-            browser = playwright.chromium.launch(
-                executable_path=str(chromium_path()), headless=True, args=CHROMIUM_ARGS
-            )
-        except PlaywrightError as error:
-            raise ExportError(f"headless Chromium did not start: {error.message.splitlines()[0]}") from error
+            browser = launch_chromium(playwright)
+        except (FileNotFoundError, PlaywrightError) as error:
+            raise ExportError(f"headless Chromium did not start: {str(error).splitlines()[0]}") from error
         try:
             context = browser.new_context(viewport=viewport or {"width": 1280, "height": 900})
 
-            def guard(route) -> None:
+            def guard(route: Route) -> None:
                 url = route.request.url
                 if url.startswith(LOCAL_SCHEMES):
                     route.continue_()

@@ -45,6 +45,14 @@ class OfflineResult:
     pdf_included: bool
 
 
+def newest_source_change(root: Path) -> float:
+    """Latest modification time of anything the site is built from (to spot a stale PDF)."""
+    sources = [root / "mkdocs.yml", root / "references.bib"]
+    for folder in ("docs", "overrides"):
+        sources += [p for p in (root / folder).rglob("*") if p.is_file()]
+    return max((p.stat().st_mtime for p in sources if p.exists()), default=0.0)
+
+
 def check_shim(docs_dir: Path) -> None:
     shim = docs_dir / SHIM
     if not shim.is_file():
