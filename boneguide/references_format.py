@@ -112,10 +112,15 @@ def vancouver_name(person: Person) -> str:
     return " ".join(p for p in (family, initials, suffix) if p)
 
 
+def _is_others(person: Person) -> bool:
+    """BibTeX's "and others" (an author list cut short)."""
+    return [n.lower() for n in person.last_names] == ["others"] and not person.first_names
+
+
 def authors_text(entry: Entry) -> str:
     people = entry.persons.get("author") or entry.persons.get("editor") or []
-    names = [vancouver_name(p) for p in people]
-    if len(names) > MAX_AUTHORS:
+    names = [vancouver_name(p) for p in people if not _is_others(p)]
+    if len(names) > MAX_AUTHORS or (people and _is_others(people[-1])):
         names = [*names[:MAX_AUTHORS], "et al"]
     text = ", ".join(names)
     if not people and entry.fields.get("organization"):
@@ -327,7 +332,7 @@ def to_csl_json(key: str, entry: Entry) -> dict[str, Any]:
     item: dict[str, Any] = {"id": key, "type": csl_type}
     for role in ("author", "editor"):
         if entry.persons.get(role):
-            item[role] = [_csl_name(p) for p in entry.persons[role]]
+            item[role] = [_csl_name(p) for p in entry.persons[role] if not _is_others(p)]
     if not entry.persons.get("author") and entry.fields.get("organization"):
         item["author"] = [{"literal": _field(entry, "organization")}]
     simple = {

@@ -141,3 +141,15 @@ def test_csl_json_keeps_identifiers_and_names() -> None:
     assert (item["DOI"], item["PMID"], item["PMCID"]) == ("10.2215/cjn.04151206", "18988698", "PMC3152283")
     assert item["issued"] == {"date-parts": [[2008]]}
     assert item["page"] == "S131-S139"
+
+
+def test_and_others_becomes_et_al() -> None:
+    formatted = format_entry(
+        *entry(
+            "@article{farsinejad2016dietary, author = {Farsinejad-Marj, M. and others}, title = {T}, journal = {J}, year = {2016}}"
+        )
+    )
+    assert formatted.text.startswith("Farsinejad-Marj M, et al. T.")
+    assert to_csl_json(*entry("@article{k2016x, author = {Doe, J. and others}, title = {T}}"))["author"] == [
+        {"family": "Doe", "given": "J."}
+    ]
