@@ -359,3 +359,53 @@ def test_every_site_page_links_to_the_pdf(built_site: Path) -> None:
         elif (page.parent / target).resolve() != (built_site / pdf_export.PDF_NAME).resolve():
             missing.append(f"{page.relative_to(built_site)}: {target}")
     assert not missing, "pages without a working Download PDF link:\n" + "\n".join(missing)
+
+
+def small_guide(folder: Path, index_body: str) -> Path:
+    """A three-page Material project with the print assets of this repository."""
+    docs = folder / "docs"
+    (docs / "assets" / "stylesheets").mkdir(parents=True)
+    (folder / "overrides" / "partials").mkdir(parents=True)
+    for asset in (Path("docs") / pdf_export.PRINT_CSS, Path(pdf_export.COVER_TEMPLATE)):
+        target = folder / asset
+        target.write_bytes((REPO / asset).read_bytes())
+    (docs / "index.md").write_text(f"# Home\n\n{index_body}\n", encoding="utf-8")
+    (docs / "about.md").write_text(
+        "# About\n\n## Medical disclaimer\n\nNot advice.\n\n## Licence\n\nCC BY 4.0.\n", encoding="utf-8"
+    )
+    (docs / "tags.md").write_text("# Tags\n\n<!-- material/tags -->\n", encoding="utf-8")
+    config = folder / "mkdocs.yml"
+    config.write_text(
+        "site_name: Fixture guide\nsite_url: https://example.org/guide/\n"
+        "theme: {name: material, custom_dir: overrides, font: false}\n"
+        "nav: [index.md, about.md, tags.md]\nplugins: [search, tags]\n"
+        "markdown_extensions: [tables, attr_list, md_in_html]\n",
+        encoding="utf-8",
+    )
+    return config
+
+
+def test_links_to_pages_left_out_of_the_pdf_go_online(tmp_path: Path) -> None:
+    config = small_guide(tmp_path, "Browse the [tags](tags.md) or read [the licence](about.md#licence).")
+    output = tmp_path / "guide.pdf"
+    pdf_export.build_pdf(config, output)
+    reader = PdfReader(output)
+    uris, internal = [], []
+    for page in reader.pages:
+        for ref in page.get("/Annots") or []:
+            annotation = ref.get_object()
+            action = annotation.get("/A")
+            if isinstance(action, DictionaryObject) and "/URI" in action:
+                uris.append(str(action["/URI"]))
+            elif "/Dest" in annotation:
+                internal.append(destination_page(reader, annotation["/Dest"]))
+    assert "https://example.org/guide/tags/" in uris
+    assert internal, "the link to the About page's licence section should stay inside the PDF"
+
+
+def test_a_table_wider_than_the_page_fails_the_build(tmp_path: Path) -> None:
+    unbreakable = '<span style="white-space: nowrap">' + "long words that may not wrap " * 12 + "</span>"
+    config = small_guide(tmp_path, f"| a | b |\n|---|---|\n| {unbreakable} | x |\n")
+    with pytest.raises(ExportError, match=r"wider than the page: index: <table>"):
+        pdf_export.build_pdf(config, tmp_path / "guide.pdf")
+    assert not (tmp_path / "guide.pdf").exists()

@@ -17,8 +17,11 @@ from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 import markdown
+from mkdocs.structure.files import File
+from mkdocs_print_site_plugin.urls import get_page_key  # the key print-site prefixes ids with
 from pypdf import PdfReader
 
 from boneguide.export.browser import offline_page
@@ -90,12 +93,20 @@ def _print_overrides(raw: dict[str, Any], root: Path, edition: Edition) -> dict[
     return {"extra": extra, "extra_css": [*raw.get("extra_css", []), PRINT_CSS]}
 
 
+@dataclass
+class PrintPage:
+    html: Path  # the combined page print-site wrote
+    site_url: str
+    online_pages: dict[str, str]  # print-site's page key -> online address, for pages left out
+
+
 def build_print_page(
     config_file: Path, site_dir: Path, edition: Edition, *, strict: bool = True
-) -> tuple[Path, str]:
-    """Build the print variant of the site; returns the combined print page and the site_url."""
+) -> PrintPage:
+    """Build the print variant of the site (every nav page, in order, on one HTML page)."""
     root = config_file.resolve().parent
     docs_dir = root / "docs"
+    left_out = pages_with_tags_index(docs_dir)
     print_site = {
         "print-site": {
             "add_cover_page": True,
@@ -107,7 +118,7 @@ def build_print_page(
             "enumerate_figures": False,
             "add_full_urls": False,  # print_prepare.js prints addresses, skipping DOIs already shown
             "print_page_title": "Bone Nutrient Guide",
-            "exclude": pages_with_tags_index(docs_dir),
+            "exclude": left_out,
         }
     }
     config = build_variant(
@@ -122,7 +133,12 @@ def build_print_page(
         page = site_dir / "print_page.html"
     if not page.is_file():
         raise ExportError(f"{config_file}: the print build wrote no print_page")
-    return page, config["site_url"] or ""
+    site_url = config["site_url"] or ""
+    online = {}
+    for src in left_out if site_url else []:
+        url = File(src, str(docs_dir), str(site_dir), config["use_directory_urls"]).url
+        online[get_page_key(url)] = urljoin(site_url, url)
+    return PrintPage(page, site_url, online)
 
 
 def destination_pages(pdf: bytes) -> dict[str, int]:
@@ -158,7 +174,7 @@ SET_PAGE_NUMBERS_JS = """(numbers) => {
 
 
 def print_pdf(
-    html: Path, title: str, site_url: str = "", *, strict: bool = True
+    source: PrintPage, title: str, *, strict: bool = True
 ) -> tuple[bytes, dict[str, Any], list[str]]:
     """Print the prepared page; returns (pdf, report of print_prepare.js, blocked requests).
 
@@ -167,9 +183,10 @@ def print_pdf(
     until the numbers printed are the numbers found.
     """
     with offline_page({"width": PRINT_WIDTH_PX, "height": 1000}) as (page, network):
-        page.goto(html.as_uri(), wait_until="load")
+        page.goto(source.html.as_uri(), wait_until="load")
         page.emulate_media(media="print")
-        report = page.evaluate(PREPARE_JS.read_text(encoding="utf-8"), {"title": title, "siteUrl": site_url})
+        options = {"title": title, "siteUrl": source.site_url, "onlinePages": source.online_pages}
+        report = page.evaluate(PREPARE_JS.read_text(encoding="utf-8"), options)
         _check(report, strict=strict)
         numbers: dict[str, str] | None = None
         for _ in range(MAX_PASSES):
@@ -200,8 +217,8 @@ def build_pdf(config_file: Path, output: Path, *, strict: bool = True) -> PdfRes
     config_file = config_file.resolve()
     with tempfile.TemporaryDirectory(prefix="bng-print-") as tmp:
         edition = current_edition(config_file.parent)
-        html, site_url = build_print_page(config_file, Path(tmp) / "site", edition, strict=strict)
-        pdf, report, blocked = print_pdf(html, "Bone Nutrient Guide", site_url, strict=strict)
+        source = build_print_page(config_file, Path(tmp) / "site", edition, strict=strict)
+        pdf, report, blocked = print_pdf(source, "Bone Nutrient Guide", strict=strict)
     output.parent.mkdir(parents=True, exist_ok=True)
     partial = output.with_suffix(".pdf.part")
     partial.write_bytes(pdf)

@@ -1,7 +1,7 @@
 // Prepares the print-site page for Chromium's PDF printer; run by boneguide/export/pdf.py after load.
 // Written against the DOM because these are DOM jobs (unique ids, heading levels, named pages);
 // doing them with regular expressions on HTML is how print-site itself misses some ids.
-// Argument: {title: "...", siteUrl: "https://.../" or ""}. Returns a report for Python.
+// Argument: {title, siteUrl, onlinePages: {pageKey: url} of pages left out}. Returns a report for Python.
 (options) => {
   const report = { dangling: [], duplicates: [], overflowing: [], chapters: [], tocTargets: [] };
   const root = document.getElementById("print-site-page");
@@ -34,6 +34,14 @@
       section.querySelectorAll(`label[for="${CSS.escape(el.id)}"]`).forEach((l) => l.setAttribute("for", renamed));
       el.id = renamed;
     }
+  }
+  // Pages left out of the PDF (tag indexes) are still online: send their links there.
+  const outside = Object.entries(options.onlinePages || {}).sort((a, b) => b[0].length - a[0].length);
+  for (const a of root.querySelectorAll('a[href^="#"]')) {
+    const target = decodeURIComponent(a.getAttribute("href").slice(1));
+    if (!target || document.getElementById(target)) continue;
+    const match = outside.find(([key]) => target === key || target.startsWith(key + "-"));
+    if (match) a.setAttribute("href", match[1] + (target === match[0] ? "" : "#" + target.slice(match[0].length + 1)));
   }
   const seen = new Map();
   for (const el of document.querySelectorAll("[id]")) seen.set(el.id, (seen.get(el.id) || 0) + 1);
