@@ -273,3 +273,19 @@ def test_missing_bibliography_file_is_reported_and_pages_still_checked(tmp_path:
     assert ("references.bib", "bib-missing") in codes
     assert ("mkdocs.yml", "build-failed") in codes  # the renderer cannot start without it
     assert ("docs/evidence.md", "citation-malformed-key") in codes
+
+
+def test_mkdocs_warnings_are_errors_when_the_project_builds_strictly(tmp_path: Path) -> None:
+    result = findings(tmp_path, "nav-missing")
+    assert (
+        "mkdocs.yml",
+        0,
+        0,
+        "error",
+        "build-warning",
+        "MkDocs: A reference to 'nutrients/copper.md' is included in the 'nav' configuration, which is not found "
+        "in the documentation files. (fails the strict build)",
+    ) in result
+    # The theme repeats the dead nav link on every page: one finding, with a count.
+    [link] = [f for f in result if f[4] == "link-broken"]
+    assert link[5].endswith("(and on 3 other pages)")

@@ -87,13 +87,17 @@ def _markdown_files(config: Any, docs_dir: Path) -> list[tuple[str, Path]]:
     return found
 
 
-def _build_warning_finding(message: str, docs_prefix: str, config_display: str) -> Finding | None:
+def _build_warning_finding(
+    message: str, docs_prefix: str, config_display: str, strict: bool
+) -> Finding | None:
+    """A warning MkDocs logged; an error when the project builds strictly, since that build fails on it."""
     if _COVERED_BUILD_WARNINGS.search(message):
         return None
     match = re.search(r"(?:Doc file|page) '([^']+\.md)'", message)
     path = f"{docs_prefix}{match[1]}" if match else config_display
     text = re.sub(r"\s+", " ", message).strip()
-    return Finding(path, 0, 0, "warning", "build-warning", f"MkDocs: {text}")
+    suffix = " (fails the strict build)" if strict else ""
+    return Finding(path, 0, 0, "error" if strict else "warning", "build-warning", f"MkDocs: {text}{suffix}")
 
 
 def run(options: Options) -> Result:
@@ -132,6 +136,7 @@ def _run(
     typed_keys = set(cited)
     timings["sources_seconds"] = time.perf_counter() - started
 
+    strict = bool(config.get("strict"))  # the project's own setting; the checker's build is never strict
     result = build.build(config, config_file)
     timings["build_seconds"] = result.seconds
     after_build = time.perf_counter()
@@ -141,7 +146,9 @@ def _run(
         # MkDocs logs the reason, then raises a bare "Aborted with a BuildError!".
         result.error = re.sub(r"\s+", " ", warnings.pop()).strip()
     findings += [
-        f for w in warnings if (f := _build_warning_finding(w, docs_prefix, config_display)) is not None
+        f
+        for w in warnings
+        if (f := _build_warning_finding(w, docs_prefix, config_display, strict)) is not None
     ]
     external: list[links.ExternalLink] = []
     if result.error:
@@ -200,7 +207,11 @@ def _run(
         targets = [online.Target(link.url, link.path, link.line, link.col) for link in external]
         targets += online.bibliography_targets(bib)
         findings += online.check(
-            targets, cache_path, settings=options.online_settings, cache_days=options.cache_days
+            targets,
+            cache_path,
+            settings=options.online_settings,
+            cache_days=options.cache_days,
+            today=options.today,
         )
         timings["online_seconds"] = time.perf_counter() - online_started
 

@@ -168,7 +168,8 @@ def check_site(
     site_host = urlsplit(site_url or "").netloc
     result.pages_checked = len(pages)
     # Theme links repeat on every page: a broken one is reported once, with a count.
-    unlocated: dict[tuple[str, str], list[tuple[str, Reference]]] = {}
+    # Keyed by the problem, which names the resolved target: the same theme link is relative on each page.
+    unlocated: dict[str, list[tuple[str, Reference]]] = {}
     for relative, page in pages.items():
         display, source_text = sources.get(relative, (f"site/{relative}", None))
         locator = Locator(display, source_text, relative)
@@ -226,9 +227,10 @@ def check_site(
                     Finding(path, line, col, "error", "link-broken", f"{reference.tag} '{url}' {problem}")
                 )
             else:
-                unlocated.setdefault((url, problem), []).append((path, reference))
-    for (url, problem), where in unlocated.items():
+                unlocated.setdefault(problem, []).append((path, reference))
+    for problem, where in unlocated.items():
         (path, reference), others = where[0], len(where) - 1
+        url = reference.url
         also = f" (and on {others} other page{'s' if others != 1 else ''})" if others else ""
         result.findings.append(
             Finding(
