@@ -184,7 +184,9 @@ def print_pdf(
     """
     with offline_page({"width": PRINT_WIDTH_PX, "height": 1000}) as (page, network):
         page.goto(source.html.as_uri(), wait_until="load")
-        page.emulate_media(media="print")
+        page.emulate_media(
+            media="print", color_scheme="light"
+        )  # the light palette, whatever the host prefers
         options = {"title": title, "siteUrl": source.site_url, "onlinePages": source.online_pages}
         report = page.evaluate(PREPARE_JS.read_text(encoding="utf-8"), options)
         _check(report, strict=strict)

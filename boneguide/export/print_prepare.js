@@ -44,8 +44,8 @@
     if (match) a.setAttribute("href", match[1] + (target === match[0] ? "" : "#" + target.slice(match[0].length + 1)));
   }
   const seen = new Map();
-  for (const el of document.querySelectorAll("[id]")) seen.set(el.id, (seen.get(el.id) || 0) + 1);
-  for (const [id, count] of seen) if (count > 1 && root.querySelector(`[id="${CSS.escape(id)}"]`)) report.duplicates.push(id);
+  for (const el of root.querySelectorAll("[id]")) seen.set(el.id, (seen.get(el.id) || 0) + 1);
+  for (const [id, count] of seen) if (count > 1) report.duplicates.push(`${id} (${count} times)`);
   for (const a of root.querySelectorAll('a[href^="#"]')) {
     const target = decodeURIComponent(a.getAttribute("href").slice(1));
     if (target && !document.getElementById(target)) {
