@@ -164,3 +164,16 @@ def test_a_modified_shim_is_refused(tmp_path: Path) -> None:
     shim.write_text("/* not iframe-worker */")
     with pytest.raises(ExportError, match="sha256"):
         offline.check_shim(tmp_path)
+
+
+def test_links_written_for_directory_urls_are_pointed_at_files(tmp_path: Path) -> None:
+    (tmp_path / "overview").mkdir()
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "x.json").write_text("{}")
+    (tmp_path / "about.html").write_text("<h1>About</h1>")
+    (tmp_path / "index.html").write_text('<a href="about/#medical-disclaimer">d</a> <a href="nowhere/">n</a>')
+    (tmp_path / "overview" / "glance.html").write_text('<a href="../../data/x.json">x</a>')
+    assert offline.repair_links(tmp_path) == 2
+    assert 'href="about.html#medical-disclaimer"' in (tmp_path / "index.html").read_text()
+    assert 'href="../data/x.json"' in (tmp_path / "overview" / "glance.html").read_text()
+    assert offline.broken_local_links(tmp_path) == ["index.html:1: nowhere/"]
