@@ -138,3 +138,15 @@ def test_never_fails_and_every_result_is_consistent(text: str) -> None:
         assert citation.raw.startswith("[") and citation.raw.endswith("]")
         assert citation.line == text.count("\n", 0, citation.start) + 1
         assert citation.column == citation.start - (text.rfind("\n", 0, citation.start) + 1) + 1
+
+
+@given(
+    KEYS, st.from_regex(r"[a-z]{1,10}(\.[a-z]{2,6}){1,2}", fullmatch=True), st.sampled_from(["https", "http"])
+)
+@settings(max_examples=200, deadline=None)
+def test_urls_autolinks_and_email_addresses_never_cite(key: str, domain: str, scheme: str) -> None:
+    text = (
+        f"See {scheme}://{domain}/[@{key}] and <{scheme}://{domain}/@{key}> or "
+        f"[the page]({scheme}://{domain}/@{key}); write to {key}@{domain} or [{key}@{domain}]."
+    )
+    assert find_citations(text) == []

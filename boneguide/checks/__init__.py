@@ -3,6 +3,19 @@
 ``run(Options(...))`` returns every finding; it raises ConfigError only when the project cannot be
 checked at all (unreadable mkdocs.yml, no bibliography named). Any other bad input becomes a
 finding and the remaining checks still run.
+
+Finding codes (the word in brackets at the end of each line of output):
+
+* citations: citation-unknown-key, citation-malformed-key, citation-not-rendered, bib-unused (info;
+  silence with ``keep-unused = {reason}``)
+* bibliography: bib-syntax, bib-duplicate-key, bib-duplicate-field, bib-same-work, bib-missing-field
+  (a warning for ``metadata-status = {unverified}``), bib-doi, bib-doi-case, bib-pmid, bib-pmcid,
+  bib-isbn, bib-url, bib-year, bib-urldate, bib-key-convention, bib-field-value, bib-entry-type,
+  bib-missing, bib-unreadable
+* pages: front-matter, review-stale (warning; ``--review-months``), review-date, page-unreadable
+* site: link-broken, build-failed, build-warning (an error when mkdocs.yml says ``strict: true``)
+* ``--online``: online-broken (error), online-timeout, online-rate-limited, online-blocked,
+  online-error (warnings), online-redirected, online-unverifiable (info)
 """
 
 from __future__ import annotations
