@@ -1,0 +1,158 @@
+"""On a phone (375x812): nothing scrolls sideways, wide tables scroll in their own box, the
+navigation drawer opens, and text is readable without zooming."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 375, "height": 812}
+BODY_TEXT_MIN_PX = 16  # browsers' default size: read without zooming
+SMALL_TEXT_MIN_PX = 11  # tables, tags, notes, reference lists (citation numbers excepted: 0.8em digits)
+
+
+@pytest.fixture
+def phone(browser: Browser) -> Iterator[BrowserContext]:
+    context = browser.new_context(
+        viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, color_scheme="light"
+    )
+    yield context
+    context.close()
+
+
+OVERFLOW = """() => {
+    // Elements whose right edge passes the screen edge, outside any box that scrolls or clips.
+    const width = document.documentElement.clientWidth;
+    const clips = (e) => {
+        for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+            if (['auto', 'scroll', 'hidden', 'clip'].includes(getComputedStyle(a).overflowX)) return true;
+        }
+        return false;
+    };
+    const out = [];
+    for (const e of document.body.querySelectorAll('*')) {
+        const r = e.getBoundingClientRect();
+        if (r.width === 0 || r.height === 0 || r.right <= width + 1) continue;
+        if (getComputedStyle(e).visibility === 'hidden' || clips(e)) continue;
+        out.push(`${e.tagName.toLowerCase()}.${[...e.classList].join('.')} (right edge ${Math.round(r.right)}px)`);
+    }
+    return out.slice(0, 5);
+}"""
+
+
+def test_no_page_scrolls_sideways(phone: BrowserContext, loader, all_pages: list[str]) -> None:
+    page = phone.new_page()
+    failures = []
+    for path in all_pages:
+        if problem := loader.try_open(page, path):
+            failures.append(problem)
+            continue
+        if offenders := page.evaluate(OVERFLOW):
+            failures.append(f"/{path}: wider than the screen: {'; '.join(offenders)}")
+        # The theme hides overflow on <html>; a wider document would still pan on some phones.
+        if page.evaluate("document.body.scrollWidth") > PHONE["width"]:
+            failures.append(f"/{path}: body is {page.evaluate('document.body.scrollWidth')}px wide")
+    assert not failures, "\n".join(failures)
+
+
+def test_wide_tables_scroll_inside_their_own_box(phone: BrowserContext, loader, sample_nutrient: str) -> None:
+    page = phone.new_page()
+    loader.open(page, sample_nutrient)
+    tables = page.evaluate(
+        """() => [...document.querySelectorAll('.md-content table')].map((t) => {
+            let box = t;
+            while (box && !['auto', 'scroll'].includes(getComputedStyle(box).overflowX)) box = box.parentElement;
+            const r = (box || t).getBoundingClientRect();
+            return {wide: t.scrollWidth > document.documentElement.clientWidth,
+                    scrolls: !!box, boxRight: r.right, boxWidth: box ? box.clientWidth : 0,
+                    boxScrollWidth: box ? box.scrollWidth : 0};
+        })"""
+    )
+    assert tables, f"/{sample_nutrient} has no table (the intake table is missing?)"
+    for index, table in enumerate(tables):
+        assert table["scrolls"], f"table {index} has no horizontally scrolling box around it"
+        assert table["boxRight"] <= PHONE["width"] + 1, f"table {index}'s box passes the screen edge"
+    wide = [t for t in tables if t["wide"]]
+    # The intake tables do not fit 375 px: at least one must really scroll.
+    assert wide, "no table is wider than the phone: the scrolling box is untested"
+    assert all(t["boxScrollWidth"] > t["boxWidth"] for t in wide)
+
+
+def test_navigation_drawer_opens(
+    phone: BrowserContext, loader, sample_nutrient: str, artifacts: Path
+) -> None:
+    page = phone.new_page()
+    loader.open(page, sample_nutrient)
+    drawer = page.locator(".md-sidebar--primary")
+    assert not _on_screen(page, drawer), "the drawer is open before the menu button is pressed"
+    page.locator('label.md-header__button[for="__drawer"]').click()
+    page.wait_for_timeout(400)  # slide-in transition
+    assert _on_screen(page, drawer), "the drawer did not slide in"
+    link = drawer.locator("a.md-nav__link", has_text="Calcium").first
+    assert link.is_visible(), "the drawer does not list the nutrient pages"
+    page.screenshot(path=artifacts / "nutrient-mobile-drawer.png")
+    link.click()
+    page.wait_for_url("**/nutrients/calcium/")
+
+
+def _on_screen(page: Page, locator) -> bool:
+    box = locator.bounding_box()
+    return bool(box) and box["x"] >= -1 and box["x"] + box["width"] <= PHONE["width"] + 1
+
+
+def test_text_is_readable_without_zoom(phone: BrowserContext, loader, all_pages: list[str]) -> None:
+    page = phone.new_page()
+    failures = []
+    for path in all_pages:
+        if problem := loader.try_open(page, path):
+            failures.append(problem)
+            continue
+        viewport = page.locator('meta[name="viewport"]').get_attribute("content") or ""
+        if (
+            "width=device-width" not in viewport
+            or "user-scalable=no" in viewport
+            or "maximum-scale=1" in viewport
+        ):
+            failures.append(
+                f"/{path}: viewport meta {viewport!r} does not fit the page to the phone or blocks zoom"
+            )
+        sizes = page.evaluate(
+            """() => {
+                const px = (els) => els
+                    .filter(e => e.offsetParent && [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()))
+                    .map(e => [parseFloat(getComputedStyle(e).fontSize), e.tagName.toLowerCase() + '.' + [...e.classList].join('.')]);
+                const article = 'article.md-content__inner';
+                return {
+                    body: px([...document.querySelectorAll(
+                        `${article} > p:not([class]), ${article} > ul > li, ${article} > ol > li`)]),
+                    any: px([...document.querySelectorAll(`${article} *`)].filter(e => !e.closest('.bng-cite, sup, sub'))),
+                };
+            }"""
+        )
+        if small := [what for size, what in sizes["body"] if size < BODY_TEXT_MIN_PX]:
+            failures.append(f"/{path}: body text under {BODY_TEXT_MIN_PX}px: {sorted(set(small))}")
+        if tiny := [f"{what} {size}px" for size, what in sizes["any"] if size < SMALL_TEXT_MIN_PX]:
+            failures.append(f"/{path}: text under {SMALL_TEXT_MIN_PX}px: {sorted(set(tiny))[:5]}")
+    assert not failures, "\n".join(failures)
+
+
+def test_nutrient_page_layout_desktop_and_phone(
+    context: BrowserContext, phone: BrowserContext, loader, sample_nutrient: str, artifacts: Path
+) -> None:
+    """Desktop shows navigation and table of contents beside the text; the phone gives the text the
+    whole width. Both views are saved for a human to look at."""
+    desktop = context.new_page()
+    loader.open(desktop, sample_nutrient)
+    assert desktop.locator(".md-sidebar--primary").is_visible()
+    assert desktop.locator(".md-sidebar--secondary").is_visible()
+    desktop.screenshot(path=artifacts / "nutrient-desktop.png")
+    mobile = phone.new_page()
+    loader.open(mobile, sample_nutrient)
+    article = mobile.locator("article.md-content__inner").bounding_box()
+    assert article and article["width"] >= PHONE["width"] * 0.85, "the text does not get the phone's width"
+    mobile.screenshot(path=artifacts / "nutrient-mobile.png")
