@@ -3,18 +3,23 @@
 Built by the bng-citations plugin in two steps, so it never depends on page order:
 
 1. ``expand_markdown`` (when the page's Markdown is read): the placeholder ``<!-- bng:bibliography -->``
-   becomes download links, one heading per kind of work (so the table of contents lists them) and
-   each entry, sorted by first author, with an empty slot ``<!--bng-meta:<key>-->``;
-2. ``fill_content`` (after every page has been rendered, before search indexes it): each slot gets
-   its "cited in" links (page and section heading anchor) and its provenance from the ``cited-in``
-   field (source article and marker number, linked to the Sources page).
+   becomes download links and one heading per kind of work (so the table of contents lists them),
+   each followed by an empty slot ``<!--bng-bib-list:<kind>-->``;
+2. ``render_slots`` (after every page has been rendered): each slot becomes the kind's entries,
+   sorted by first author, each with its "cited in" links (page and section heading anchor) and
+   its provenance from the ``cited-in`` field (source article and marker number, linked to the
+   Sources page).
+
+The lists go into the page's final HTML only (``on_post_page``), never through Markdown or the
+search index: with 10,000 entries, Python-Markdown's raw-HTML parsing and the search plugin's
+HTML parser each cost several seconds, and search_index.json would carry the whole bibliography
+to every reader. Each cited entry is indexed anyway, in the reference list of the page citing it.
 """
 
 from __future__ import annotations
 
 import html
 import posixpath
-import re
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
@@ -27,20 +32,12 @@ if TYPE_CHECKING:
 
 MARKER = "<!-- bng:bibliography -->"
 SUMMARY_SLOT = "<!--bng-bib-summary-->"
-META_SLOT = re.compile(r"<!--bng-meta:([a-z0-9]+)-->")
+LIST_SLOT = "<!--bng-bib-list:{kind}-->"
 SOURCES_PAGE = "sources.md"
 
 
 def _relative(target: str, page: Page) -> str:
     return posixpath.relpath(target, posixpath.dirname(page.file.src_uri) or ".")
-
-
-def _entry_html(entry: FormattedEntry) -> str:
-    return (
-        f'<li id="ref-{entry.key}" class="bng-bib__entry" data-reference-key="{entry.key}" '
-        f'data-kind="{entry.kind}"><p class="bng-ref">{entry.html}</p>'
-        f'<p class="bng-bib__meta"><!--bng-meta:{entry.key}--></p></li>'
-    )
 
 
 def expand_markdown(markdown: str, page: Page, bibliography: Bibliography, config: Any) -> str:
@@ -63,13 +60,15 @@ def expand_markdown(markdown: str, page: Page, bibliography: Bibliography, confi
         "",
     ]
     for kind in KIND_ORDER:
-        entries = sorted(by_kind[kind], key=lambda e: e.sort_key)
+        entries = by_kind[kind]
         if not entries:
             continue
-        parts += [f"## {KIND_LABELS[kind]} ({len(entries)}) {{#kind-{kind}}}", ""]
-        parts += [f'<ul class="bng-bibliography" data-kind="{kind}">']
-        parts += [_entry_html(entry) for entry in entries]
-        parts += ["</ul>", ""]
+        parts += [
+            f"## {KIND_LABELS[kind]} ({len(entries)}) {{#kind-{kind}}}",
+            "",
+            LIST_SLOT.format(kind=kind),
+            "",
+        ]
     block = "\n".join(parts)
     if MARKER in markdown:
         return markdown.replace(MARKER, block, 1)
@@ -109,20 +108,19 @@ def _provenance_html(entry: FormattedEntry, page: Page, sources_page: Page | Non
     return "Listed by source article: " + "; ".join(items)
 
 
-def fill_content(
-    content: str,
+def render_slots(
     page: Page,
     bibliography: Bibliography,
     cited_at: dict[str, list[CitedAt]],
     pages: dict[str, Page],
     sources_page: Page | None,
-) -> str:
-    def meta(match: re.Match[str]) -> str:
-        key = match.group(1)
-        entry = bibliography.entries[key]
-        parts = [f'<code class="bng-bib__key">{key}</code>']
-        if cited_at.get(key):
-            parts.append(_cited_in_html(cited_at[key], page, pages))
+) -> dict[str, str]:
+    """Slot -> HTML: the summary sentence and one sorted list per kind of work."""
+
+    def meta(entry: FormattedEntry) -> str:
+        parts = [f'<code class="bng-bib__key">{entry.key}</code>']
+        if cited_at.get(entry.key):
+            parts.append(_cited_in_html(cited_at[entry.key], page, pages))
         elif entry.keep_unused:
             parts.append(f"Not cited on the site; kept: {html.escape(entry.keep_unused)}")
         else:
@@ -132,6 +130,25 @@ def fill_content(
             parts.append(provenance)
         return " · ".join(parts)
 
+    by_kind: dict[str, list[FormattedEntry]] = {kind: [] for kind in KIND_ORDER}
+    for entry in bibliography.entries.values():
+        by_kind[entry.kind].append(entry)
     cited = sum(1 for key in bibliography.entries if cited_at.get(key))
-    content = content.replace(SUMMARY_SLOT, f"{cited} of them are cited on the site.", 1)
-    return META_SLOT.sub(meta, content)
+    slots = {SUMMARY_SLOT: f"{cited} of them are cited on the site."}
+    for kind, entries in by_kind.items():
+        items = [
+            f'<li id="ref-{entry.key}" class="bng-bib__entry" data-reference-key="{entry.key}" '
+            f'data-kind="{entry.kind}"><p class="bng-ref">{entry.html}</p>'
+            f'<p class="bng-bib__meta">{meta(entry)}</p></li>'
+            for entry in sorted(entries, key=lambda e: e.sort_key)
+        ]
+        slots[LIST_SLOT.format(kind=kind)] = (
+            f'<ul class="bng-bibliography" data-kind="{kind}">\n' + "\n".join(items) + "\n</ul>"
+        )
+    return slots
+
+
+def fill(text: str, slots: dict[str, str]) -> str:
+    for slot, replacement in slots.items():
+        text = text.replace(slot, replacement, 1)
+    return text
