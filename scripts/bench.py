@@ -390,14 +390,15 @@ def bench_synthetic(
             project = work / f"synthetic-{pages}-{entries}"
             make_synthetic(project, pages, entries)
             row: dict[str, object] = {"pages": pages, "entries": entries}
-            row["builds"] = compare_builds(project, args.variants, args.runs, project / "out")
+            runs = args.synthetic_runs or args.runs
+            row["builds"] = compare_builds(project, args.variants, runs, project / "out")
             if (
                 (ROOT / "scripts" / "check.py").is_file()
                 and pages == max(args.pages)
                 and entries == max(args.entries)
             ):
                 row["checker"] = time_command(
-                    [PYTHON, str(ROOT / "scripts" / "check.py"), "-f", "mkdocs.yml"], project, args.runs
+                    [PYTHON, str(ROOT / "scripts" / "check.py"), "-f", "mkdocs.yml"], project, runs
                 )
             rows.append(row)
             report(row)
@@ -480,6 +481,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--runs", type=int, default=3, help="runs per figure; the median is reported (default 3)"
     )
+    parser.add_argument("--synthetic-runs", type=int, help="runs per synthetic figure (default: --runs)")
     parser.add_argument(
         "--pdf-runs", type=int, default=1, help="runs of the PDF build (default 1: it is slow)"
     )

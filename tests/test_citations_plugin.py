@@ -260,3 +260,23 @@ def test_real_site_cites_exactly_the_keys_a_markdown_scan_finds(built_site: Path
         for key in re.findall(r'data-citation-key="([a-z0-9]+)"', page.read_text(encoding="utf-8"))
     }
     assert rendered == _markdown_citation_keys(root)
+
+
+def test_parsing_in_a_second_process_renders_the_same_site(tmp_path: Path, fixture_site: Path) -> None:
+    project = copy_fixture(tmp_path)
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(
+        text.replace(
+            "      bib_file: references.bib\n",
+            "      bib_file: references.bib\n      parallel_from_entries: 1\n",
+        ),
+        encoding="utf-8",
+    )
+    result = build_site(config, tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    for page in ("guide/zinc", "bibliography"):
+        assert page_html(tmp_path / "site", page) == page_html(fixture_site, page), page
+    assert (tmp_path / "site" / "downloads" / "references.csl.json").read_bytes() == (
+        fixture_site / "downloads" / "references.csl.json"
+    ).read_bytes()

@@ -82,6 +82,8 @@ class CitationsConfig(base.Config):
     usage_json = config_options.Type(str, default="data/citations.json")
     # Parse and format references.bib in a second process while pages render (see module docstring).
     parallel = config_options.Type(bool, default=True)
+    # Starting the second process costs about a second: below this size, parsing here is quicker.
+    parallel_from_entries = config_options.Type(int, default=2000)
 
 
 @dataclass
@@ -331,10 +333,10 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
         self._bibliography = cached_bibliography(bib_path, self._cache_dir)
         if self._bibliography is not None:
             self._known_keys = set(self._bibliography.entries)
-        elif self.config.parallel:
+        elif self.config.parallel and len(keys := quick_keys(bib_path)) >= self.config.parallel_from_entries:
             # pybtex needs ~0.3 ms an entry: 3-4 s for 10,000 entries. A second process does it
             # while this one renders pages; entry text is filled in at on_page_context.
-            self._known_keys = quick_keys(bib_path)
+            self._known_keys = keys
             pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
             self._pending = pool.submit(load_bibliography, bib_path, self._cache_dir)
             pool.shutdown(wait=False)  # returns now; the pool goes once the future is done
