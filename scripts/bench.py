@@ -336,7 +336,7 @@ def synthetic_bib(entries: int, rng: random.Random) -> str:
         )
         title = " ".join(rng.choice(WORDS) for _ in range(rng.randint(6, 14))).capitalize()
         chunks.append(
-            f"@article{{ref{index}x,\n  author = {{{authors}}},\n  title = {{{title} in {{DNA}} studies}},\n"
+            f"@article{{bench2020e{index},\n  author = {{{authors}}},\n  title = {{{title} in {{DNA}} studies}},\n"
             f"  journal = {{Journal of {rng.choice(WORDS).capitalize()} Research}},\n  year = {{{rng.randint(1990, 2025)}}},\n"
             f"  volume = {{{rng.randint(1, 80)}}},\n  number = {{{rng.randint(1, 12)}}},\n"
             f"  pages = {{{(p := rng.randint(1, 900))}--{p + rng.randint(3, 20)}}},\n  doi = {{10.1000/bench.{index}}},\n"
@@ -370,7 +370,7 @@ def make_synthetic(project: Path, pages: int, entries: int) -> None:
         section = number // 50
         if number % 50 == 0:
             nav.append(f"  - Part {section + 1}:")
-        keys = [f"ref{rng.randrange(entries)}x" for _ in range(CITES_PER_PAGE)]
+        keys = [f"bench2020e{rng.randrange(entries)}" for _ in range(CITES_PER_PAGE)]
         (docs / f"part{section}").mkdir(exist_ok=True)
         (docs / f"part{section}" / f"topic{number}.md").write_text(
             synthetic_page(number, keys, rng), encoding="utf-8"
