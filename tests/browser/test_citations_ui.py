@@ -25,9 +25,14 @@ IDENTIFIER_HOSTS = {
 
 
 @pytest.fixture(scope="module")
-def bib_identifiers() -> dict[str, dict[str, str]]:
-    """key -> {doi, pmid, pmcid, url} as typed in references.bib (field names are case-insensitive)."""
-    data = parse_file(str(ROOT / "references.bib"), bib_format="bibtex")
+def bib_identifiers(site_dir: Path) -> dict[str, dict[str, str]]:
+    """key -> {doi, pmid, pmcid, url} as typed in references.bib (field names are case-insensitive).
+
+    Read from the copy the site publishes, i.e. the bibliography the site was built from, not the
+    working file that may have changed since.
+    """
+    published = site_dir / "downloads" / "references.bib"
+    data = parse_file(str(published if published.is_file() else ROOT / "references.bib"), bib_format="bibtex")
     return {
         key.lower(): {
             name: value.strip()
