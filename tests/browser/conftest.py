@@ -19,7 +19,6 @@ ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 
 DESKTOP = {"width": 1280, "height": 900}
-MOBILE = {"width": 375, "height": 812}
 
 NUTRIENTS = [
     "zinc",
@@ -54,13 +53,6 @@ PLANNED_PAGES = [
 ]
 # The nutrient page the single-page tests look at (written first).
 SAMPLE_NUTRIENT = "nutrients/zinc/"
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    here = Path(__file__).parent
-    for item in items:
-        if here in Path(item.fspath).parents:
-            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(scope="session")
