@@ -2,29 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from sitebuild import build_site
 
 ROOT = Path(__file__).resolve().parent.parent
-MKDOCS = [sys.executable, "-m", "mkdocs"]
-
-
-def build_site(
-    config: Path, site_dir: Path, extra_env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(extra_env or {})}
-    return subprocess.run(
-        [*MKDOCS, "build", "--strict", "-f", str(config), "-d", str(site_dir)],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=config.parent,
-        check=False,
-    )
 
 
 @pytest.fixture(scope="session")

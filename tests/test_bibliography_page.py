@@ -8,8 +8,8 @@ from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
 import pytest
-from conftest import build_site
 from pybtex.database import parse_file
+from sitebuild import build_site
 
 FIXTURE = Path(__file__).parent / "fixtures" / "citations" / "site"
 ENTRY = re.compile(

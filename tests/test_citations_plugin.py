@@ -8,8 +8,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import build_site
 from mkdocs.config import load_config
+from sitebuild import build_site
 
 from boneguide.citesyntax import find_citations
 from boneguide.site import citations

@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import build_site
+from sitebuild import build_site
 
 from boneguide.citelists import load_sources
 from boneguide.site.sources import index_bibliography, render_sources

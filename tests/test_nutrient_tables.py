@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import build_site
+from sitebuild import build_site
 
 from boneguide import frontmatter
 from boneguide.site.nutrients import adult_range, adult_upper, format_amount, intake_tables
