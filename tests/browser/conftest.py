@@ -76,8 +76,10 @@ def all_pages(site_dir: Path) -> list[str]:
     return built + [path for path in PLANNED_PAGES if path not in built]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    # Per module, not per session: Playwright's sync API keeps an event loop running while it is
+    # open, and tests/test_pdf.py and tests/test_offline.py start their own afterwards.
     with sync_playwright() as playwright:
         chromium = launch_chromium(playwright)
         yield chromium
