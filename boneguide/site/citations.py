@@ -14,8 +14,8 @@ replacement on pybtex is less code than overriding it. What we do differently:
   cached on disk by content hash (``cache_dir``), so repeated builds skip pybtex entirely;
 * on a cold cache, pybtex (about 0.3 ms an entry, 3-4 s for 10,000) runs in a second process
   while this one renders the pages: citations are numbered and checked against a quick regex
-  scan of the keys, and each reference's text is filled into its slot at ``on_page_context``
-  (before search indexes the page); the Bibliography page is moved to the end of the build;
+  scan of the keys, and each reference's text is filled into its slot in the page's final HTML
+  (``on_post_page``, after search indexing); the Bibliography page is moved to the end of the build;
 * per page we only substitute pre-formatted HTML: cost per citation is a dict lookup.
 
 Markup contract (the checker and tests rely on it; keep it stable):
@@ -453,13 +453,11 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
         entries = self.bibliography.entries if self.bibliography else {}
         return ENTRY_SLOT.sub(lambda m: entries[m[1]].html if m[1] in entries else "", text)
 
-    @event_priority(50)  # before the search plugin indexes page.content
+    @event_priority(50)  # early: other plugins reading page.html (print-site) see the filled copy
     def on_page_context(self, context: Any, *, page: Page, config: Any, nav: Any) -> Any:
-        if page.file.src_uri in self.pages:
-            page.content = self._fill_entries(page.content or "")
-            # mkdocs-print-site-plugin keeps its own copy of each page's HTML for the PDF.
-            if isinstance(getattr(page, "html", None), str):
-                page.html = self._fill_entries(page.html)
+        # mkdocs-print-site-plugin keeps its own copy of each page's HTML for the PDF: fill it now.
+        if page.file.src_uri in self.pages and isinstance(getattr(page, "html", None), str):
+            page.html = self._fill_entries(page.html)
         if page.file.src_uri == self.config.bibliography_page and self.bibliography is not None:
             sources = self.files.get_file_from_path(bibliography_page.SOURCES_PAGE) if self.files else None
             self._bibliography_slots = bibliography_page.render_slots(
@@ -474,6 +472,14 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
         return context
 
     def on_post_page(self, output: str, *, page: Page, config: Any) -> str:
+        """Entry text goes into the final HTML only, after the search plugin has indexed the page.
+
+        Measured at 1000 pages x 10 citations, indexing every page's reference list cost about 8%
+        of the build and put the same titles in search results once per citing page; readers
+        search the bibliography with the Bibliography page's filter instead.
+        """
+        if page.file.src_uri in self.pages:
+            output = self._fill_entries(output)
         if page.file.src_uri == self.config.bibliography_page and self._bibliography_slots:
             output = bibliography_page.fill(output, self._bibliography_slots)
             self._bibliography_slots = {}
