@@ -56,7 +56,6 @@ TEMPLATE_H2 = [
 ]
 EVIDENCE_LABELS = {"high": "High", "moderate": "Moderate", "low": "Low", "very-low": "Very low"}
 
-CITATION = re.compile(r"\[(@[^\]\[]*)\]")
 FENCE = re.compile(r"^\s*(```|~~~)")
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*(\{[^}]*\})?\s*#*\s*$")
 LIST_ITEM = re.compile(r"^(\s*)([-*+]|\d+[.)])\s+")
@@ -178,8 +177,14 @@ def cited_keys(text: str) -> list[str]:
     return [key for citation in find_citations(text) for key in citation.keys]
 
 
+def without_citations(text: str) -> str:
+    for citation in reversed(find_citations(text)):
+        text = text[: citation.start] + text[citation.end :]
+    return text
+
+
 def sentences(text: str) -> list[str]:
-    text = CITATION.sub("", text)
+    text = without_citations(text)
     return [s.strip() for s in SENTENCE_END.split(text) if s.strip()]
 
 
