@@ -72,7 +72,9 @@ def test_disclaimer_on_every_page(built_site: Path) -> None:
 
 def test_citation_links_to_reference_list(built_site: Path) -> None:
     html = (built_site / "index.html").read_text(encoding="utf-8")
-    refs = re.findall(r'<a class="footnote-ref bng-cite__ref" id="cite-[a-z0-9]+-\d+" href="#(ref-[a-z0-9]+)"', html)
+    refs = re.findall(
+        r'<a class="footnote-ref bng-cite__ref" id="cite-[a-z0-9]+-\d+" href="#(ref-[a-z0-9]+)"', html
+    )
     assert refs, "the home page shows no citation link"
     for anchor in refs:
         assert f'<li id="{anchor}"' in html, f"citation #{anchor} has no reference entry"
