@@ -27,6 +27,7 @@ build: $(STAMP)  ## strict build into site/
 
 test: $(STAMP)  ## the whole test suite (what CI runs)
 	$(BIN)/ruff check boneguide scripts tests
+	$(BIN)/ruff format --check boneguide scripts tests
 	$(BIN)/python -m pytest
 
 check: $(STAMP)  ## link and citation checker, offline
@@ -52,6 +53,7 @@ bench: $(STAMP)  ## benchmarks (not part of the tests): table on stdout, JSON in
 
 lint: $(STAMP)
 	$(BIN)/ruff check boneguide scripts tests
+	$(BIN)/ruff format --check boneguide scripts tests
 
 lock: $(BIN)/pip-compile
 	$(BIN)/pip-compile -q --generate-hashes --allow-unsafe --strip-extras \
