@@ -154,8 +154,11 @@ def load(path: Path, display_path: str) -> tuple[Bibliography, list[Finding]]:
 
 
 def _normalise_title(title: str) -> str:
-    with contextlib.suppress(ValueError, UnicodeError):
-        title = codecs.decode(title, "ulatex")
+    # LaTeX decoding costs ~2 ms a title (20 s for 10,000 entries); without a backslash it could
+    # only change braces, dashes and ties, which the word split below drops anyway.
+    if "\\" in title:
+        with contextlib.suppress(ValueError, UnicodeError):
+            title = codecs.decode(title, "ulatex")
     return " ".join(re.findall(r"[a-z0-9]+", keyrules.ascii_fold(title).lower()))
 
 
