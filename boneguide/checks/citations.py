@@ -56,28 +56,18 @@ def check_keys(uses: list[CitationUse], bib: Bibliography) -> list[Finding]:
     for use in uses:
         where = "front-matter citation" if use.generated else "citation"
         if not is_well_formed_key(use.key):
-            findings.append(
-                Finding(
-                    use.path,
-                    use.line,
-                    use.col,
-                    "error",
-                    "citation-malformed-key",
-                    f"{where} key '{use.key}' is malformed: keys are lowercase letters and digits only, "
-                    f"one '@' per key, groups separated by ';'{_did_you_mean(use.key, known)}",
-                )
+            code = "citation-malformed-key"
+            message = (
+                f"{where} key '{use.key}' is malformed: keys are lowercase letters and digits only, "
+                f"one '@' per key, groups separated by ';'"
             )
         elif bib.readable and use.key not in bib.entries:
-            findings.append(
-                Finding(
-                    use.path,
-                    use.line,
-                    use.col,
-                    "error",
-                    "citation-unknown-key",
-                    f"unknown {where} key '{use.key}': not in {bib.display_path}{_did_you_mean(use.key, known)}",
-                )
-            )
+            code = "citation-unknown-key"
+            message = f"unknown {where} key '{use.key}': not in {bib.display_path}"
+        else:
+            continue
+        message += _did_you_mean(use.key, known)
+        findings.append(Finding(use.path, use.line, use.col, "error", code, message))
     return findings
 
 
