@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -262,7 +263,11 @@ def test_real_site_cites_exactly_the_keys_a_markdown_scan_finds(built_site: Path
     assert rendered == _markdown_citation_keys(root)
 
 
-def test_parsing_in_a_second_process_renders_the_same_site(tmp_path: Path, fixture_site: Path) -> None:
+@pytest.mark.parametrize("worker_delay", ["0", "6"], ids=["worker-done-early", "worker-done-after-pages"])
+def test_parsing_in_a_second_process_renders_the_same_site(
+    tmp_path: Path, fixture_site: Path, worker_delay: str
+) -> None:
+    """With a slow worker, pages are built before their entries exist and are completed at the end."""
     project = copy_fixture(tmp_path)
     config = project / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
@@ -273,8 +278,10 @@ def test_parsing_in_a_second_process_renders_the_same_site(tmp_path: Path, fixtu
         ),
         encoding="utf-8",
     )
-    result = build_site(config, tmp_path / "site")
+    started = time.monotonic()
+    result = build_site(config, tmp_path / "site", {"BNG_CITATIONS_TEST_WORKER_DELAY": worker_delay})
     assert result.returncode == 0, result.stderr
+    assert time.monotonic() - started >= float(worker_delay)
     for page in ("guide/zinc", "bibliography"):
         assert page_html(tmp_path / "site", page) == page_html(fixture_site, page), page
     assert (tmp_path / "site" / "downloads" / "references.csl.json").read_bytes() == (

@@ -2,8 +2,9 @@
 
 Built by the bng-citations plugin in two steps, so it never depends on page order:
 
-1. ``expand_markdown`` (when the page's Markdown is read): the placeholder ``<!-- bng:bibliography -->``
-   becomes download links and one heading per kind of work (so the table of contents lists them),
+1. ``expand_markdown`` (when the page is about to be built, the last of all, and rendered again
+   from Markdown: see CitationsPlugin._expand_bibliography_page): the placeholder
+   ``<!-- bng:bibliography -->`` becomes download links and one heading per kind of work (so the table of contents lists them),
    each followed by an empty slot ``<!--bng-bib-list:<kind>-->``;
 2. ``render_slots`` (after every page has been rendered): each slot becomes the kind's entries,
    sorted by first author, each with its "cited in" links (page and section heading anchor) and

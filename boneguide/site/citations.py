@@ -12,10 +12,13 @@ replacement on pybtex is less code than overriding it. What we do differently:
 * the bibliography is parsed and every entry formatted once per build, and not again in
   ``mkdocs serve`` unless ``references.bib`` changed (stat check); formatted entries are also
   cached on disk by content hash (``cache_dir``), so repeated builds skip pybtex entirely;
-* on a cold cache, pybtex (about 0.3 ms an entry, 3-4 s for 10,000) runs in a second process
-  while this one renders the pages: citations are numbered and checked against a quick regex
-  scan of the keys, and each reference's text is filled into its slot in the page's final HTML
-  (``on_post_page``, after search indexing); the Bibliography page is moved to the end of the build;
+* on a cold cache, pybtex (about 0.4 ms an entry, 4 s for 10,000, plus 2 s of formatting) runs
+  in a second process while this one renders the pages: citations are numbered and checked
+  against a quick regex scan of the keys; the citation links, the page's reference list and each
+  entry's text wait in slots (HTML comments) filled in the page's final HTML (``on_post_page``,
+  after search indexing, which then parses less markup). Nothing waits for the worker before the
+  Bibliography page, which is moved to the end of the build and expanded there: pages built while
+  it was still busy get their entry text at ``on_post_build`` (a rewrite of those files only);
 * per page we only substitute pre-formatted HTML: cost per citation is a dict lookup.
 
 Markup contract (the checker and tests rely on it; keep it stable):
@@ -42,6 +45,7 @@ import multiprocessing
 import os
 import pickle
 import re
+import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,9 +71,7 @@ log = get_plugin_logger("bng-citations")
 
 # The cache key covers the formatter's own source, so editing it never serves stale output.
 FORMATTER_SOURCES = (Path(references_format.__file__), Path(__file__))
-HEADING_OR_CITE = re.compile(
-    r'<h([1-6])\b[^>]*\bid="([^"]+)"[^>]*>(.*?)</h\1>|\bid="(cite-[a-z0-9]+-\d+)"', re.S
-)
+HEADING_OR_CITE = re.compile(r'<h([1-6])\b[^>]*\bid="([^"]+)"[^>]*>(.*?)</h\1>|<!--bng-cite:(\d+)-->', re.S)
 TAG = re.compile(r"<[^>]+>")
 
 
@@ -108,6 +110,20 @@ class CitedAt:
     cite_id: str
     section_id: str
     section_title: str
+
+
+@dataclass(frozen=True)
+class PageCite:
+    html: str
+    ids: list[str]  # cite-<key>-<n> of each link in it
+
+
+@dataclass
+class LateHtml:
+    """A page's citations and reference list, put into its HTML after search indexing."""
+
+    cites: list[PageCite]
+    references: str
 
 
 @dataclass
@@ -192,6 +208,12 @@ def load_bibliography(path: Path, cache_dir: Path | None = None) -> Bibliography
     return Bibliography(path, signature, entries, csl_json)
 
 
+def _load_in_worker(path: Path, cache_dir: Path | None) -> Bibliography:
+    # Tests set a delay to make the worker finish after every page is built, deterministically.
+    time.sleep(float(os.environ.get("BNG_CITATIONS_TEST_WORKER_DELAY", "0")))
+    return load_bibliography(path, cache_dir)
+
+
 _ENTRY_START = re.compile(r"^[ \t]*@[ \t]*(\w+)[ \t]*[{(][ \t]*([^,\s{}()]+)[ \t]*,", re.M)
 
 
@@ -229,6 +251,8 @@ def _backref_label(index: int) -> str:
 
 
 ENTRY_SLOT = re.compile(r"<!--bng-ref:([a-z0-9]+)-->")
+LIST_SLOT = "<!--bng-references-->"
+PAGE_SLOT = re.compile(r"<!--bng-(?:cite:(\d+)|references)-->")  # a citation's links, or the list
 
 
 def reference_list_html(page_state: PageCitations) -> str:
@@ -298,6 +322,10 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
         self.files: Files | None = None
         self._bibliography_slots: dict[str, str] = {}
         self._fragments: list[str] = []  # the current page's HTML, handed to StashFragments
+        self._late_html: dict[str, LateHtml] = {}  # by src_uri: what goes into the slots
+        # Built while the worker was busy: entry text is filled in at on_post_build.
+        self._unfilled_pages: list[Page] = []
+        self._unfilled_files: list[Path] = []
 
     @property
     def bibliography(self) -> Bibliography | None:
@@ -313,6 +341,11 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
                 self._bibliography = load_bibliography(self._bib_path, self._cache_dir)
             self._known_keys = set(self._bibliography.entries)
         return self._bibliography
+
+    @property
+    def _ready(self) -> bool:
+        """True when the bibliography can be had without waiting for the worker."""
+        return self._pending is None or self._pending.done()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defining on_startup keeps this object across `mkdocs serve` rebuilds, and its cache."""
@@ -334,11 +367,11 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
         if self._bibliography is not None:
             self._known_keys = set(self._bibliography.entries)
         elif self.config.parallel and len(keys := quick_keys(bib_path)) >= self.config.parallel_from_entries:
-            # pybtex needs ~0.3 ms an entry: 3-4 s for 10,000 entries. A second process does it
-            # while this one renders pages; entry text is filled in at on_page_context.
+            # pybtex needs ~0.4 ms an entry: 4 s for 10,000 entries. A second process does it
+            # while this one renders pages; nothing waits for it before the Bibliography page.
             self._known_keys = keys
             pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-            self._pending = pool.submit(load_bibliography, bib_path, self._cache_dir)
+            self._pending = pool.submit(_load_in_worker, bib_path, self._cache_dir)
             pool.shutdown(wait=False)  # returns now; the pool goes once the future is done
         else:
             self._bibliography = load_bibliography(bib_path, self._cache_dir)
@@ -352,6 +385,8 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
 
     def on_files(self, files: Files, *, config: Any) -> Files:
         self.cited_at, self.pages, self.cited_lines, self.problems = {}, {}, {}, []
+        self._late_html = {}
+        self._unfilled_pages, self._unfilled_files = [], []
         self.files = files
         downloads = self.config.downloads_dir.strip("/")
         files.append(File.generated(config, f"{downloads}/references.bib", abs_src_path=str(self._bib_path)))
@@ -383,12 +418,9 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
     def on_page_markdown(self, markdown: str, *, page: Page, config: Any, files: Files) -> str:
         src_uri = page.file.src_uri
         self._fragments = []
-        if src_uri == self.config.bibliography_page:
-            bibliography = self.bibliography
-            assert bibliography is not None
-            markdown = bibliography_page.expand_markdown(markdown, page, bibliography, self.config)
         entries = self._known_keys
         state = PageCitations()
+        cites: list[PageCite] = []
         pieces: list[str] = []
         position = 0
         reported: set[str] = set()
@@ -402,11 +434,18 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
                     self.problems.append(message)
                     log.warning(message)
             pieces.append(markdown[position : citation.start])
-            pieces.append(self._stash(citation_html(known, state)) if known else html.escape(citation.raw))
+            if known:
+                # A slot, like the list: the search plugin need not parse the links (see on_post_page).
+                cites.append(PageCite(citation_html(known, state), [f"cite-{k}-{state.occurrences[k]}" for k in known]))
+                pieces.append(self._stash(f"<!--bng-cite:{len(cites) - 1}-->"))
+            else:
+                pieces.append(html.escape(citation.raw))
             position = citation.end
         pieces.append(markdown[position:])
         markdown = "".join(pieces)
-        references = self._stash(reference_list_html(state)) if state.order else ""
+        references = self._stash(LIST_SLOT) if state.order else ""
+        if state.order:
+            self._late_html[src_uri] = LateHtml(cites, reference_list_html(state))
         command = re.compile(rf"^[ \t]*{re.escape(self.config.bib_command)}[ \t]*$", re.M)
         if command.search(markdown):
             markdown = command.sub(lambda _m: "\n" + references + "\n", markdown)
@@ -418,7 +457,8 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
 
     def on_page_content(self, html_text: str, *, page: Page, config: Any, files: Files) -> str:
         """Locate each citation under its section heading, for the Bibliography's "cited in" links."""
-        if page.file.src_uri not in self.pages:
+        late = self._late_html.get(page.file.src_uri)
+        if late is None:
             return html_text
         section_id, section_title = "", page.title or ""
         for match in HEADING_OR_CITE.finditer(html_text):
@@ -428,38 +468,60 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
                 heading = html.unescape(TAG.sub("", match.group(3))).replace("¶", "").strip()
                 section_title = "" if match.group(1) == "1" else heading
             else:
-                cite_id = match.group(4)
-                key = cite_id[len("cite-") :].rsplit("-", 1)[0]
-                self.cited_at.setdefault(key, []).append(
-                    CitedAt(page.file.src_uri, cite_id, section_id, section_title)
-                )
+                for cite_id in late.cites[int(match.group(4))].ids:
+                    key = cite_id[len("cite-") :].rsplit("-", 1)[0]
+                    self.cited_at.setdefault(key, []).append(
+                        CitedAt(page.file.src_uri, cite_id, section_id, section_title)
+                    )
         return html_text
 
-    def on_env(self, env: Any, *, config: Any, files: Files) -> Any:
-        """Every page is rendered: the worker's result is due (download file, late key check)."""
-        bibliography = self.bibliography
-        assert bibliography is not None
-        if self._csl_file is not None:
-            self._csl_file.content_string = bibliography.csl_json
+    def _late_checks(self, bibliography: Bibliography) -> None:
         for (src_uri, key), line in self.cited_lines.items():
             # The quick key scan and pybtex can disagree only on a malformed entry: pybtex decides.
             if key in self._known_keys and key not in bibliography.entries:
-                message = self._unknown_key(files.get_file_from_path(src_uri).page, key, line)
-                self.problems.append(message)
-                log.warning(message)
-        return env
+                file = self.files.get_file_from_path(src_uri) if self.files else None
+                if file is not None and file.page is not None:
+                    message = self._unknown_key(file.page, key, line)
+                    self.problems.append(message)
+                    log.warning(message)
+
+    def _fill_page(self, text: str, src_uri: str, *, with_entries: bool) -> str:
+        """Citation links and the reference list into their slots, in one pass over the page."""
+        late = self._late_html[src_uri]
+        references = self._fill_entries(late.references) if with_entries else late.references
+        return PAGE_SLOT.sub(lambda m: late.cites[int(m[1])].html if m[1] else references, text)
 
     def _fill_entries(self, text: str) -> str:
         entries = self.bibliography.entries if self.bibliography else {}
         return ENTRY_SLOT.sub(lambda m: entries[m[1]].html if m[1] in entries else "", text)
 
-    @event_priority(50)  # early: other plugins reading page.html (print-site) see the filled copy
+    def _expand_bibliography_page(self, page: Page, config: Any) -> None:
+        """Render the Bibliography page's Markdown again, now with a heading per kind of work.
+
+        Its headings need every entry's kind, so it is expanded last, when the worker has long
+        finished, rather than when MkDocs first reads it (mid-build, where we would wait).
+        """
+        bibliography = self.bibliography
+        assert bibliography is not None and self.files is not None
+        if page.markdown is None or bibliography_page.MARKER not in page.markdown:
+            return
+        page.markdown = bibliography_page.expand_markdown(page.markdown, page, bibliography, self.config)
+        page.render(config, self.files)
+        page.content = config.plugins.on_page_content(page.content, page=page, config=config, files=self.files)
+
+    @event_priority(50)  # early: other plugins (search, print-site) see the filled copy
     def on_page_context(self, context: Any, *, page: Page, config: Any, nav: Any) -> Any:
-        # mkdocs-print-site-plugin keeps its own copy of each page's HTML for the PDF: fill it now.
-        if page.file.src_uri in self.pages and isinstance(getattr(page, "html", None), str):
-            page.html = self._fill_entries(page.html)
-        if page.file.src_uri == self.config.bibliography_page and self.bibliography is not None:
+        src_uri = page.file.src_uri
+        # mkdocs-print-site-plugin keeps its own copy of each page's HTML for the PDF: fill it too.
+        if src_uri in self._late_html and isinstance(getattr(page, "html", None), str):
+            ready = self._ready
+            page.html = self._fill_page(page.html, src_uri, with_entries=ready)
+            if not ready:
+                self._unfilled_pages.append(page)
+        if src_uri == self.config.bibliography_page:
+            self._expand_bibliography_page(page, config)
             sources = self.files.get_file_from_path(bibliography_page.SOURCES_PAGE) if self.files else None
+            assert self.bibliography is not None
             self._bibliography_slots = bibliography_page.render_slots(
                 page,
                 self.bibliography,
@@ -472,20 +534,37 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
         return context
 
     def on_post_page(self, output: str, *, page: Page, config: Any) -> str:
-        """Entry text goes into the final HTML only, after the search plugin has indexed the page.
+        """Reference lists go into the final HTML only, after the search plugin has indexed the page.
 
         Measured at 1000 pages x 10 citations, indexing every page's reference list cost about 8%
-        of the build and put the same titles in search results once per citing page; readers
-        search the bibliography with the Bibliography page's filter instead.
+        of the build (the entry text), parsing the lists' and links' markup another 15%, and it put
+        the same titles in search results once per citing page; readers search the bibliography
+        with the Bibliography page's filter instead. Citation numbers ("[1, 2]") are not indexed.
         """
-        if page.file.src_uri in self.pages:
-            output = self._fill_entries(output)
+        if page.file.src_uri in self._late_html:
+            ready = self._ready
+            output = self._fill_page(output, page.file.src_uri, with_entries=ready)
+            if not ready:  # the worker is still formatting: this page's entries are filled at on_post_build
+                self._unfilled_files.append(Path(page.file.abs_dest_path))
         if page.file.src_uri == self.config.bibliography_page and self._bibliography_slots:
             output = bibliography_page.fill(output, self._bibliography_slots)
             self._bibliography_slots = {}
         return output
 
+    @event_priority(100)  # first: print-site's PDF page reads the page copies filled here
     def on_post_build(self, *, config: Any) -> None:
+        bibliography = self.bibliography
+        assert bibliography is not None
+        self._late_checks(bibliography)
+        for page in self._unfilled_pages:
+            page.html = self._fill_entries(page.html)
+        for path in self._unfilled_files:
+            path.write_text(self._fill_entries(path.read_text(encoding="utf-8")), encoding="utf-8")
+        self._unfilled_pages, self._unfilled_files = [], []
+        if self._csl_file is not None:
+            # Written here, not when MkDocs copies files: the worker may still have been busy then.
+            self._csl_file.content_string = bibliography.csl_json
+            Path(self._csl_file.abs_dest_path).write_text(bibliography.csl_json, encoding="utf-8")
         target = Path(config["site_dir"]) / self.config.usage_json
         target.parent.mkdir(parents=True, exist_ok=True)
         usage = {
@@ -500,4 +579,6 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
             ]
             for key, places in sorted(self.cited_at.items())
         }
-        target.write_text(json.dumps(usage, indent=1) + "\n", encoding="utf-8")
+        # One key a line: json's C encoder (indent= falls back to pure Python, 0.3 s at 10,000 keys).
+        lines = [f"{json.dumps(key)}: {json.dumps(places, ensure_ascii=False)}" for key, places in usage.items()]
+        target.write_text("{\n" + ",\n".join(lines) + "\n}\n", encoding="utf-8")
