@@ -52,6 +52,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="a URL found fine within this many days is not checked again (default: 7)",
     )
     parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="do not reuse results kept in build/check-cache (the bibliography's checks, formatted entries)",
+    )
+    parser.add_argument(
+        "--full-theme",
+        action="store_true",
+        help="build every page with the whole theme and every plugin, as mkdocs build does (slower)",
+    )
+    parser.add_argument(
         "--quiet-info",
         action="store_true",
         help="leave out info findings (unused entries, unverifiable hosts)",
@@ -71,6 +81,8 @@ def main(argv: list[str] | None = None) -> int:
         review_months=args.review_months,
         cache_path=args.cache,
         cache_days=args.cache_days,
+        full_theme=args.full_theme,
+        cache_dir=False if args.no_cache else None,
     )
     try:
         result = run(options)

@@ -289,3 +289,57 @@ def test_mkdocs_warnings_are_errors_when_the_project_builds_strictly(tmp_path: P
     # The theme repeats the dead nav link on every page: one finding, with a count.
     [link] = [f for f in result if f[4] == "link-broken"]
     assert link[5].endswith("(and on 3 other pages)")
+
+
+@pytest.mark.parametrize("full_theme", [False, True], ids=["theme-once-per-depth", "full-theme"])
+def test_theme_links_are_checked_once_per_depth_and_content_links_on_every_page(
+    tmp_path: Path, full_theme: bool
+) -> None:
+    """The theme is rendered on one page per template and depth (four pages, three depths here)."""
+    run_result = run(Options(project(tmp_path, "theme-link"), today=TODAY, full_theme=full_theme))
+    result = [(f.path, f.line, f.col, f.severity, f.code, f.message) for f in run_result.findings]
+    others = 3 if full_theme else 2
+    assert result == [
+        (
+            "docs/evidence.md",
+            0,
+            0,
+            "error",
+            "link-broken",
+            "a '../retired-page/' points to a missing page (/retired-page/) (in the built HTML, line 105) "
+            f"(and on {others} other pages)",
+        ),
+        # methods.md is the page whose theme is left out: its own content is still checked.
+        (
+            "docs/methods.md",
+            3,
+            66,
+            "error",
+            "link-broken",
+            "a 'missing.md' points to a missing page (/methods/missing.md)",
+        ),
+    ]
+
+
+def test_bibliography_checks_are_reused_until_the_file_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from boneguide.checks import bibliography
+
+    config = project(tmp_path, "bib-fields")
+    first = run(Options(config, today=TODAY)).findings
+    assert list((config.parent / "build" / "check-cache").glob("bibliography-*.pickle"))
+
+    def no_load(*_args: object) -> None:
+        raise AssertionError("the bibliography was parsed again although its bytes did not change")
+
+    monkeypatch.setattr(bibliography, "load", no_load)
+    assert run(Options(config, today=TODAY)).findings == first
+    with pytest.raises(AssertionError, match="parsed again"):  # another day: dates are checked
+        run(Options(config, today=TODAY + dt.timedelta(days=1)))
+    with pytest.raises(AssertionError, match="parsed again"):  # no cache asked for
+        run(Options(config, today=TODAY, cache_dir=False))
+    bib = config.parent / "references.bib"
+    bib.write_text(bib.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    with pytest.raises(AssertionError, match="parsed again"):
+        run(Options(config, today=TODAY))

@@ -26,7 +26,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from boneguide.checks import bibliography, build, citations, links, pages
 from boneguide.checks.model import ConfigError, Finding, sort_findings
@@ -36,6 +36,7 @@ __all__ = ["ConfigError", "Finding", "Options", "Result", "run"]
 
 BIB_OPTION_NAMES = ("bib_file", "bibliography", "bib")
 NUTRIENT_PLUGIN = "bng-nutrients"
+CITATION_PLUGIN = "bng-citations"
 # MkDocs' own warnings that our checks report better (with a location and a suggestion).
 _COVERED_BUILD_WARNINGS = re.compile(
     r"contains a link|unknown (citation|reference) key|Citing unknown reference|Affixes not supported"
@@ -52,6 +53,10 @@ class Options:
     cache_days: int = 7
     today: dt.date = field(default_factory=dt.date.today)
     online_settings: Any = None  # an online.Settings, for tests
+    # Results that depend only on file contents (the bibliography's checks, formatted entries) are
+    # kept here between runs; default build/check-cache beside mkdocs.yml; False: no cache.
+    cache_dir: Path | Literal[False] | None = None
+    full_theme: bool = False  # every page with the whole theme and every plugin (checks/build.py)
 
 
 @dataclass
@@ -78,6 +83,14 @@ def bibliography_path(config: Any, project_dir: Path) -> Path:
     raise ConfigError(
         "no bibliography named in mkdocs.yml: no plugin has a 'bib_file' option (e.g. bibtex: bib_file: references.bib)"
     )
+
+
+def _cache_formatted_entries(config: Any, cache_dir: Path) -> None:
+    """Give the citation plugin a disk cache for this build when the project configures none."""
+    plugin = config["plugins"].get(CITATION_PLUGIN)
+    plugin_config = getattr(plugin, "config", None)
+    if plugin_config is not None and not plugin_config.get("cache_dir"):
+        plugin_config["cache_dir"] = str(cache_dir)
 
 
 def _nutrient_pages_prefix(config: Any) -> str | None:
@@ -131,15 +144,24 @@ def _run(
     config = build.load(config_file, site_dir)
     timings["config_seconds"] = time.perf_counter() - started  # mostly importing MkDocs and the plugins
     project_dir = config_file.parent
+    cache_dir = (
+        None if options.cache_dir is False else options.cache_dir or project_dir / "build" / "check-cache"
+    )
+    if cache_dir is not None:
+        _cache_formatted_entries(config, cache_dir / "citations")
     config_display = _display(config_file, project_dir)
     docs_dir = Path(config["docs_dir"])
     docs_prefix = _display(docs_dir, project_dir) + "/"
     findings: list[Finding] = []
 
     bib_path = bibliography_path(config, project_dir)
-    bib, bib_findings = bibliography.load(bib_path, _display(bib_path, project_dir))
+    bib_display = _display(bib_path, project_dir)
+    if options.online or options.cache_dir is False:  # --online reads fields the cached result lacks
+        bib, bib_findings = bibliography.load(bib_path, bib_display)
+        bib_findings += bibliography.check(bib, options.today)
+    else:
+        bib, bib_findings = bibliography.load_and_check(bib_path, bib_display, options.today, cache_dir)
     findings += bib_findings
-    findings += bibliography.check(bib, options.today)
 
     sources = _read_sources(config, docs_dir, project_dir)
     findings += [f for page in sources.values() for f in page.findings]
@@ -150,7 +172,7 @@ def _run(
     timings["sources_seconds"] = time.perf_counter() - started
 
     strict = bool(config.get("strict"))  # the project's own setting; the checker's build is never strict
-    result = build.build(config, config_file)
+    result = build.build(config, config_file, full_theme=options.full_theme)
     timings["build_seconds"] = result.seconds
     after_build = time.perf_counter()
     findings += _page_checks(config, sources, options)

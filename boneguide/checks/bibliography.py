@@ -5,6 +5,9 @@ from __future__ import annotations
 import codecs
 import contextlib
 import datetime as dt
+import hashlib
+import os
+import pickle
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -321,3 +324,60 @@ def _same_work_findings(bib: Bibliography, key: str, seen: dict[tuple[str, str],
                 )
             )
     return findings
+
+
+# --- cache of the offline result -----------------------------------------------------------------
+
+# Everything the offline checks depend on besides the .bib bytes and the date.
+_CACHE_SOURCES = (
+    *(
+        Path(__file__).with_name(name)
+        for name in ("bibliography.py", "bibtex_scan.py", "urls.py", "model.py")
+    ),
+    Path(keyrules.__file__),
+)
+
+
+def _slim(bib: Bibliography) -> Bibliography:
+    """What the later offline checks read (keys, their places, keep-unused), without pybtex's objects.
+
+    Unpickling 10,000 parsed pybtex entries takes longer than the checks they would save.
+    """
+    entries = {}
+    for key, entry in bib.entries.items():
+        keep = entry.fields.get("keep-unused")
+        fields = {"keep-unused": keep} if keep is not None and bib.keep_unused(key) else {}
+        entries[key] = BibEntry(
+            entry.entry_type, key, entry.line, entry.col, entry.key_line, entry.key_col, 0, 0, fields
+        )
+    return Bibliography(bib.path, bib.display_path, entries, {}, bib.readable)
+
+
+def load_and_check(
+    path: Path, display_path: str, today: dt.date, cache_dir: Path | None
+) -> tuple[Bibliography, list[Finding]]:
+    """load() and check(), reusing the last result while the file, the checks and the date are the same.
+
+    The cached Bibliography is slim (see _slim): enough for the offline checks, not for --online.
+    """
+    cache_file = None
+    if cache_dir is not None and path.is_file():
+        hasher = hashlib.sha256(path.read_bytes())
+        for source in _CACHE_SOURCES:
+            hasher.update(source.read_bytes())
+        hasher.update(f"{display_path}\n{today.isoformat()}".encode())
+        cache_file = cache_dir / f"bibliography-{hasher.hexdigest()[:32]}.pickle"
+        with contextlib.suppress(Exception):  # a missing, stale or torn cache is only a lost speed-up
+            bib, findings = pickle.loads(cache_file.read_bytes())
+            return bib, findings
+    bib, findings = load(path, display_path)
+    findings += check(bib, today)
+    if cache_file is not None:
+        with contextlib.suppress(OSError):
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            for old in cache_dir.glob("bibliography-*.pickle"):
+                old.unlink()
+            temporary = cache_file.with_suffix(f".{os.getpid()}.tmp")
+            temporary.write_bytes(pickle.dumps((_slim(bib), findings), protocol=pickle.HIGHEST_PROTOCOL))
+            temporary.replace(cache_file)
+    return bib, findings

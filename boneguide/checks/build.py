@@ -3,6 +3,16 @@
 The build runs in this process through MkDocs' Python API, so the checker sees the Markdown as each
 plugin received it: citations that a plugin generates (intake tables from front matter) are checked
 like hand-written ones, whatever plugin renders them later.
+
+Two shortcuts keep the check fast on a large site (issue 10), both undone by ``full_theme``:
+
+* The theme around the content (header, tabs, navigation, footer, head) is the same on every
+  page but for relative paths, and Material renders it anew for each page: it is rendered in full
+  on one page per template and folder depth (where its relative links could differ) and left out
+  of the others, which keep their content block (page content, tags, edit action, the overrides'
+  additions) and the announcement bar. Navigation links come from MkDocs' nav, which MkDocs
+  validates itself.
+* The search plugin is left out: it writes search_index.json, which holds no links to check.
 """
 
 from __future__ import annotations
@@ -17,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from jinja2 import ChoiceLoader, DictLoader
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 
@@ -101,7 +112,51 @@ def _page_record(page: Any, pages: dict[str, PageRecord]) -> PageRecord:
     return record
 
 
-def build(config: MkDocsConfig, config_file: Path) -> BuildResult:
+SKIM_PREFIX = "bng-check-content-only/"
+# Material's blocks outside the page content (base.html); a block a template lacks is ignored.
+SKIMMED_BLOCKS = (
+    "site_meta", "htmltitle", "styles", "libs", "fonts", "extrahead", "analytics", "hero",
+    "header", "tabs", "site_nav", "footer", "scripts", "config", "outdated",
+)  # fmt: skip
+_SKIM_TEMPLATE = '{%% extends "%s" %%}' + "".join(
+    f"{{%% block {b} %%}}{{%% endblock %%}}" for b in SKIMMED_BLOCKS
+)
+SKIPPED_PLUGINS = ("search", "material/search")
+
+
+class _ThemeSkim:
+    """Page events that route all but one page per (template, folder depth) to a content-only template."""
+
+    def __init__(self) -> None:
+        self.templates: dict[str, str] = {}
+        self.seen: set[tuple[str, int]] = set()
+        self.skimmed = 0
+
+    def page_content(self, html: str, *, page: Any, **_: Any) -> str:
+        template = str(page.meta.get("template", "main.html"))
+        if template.startswith(SKIM_PREFIX):  # the event can run twice for a page (Bibliography)
+            return html
+        depth = page.file.dest_uri.count("/")
+        if (template, depth) in self.seen:
+            page.meta["template"] = SKIM_PREFIX + template
+            self.templates[SKIM_PREFIX + template] = _SKIM_TEMPLATE % template
+            self.skimmed += 1
+        else:
+            self.seen.add((template, depth))
+        return html
+
+    def env(self, env: Any, **_: Any) -> Any:
+        env.loader = ChoiceLoader([DictLoader(self.templates), env.loader])
+        return env
+
+
+def _skip_plugins(config: MkDocsConfig, names: tuple[str, ...]) -> None:
+    skipped = [config.plugins.pop(name) for name in names if name in config.plugins]
+    for handlers in config.plugins.events.values():
+        handlers[:] = [h for h in handlers if getattr(h, "__self__", None) not in skipped]
+
+
+def build(config: MkDocsConfig, config_file: Path, *, full_theme: bool = False) -> BuildResult:
     """Build a config from load() into its site_dir (not strict: every warning is collected, none aborts)."""
     config["strict"] = False
     site_dir = Path(config["site_dir"])
@@ -114,6 +169,11 @@ def build(config: MkDocsConfig, config_file: Path) -> BuildResult:
         return markdown
 
     events["page_markdown"].append(final)
+    if not full_theme:
+        skim = _ThemeSkim()
+        events["page_content"].append(skim.page_content)
+        events["env"].append(skim.env)
+        _skip_plugins(config, SKIPPED_PLUGINS)
 
     from mkdocs.commands import build as mkdocs_build
 
