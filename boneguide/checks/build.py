@@ -130,7 +130,6 @@ class _ThemeSkim:
     def __init__(self) -> None:
         self.templates: dict[str, str] = {}
         self.seen: set[tuple[str, int]] = set()
-        self.skimmed = 0
 
     def page_content(self, html: str, *, page: Any, **_: Any) -> str:
         template = str(page.meta.get("template", "main.html"))
@@ -140,7 +139,6 @@ class _ThemeSkim:
         if (template, depth) in self.seen:
             page.meta["template"] = SKIM_PREFIX + template
             self.templates[SKIM_PREFIX + template] = _SKIM_TEMPLATE % template
-            self.skimmed += 1
         else:
             self.seen.add((template, depth))
         return html
@@ -161,6 +159,8 @@ def build(config: MkDocsConfig, config_file: Path, *, full_theme: bool = False) 
     config["strict"] = False
     site_dir = Path(config["site_dir"])
     result = BuildResult(site_dir)
+    if not full_theme:
+        _skip_plugins(config, SKIPPED_PLUGINS)  # before the handlers below are wrapped
     events = config.plugins.events
     events["page_markdown"] = [_recording(handler, result.pages) for handler in events["page_markdown"]]
 
@@ -173,7 +173,6 @@ def build(config: MkDocsConfig, config_file: Path, *, full_theme: bool = False) 
         skim = _ThemeSkim()
         events["page_content"].append(skim.page_content)
         events["env"].append(skim.env)
-        _skip_plugins(config, SKIPPED_PLUGINS)
 
     from mkdocs.commands import build as mkdocs_build
 
