@@ -83,3 +83,17 @@ def test_citation_links_to_reference_list(built_site: Path) -> None:
 def test_licence_files_exist(root: Path) -> None:
     assert "Creative Commons Attribution 4.0" in (root / "LICENSE-CONTENT").read_text()
     assert "MIT License" in (root / "LICENSE").read_text()
+
+
+def test_a_page_carries_only_its_own_sections_navigation(built_site: Path) -> None:
+    """Tabs + prune: other sections appear as one link each, so the nav does not grow with the site.
+
+    Without it every page carried the whole navigation, 86% of a 1000-page build (issue 10).
+    """
+    html = (built_site / "nutrients" / "zinc" / "index.html").read_text(encoding="utf-8")
+    sidebar = html[html.index('data-md-type="navigation"') : html.index('data-md-type="toc"')]
+    links = set(re.findall(r'href="([^"]+)"', sidebar))
+    assert "../calcium/" in links  # its own section, in full
+    assert "../../overview/bone-basics/" in links  # another section: its first page only
+    assert "../../overview/who-may-benefit/" not in links
+    assert "../../sources/" not in links
