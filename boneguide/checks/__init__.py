@@ -226,7 +226,9 @@ def _run(
                             f"a plugin generated a citation of unknown key '{key}' on this page",
                         )
                     )
-        site_links = links.check_site(site_dir, html_pages, config.get("site_url"), locations)
+        site_links = links.check_site(
+            site_dir, html_pages, config.get("site_url"), locations, collect_external=options.online
+        )
         findings += site_links.findings
         external = site_links.external
     timings["site_checks_seconds"] = time.perf_counter() - after_build

@@ -156,11 +156,15 @@ def check_site(
     pages: dict[str, HtmlPage],
     site_url: str | None,
     sources: dict[str, tuple[str, str | None]],
+    *,
+    collect_external: bool = True,
 ) -> SiteLinks:
     """Check every HTML page under site_dir.
 
     ``sources`` maps a page's HTML path (relative to site_dir) to (display path of its Markdown
-    source, source text) so findings point at the line an editor typed.
+    source, source text) so findings point at the line an editor typed. External links are
+    collected (and located in their source, a search per link) only with ``collect_external``,
+    for the online check.
     """
     result = SiteLinks()
     file_cache: dict[str, Path | None] = {}
@@ -197,8 +201,9 @@ def check_site(
                 if not is_own_site:
                     problem = url_problem(url if parts.scheme else "https:" + url)
                     if problem is None:
-                        path, line, col, _ = locator.find(url, reference.line)
-                        result.external.append(ExternalLink(url, path, line, col))
+                        if collect_external:
+                            path, line, col, _ = locator.find(url, reference.line)
+                            result.external.append(ExternalLink(url, path, line, col))
                         continue
                 else:
                     problem = _internal_problem(
