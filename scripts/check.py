@@ -52,9 +52,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="a URL found fine within this many days is not checked again (default: 7)",
     )
     parser.add_argument(
-        "--no-cache",
+        "--no-check-cache",
         action="store_true",
-        help="do not reuse results kept in build/check-cache (the bibliography's checks, formatted entries)",
+        help="do not reuse build/check-cache (the bibliography's checks, formatted entries; not --cache)",
     )
     parser.add_argument(
         "--full-theme",
@@ -82,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
         cache_path=args.cache,
         cache_days=args.cache_days,
         full_theme=args.full_theme,
-        cache_dir=False if args.no_cache else None,
+        cache_dir=False if args.no_check_cache else None,
     )
     try:
         result = run(options)
