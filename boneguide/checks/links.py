@@ -51,7 +51,6 @@ class Reference:
     tag: str
     url: str
     line: int  # in the HTML file
-    col: int
 
 
 @dataclass
@@ -64,7 +63,7 @@ class HtmlPage:
 def parse_html(text: str) -> HtmlPage:
     page = HtmlPage()
     document = HtmlText(text)
-    for tag in document.tags(frozenset(_LINK_ATTRIBUTES), ("id=", "name=", "data-citation-key")):
+    for tag in document.tags(frozenset(_LINK_ATTRIBUTES), ("id", "name", "data-citation-key")):
         page.tags.append(tag)
         values = tag.attributes
         if values.get("id"):
@@ -81,8 +80,7 @@ def parse_html(text: str) -> HtmlPage:
                 urls = [part.strip().split()[0] for part in value.split(",") if part.strip()]
             else:
                 urls = [value]
-            line, col = document.position(tag.offset)
-            page.references += [Reference(tag.name, url, line, col) for url in urls]
+            page.references += [Reference(tag.name, url, tag.line) for url in urls]
     return page
 
 
