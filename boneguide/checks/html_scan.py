@@ -25,21 +25,19 @@ class Tag:
     line: int  # 1-based line of the start tag in the page
 
 
-class HtmlText:
-    def __init__(self, text: str):
-        self.text = text
-
-    def tags(self, names: frozenset[str] = frozenset(), attributes: tuple[str, ...] = ()) -> Iterator[Tag]:
-        """Elements in document order; with filters, only those named or having one of the attributes."""
-        if not self.text.strip():
-            return
-        try:
-            root = lxml_html.document_fromstring(self.text.encode("utf-8"), parser=_PARSER)
-        except (etree.ParserError, ValueError):  # nothing parsable: no tags, as for an empty page
-            return
-        for element in root.iter(etree.Element):
-            name = element.tag.lower() if isinstance(element.tag, str) else ""
-            values = element.attrib
-            if (names or attributes) and name not in names and not any(a in values for a in attributes):
-                continue
-            yield Tag(name, dict(values), element.sourceline or 0)
+def start_tags(
+    text: str, names: frozenset[str] = frozenset(), attributes: tuple[str, ...] = ()
+) -> Iterator[Tag]:
+    """Elements in document order; with filters, only those named or having one of the attributes."""
+    if not text.strip():
+        return
+    try:
+        root = lxml_html.document_fromstring(text.encode("utf-8"), parser=_PARSER)
+    except (etree.ParserError, ValueError):  # nothing parsable: no tags, as for an empty page
+        return
+    for element in root.iter(etree.Element):
+        name = element.tag.lower() if isinstance(element.tag, str) else ""
+        values = element.attrib
+        if (names or attributes) and name not in names and not any(a in values for a in attributes):
+            continue
+        yield Tag(name, dict(values), element.sourceline or 0)

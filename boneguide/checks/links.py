@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import SplitResult, unquote, urlsplit
 
-from boneguide.checks.html_scan import HtmlText, Tag
+from boneguide.checks.html_scan import Tag, start_tags
 from boneguide.checks.model import Finding
 from boneguide.checks.urls import url_problem
 
@@ -62,8 +62,7 @@ class HtmlPage:
 
 def parse_html(text: str) -> HtmlPage:
     page = HtmlPage()
-    document = HtmlText(text)
-    for tag in document.tags(frozenset(_LINK_ATTRIBUTES), ("id", "name", "data-citation-key")):
+    for tag in start_tags(text, frozenset(_LINK_ATTRIBUTES), ("id", "name", "data-citation-key")):
         page.tags.append(tag)
         values = tag.attributes
         if values.get("id"):
