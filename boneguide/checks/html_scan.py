@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from lxml import etree
 from lxml import html as lxml_html
 
-# huge_tree: the Bibliography page of a large project has text nodes beyond libxml2's default limit.
+# huge_tree lifts libxml2's safety limits (10 MB text nodes, very deep trees): our own pages are
+# trusted, and a large project's Bibliography page is already 9 MB.
 _PARSER = lxml_html.HTMLParser(encoding="utf-8", huge_tree=True, remove_comments=True)
 
 
