@@ -156,11 +156,9 @@ def _run(
 
     bib_path = bibliography_path(config, project_dir)
     bib_display = _display(bib_path, project_dir)
-    if options.online or options.cache_dir is False:  # --online reads fields the cached result lacks
-        bib, bib_findings = bibliography.load(bib_path, bib_display)
-        bib_findings += bibliography.check(bib, options.today)
-    else:
-        bib, bib_findings = bibliography.load_and_check(bib_path, bib_display, options.today, cache_dir)
+    # --online reads fields the cached (slim) result lacks: it always parses afresh.
+    bib_cache = None if options.online else cache_dir
+    bib, bib_findings = bibliography.load_and_check(bib_path, bib_display, options.today, bib_cache)
     findings += bib_findings
 
     sources = _read_sources(config, docs_dir, project_dir)
