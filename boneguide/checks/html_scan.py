@@ -37,7 +37,7 @@ def start_tags(
     except (etree.ParserError, ValueError):  # nothing parsable: no tags, as for an empty page
         return
     for element in root.iter(etree.Element):
-        name = element.tag.lower() if isinstance(element.tag, str) else ""
+        name = element.tag  # libxml2's HTML parser lower-cases tag and attribute names
         values = element.attrib
         if (names or attributes) and name not in names and not any(a in values for a in attributes):
             continue
