@@ -127,6 +127,14 @@ class PageLoader:
             return f"/{path}: HTTP {response.status} (page missing?)"
         return None
 
+    def each_open(self, page: Page, paths: list[str], failures: list[str]) -> Iterator[str]:
+        """The paths that loaded, one after another in ``page``; a page that did not is a failure."""
+        for path in paths:
+            if problem := self.try_open(page, path):
+                failures.append(problem)
+                continue
+            yield path
+
 
 @pytest.fixture(scope="session")
 def loader(site_url: str) -> PageLoader:

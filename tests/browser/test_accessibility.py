@@ -29,10 +29,7 @@ def test_axe_finds_no_serious_or_critical_violation_on_any_page(
     failures: list[str] = []
     summary: dict[str, dict[str, int]] = {}
     try:
-        for path in all_pages:
-            if problem := loader.try_open(page, path):
-                failures.append(problem)
-                continue
+        for path in loader.each_open(page, all_pages, failures):
             violations = axe.run(page).response["violations"]
             summary[f"/{path}"] = dict(Counter(v["impact"] for v in violations))
             for violation in violations:
@@ -113,10 +110,7 @@ def focus_problem(element: dict) -> str | None:
 
 def test_skip_link_comes_first_and_leads_into_the_content(page: Page, loader, all_pages: list[str]) -> None:
     failures = []
-    for path in all_pages:
-        if problem := loader.try_open(page, path):
-            failures.append(problem)
-            continue
+    for path in loader.each_open(page, all_pages, failures):
         if path == "404.html":
             continue  # the theme's error page: one sentence, no table of contents, no skip target
         page.keyboard.press("Tab")
@@ -142,10 +136,7 @@ def test_skip_link_comes_first_and_leads_into_the_content(page: Page, loader, al
 
 def test_focus_is_visible_on_every_tab_stop(page: Page, loader, all_pages: list[str]) -> None:
     failures: list[str] = []
-    for path in all_pages:
-        if problem := loader.try_open(page, path):
-            failures.append(problem)
-            continue
+    for path in loader.each_open(page, all_pages, failures):
         page.add_style_tag(content=NO_TRANSITIONS)
         seen = 0
         for _ in range(TAB_STOPS):

@@ -62,10 +62,7 @@ def test_every_citation_links_to_an_entry_of_the_page_reference_list(
 ) -> None:
     failures = []
     cited_pages = 0
-    for path in all_pages:
-        if problem := loader.try_open(page, path):
-            failures.append(problem)
-            continue
+    for path in loader.each_open(page, all_pages, failures):
         found = citations(page)
         cited_pages += bool(found)
         for citation in found:
@@ -131,10 +128,7 @@ def test_reference_links_point_to_the_identifiers_in_the_bibliography(
 ) -> None:
     failures = []
     checked = 0
-    for path in all_pages:
-        if problem := loader.try_open(page, path):
-            failures.append(problem)
-            continue
+    for path in loader.each_open(page, all_pages, failures):
         keys = {citation["key"] for citation in citations(page)}
         for key in sorted(keys):
             hrefs = page.eval_on_selector_all(

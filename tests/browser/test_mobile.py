@@ -48,10 +48,7 @@ OVERFLOW = """() => {
 def test_no_page_scrolls_sideways(phone: BrowserContext, loader, all_pages: list[str]) -> None:
     page = phone.new_page()
     failures = []
-    for path in all_pages:
-        if problem := loader.try_open(page, path):
-            failures.append(problem)
-            continue
+    for path in loader.each_open(page, all_pages, failures):
         if offenders := page.evaluate(OVERFLOW):
             failures.append(f"/{path}: wider than the screen: {'; '.join(offenders)}")
         # The theme hides overflow on <html>; a wider document would still pan on some phones.
@@ -108,10 +105,7 @@ def _on_screen(page: Page, locator) -> bool:
 def test_text_is_readable_without_zoom(phone: BrowserContext, loader, all_pages: list[str]) -> None:
     page = phone.new_page()
     failures = []
-    for path in all_pages:
-        if problem := loader.try_open(page, path):
-            failures.append(problem)
-            continue
+    for path in loader.each_open(page, all_pages, failures):
         viewport = page.locator('meta[name="viewport"]').get_attribute("content") or ""
         if (
             "width=device-width" not in viewport
