@@ -62,6 +62,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="build every page with the whole theme and every plugin, as mkdocs build does (slower)",
     )
     parser.add_argument(
+        "--serial",
+        action="store_true",
+        help="check pages after the build, in one process (default: in a second one while the site builds)",
+    )
+    parser.add_argument(
         "--quiet-info",
         action="store_true",
         help="leave out info findings (unused entries, unverifiable hosts)",
@@ -82,6 +87,7 @@ def main(argv: list[str] | None = None) -> int:
         cache_path=args.cache,
         cache_days=args.cache_days,
         full_theme=args.full_theme,
+        serial=args.serial,
         cache_dir=False if args.no_check_cache else None,
     )
     try:

@@ -3,24 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import pytest
+from checkproject import TODAY, project
 
 from boneguide.checks import ConfigError, Options, run
-
-FIXTURES = Path(__file__).parent / "fixtures" / "check"
-TODAY = dt.date(2026, 6, 1)
-
-
-def project(tmp_path: Path, overlay: str | None) -> Path:
-    """The clean base fixture with one fault overlay copied over it."""
-    target = tmp_path / "project"
-    shutil.copytree(FIXTURES / "base", target)
-    if overlay:
-        shutil.copytree(FIXTURES / overlay, target, dirs_exist_ok=True)
-    return target / "mkdocs.yml"
 
 
 def findings(tmp_path: Path, overlay: str | None, *severities: str) -> list[tuple]:

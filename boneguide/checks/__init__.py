@@ -28,9 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from boneguide.checks import bibliography, build, citations, links, pages
+from boneguide.checks import bibliography, build, citations, per_page
 from boneguide.checks.model import ConfigError, Finding, sort_findings
-from boneguide.citesyntax import is_well_formed_key
 
 __all__ = ["ConfigError", "Finding", "Options", "Result", "run"]
 
@@ -57,6 +56,7 @@ class Options:
     # kept here between runs; default build/check-cache beside mkdocs.yml; False: no cache.
     cache_dir: Path | Literal[False] | None = None
     full_theme: bool = False  # every page with the whole theme and every plugin (checks/build.py)
+    serial: bool = False  # page checks in this process, after the build (default: beside it, per_page.py)
 
 
 @dataclass
@@ -160,20 +160,39 @@ def _run(
     bib_cache = None if options.online else cache_dir
     bib, bib_findings = bibliography.load_and_check(bib_path, bib_display, options.today, bib_cache)
     findings += bib_findings
+    timings["bibliography_seconds"] = time.perf_counter() - started
 
-    sources = _read_sources(config, docs_dir, project_dir)
-    findings += [f for page in sources.values() for f in page.findings]
-    all_uses = [use for page in sources.values() for use in page.uses]
-    findings += citations.check_keys(all_uses, bib)
-    cited = {use.key for use in all_uses}
-    typed_keys = set(cited)
-    timings["sources_seconds"] = time.perf_counter() - started
-
-    strict = bool(config.get("strict"))  # the project's own setting; the checker's build is never strict
-    result = build.build(config, config_file, full_theme=options.full_theme)
-    timings["build_seconds"] = result.seconds
-    after_build = time.perf_counter()
-    findings += _page_checks(config, sources, options)
+    project = per_page.Project(
+        [(src_uri, path, _display(path, project_dir)) for src_uri, path in _markdown_files(config, docs_dir)],
+        docs_prefix,
+        _nutrient_pages_prefix(config),
+        site_dir,
+        config.get("site_url"),
+        options.review_months,
+        options.today,
+        collect_external=options.online,
+    )
+    page_checks: per_page.PageChecks | per_page.Background = per_page.PageChecks(project, bib)
+    if options.serial or not per_page.can_run_in_background():
+        page_checks.read_sources()
+    else:
+        page_checks = per_page.Background(page_checks)  # before the build starts any thread or process
+    try:
+        strict = bool(config.get("strict"))  # the project's own setting; the checker's build is never strict
+        result = build.build(
+            config, config_file, full_theme=options.full_theme, on_page_built=page_checks.add_page
+        )
+        timings["build_seconds"] = result.seconds
+        after_build = time.perf_counter()
+        plugin = config["plugins"].get(NUTRIENT_PLUGIN)
+        validated = getattr(plugin, "nutrients", None)
+        outcome = page_checks.finish(
+            site_built=not result.error, validated=validated if isinstance(validated, dict) else {}
+        )
+    finally:
+        if isinstance(page_checks, per_page.Background):
+            page_checks.close()
+    findings += outcome.findings
     warnings = list(result.warnings)
     if result.error and result.error.startswith("Aborted") and warnings:
         # MkDocs logs the reason, then raises a bare "Aborted with a BuildError!".
@@ -183,7 +202,6 @@ def _run(
         for w in warnings
         if (f := _build_warning_finding(w, docs_prefix, config_display, strict)) is not None
     ]
-    external: list[links.ExternalLink] = []
     if result.error:
         findings.append(
             Finding(
@@ -195,51 +213,17 @@ def _run(
                 f"the site does not build: {result.error} (links and rendered citations were not checked)",
             )
         )
-    else:
-        html_pages, unreadable = links.load_pages(site_dir)
-        findings += unreadable
-        known_keys = set(bib.entries)
-        locations: dict[str, tuple[str, str | None]] = {}
-        for src_uri, record in result.pages.items():
-            page = sources.get(src_uri)
-            display = page.display if page else f"{docs_prefix}{src_uri}"
-            uses = page.uses if page else []
-            locations[record.dest_uri] = (display, page.text if page else None)
-            if record.dest_uri in html_pages:
-                findings += citations.check_rendered(
-                    record, html_pages[record.dest_uri].tags, uses, display, known_keys
-                )
-            generated = citations.stage_counts(record)
-            cited |= set(generated)
-            own = {u.key for u in uses}
-            for key in sorted(set(generated) - own - typed_keys):
-                if bib.readable and is_well_formed_key(key) and key not in known_keys:
-                    findings.append(
-                        Finding(
-                            display,
-                            0,
-                            0,
-                            "error",
-                            "citation-unknown-key",
-                            f"a plugin generated a citation of unknown key '{key}' on this page",
-                        )
-                    )
-        site_links = links.check_site(
-            site_dir, html_pages, config.get("site_url"), locations, collect_external=options.online
-        )
-        findings += site_links.findings
-        external = site_links.external
-    timings["site_checks_seconds"] = time.perf_counter() - after_build
+    timings["site_checks_seconds"] = time.perf_counter() - after_build  # what the build left to check
 
     if bib.readable:
-        findings += citations.check_unused(bib, cited)
+        findings += citations.check_unused(bib, outcome.cited)
 
     if options.online:
         from boneguide.checks import online
 
         online_started = time.perf_counter()
         cache_path = options.cache_path or project_dir / "build" / "linkcheck-cache.json"
-        targets = [online.Target(link.url, link.path, link.line, link.col) for link in external]
+        targets = [online.Target(link.url, link.path, link.line, link.col) for link in outcome.external]
         targets += online.bibliography_targets(bib)
         findings += online.check(
             targets,
@@ -255,57 +239,3 @@ def _run(
         timings["total_seconds"] - timings.get("build_seconds", 0.0) - timings["config_seconds"]
     )
     return Result(sort_findings(findings), timings)
-
-
-@dataclass
-class SourcePage:
-    path: Path
-    display: str
-    text: str | None
-    is_nutrient_page: bool
-    uses: list[citations.CitationUse] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
-
-
-def _read_sources(config: Any, docs_dir: Path, project_dir: Path) -> dict[str, SourcePage]:
-    nutrient_prefix = _nutrient_pages_prefix(config)
-    sources = {}
-    for src_uri, path in _markdown_files(config, docs_dir):
-        is_nutrient = (
-            bool(nutrient_prefix)
-            and src_uri.startswith(nutrient_prefix or "")
-            and not src_uri.endswith("index.md")
-        )
-        page = SourcePage(path, _display(path, project_dir), None, is_nutrient)
-        sources[src_uri] = page
-        try:
-            page.text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            page.findings.append(
-                Finding(page.display, 0, 0, "error", "page-unreadable", f"cannot read the page: {error}")
-            )
-            continue
-        page.uses = citations.page_citations(page.text, page.display)
-    return sources
-
-
-def _page_checks(config: Any, sources: dict[str, SourcePage], options: Options) -> list[Finding]:
-    # The nutrients plugin validated every nutrient page it holds during the build; validating
-    # those again would cost as much as the rest of the checks (YAML is slow), so only the pages it
-    # did not accept (or all, without the plugin) are validated here.
-    plugin = config["plugins"].get(NUTRIENT_PLUGIN)
-    validated: dict[str, Any] = getattr(plugin, "nutrients", None) or {}
-    findings = []
-    for src_uri, page in sources.items():
-        if page.text is None:
-            continue
-        findings += pages.check_page(
-            page.path,
-            page.display,
-            page.text,
-            is_nutrient_page=page.is_nutrient_page,
-            review_months=options.review_months,
-            today=options.today,
-            validated=validated.get(src_uri) if isinstance(validated, dict) else None,
-        )
-    return findings

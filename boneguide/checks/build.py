@@ -154,8 +154,18 @@ def _skip_plugins(config: MkDocsConfig, names: tuple[str, ...]) -> None:
         handlers[:] = [h for h in handlers if getattr(h, "__self__", None) not in skipped]
 
 
-def build(config: MkDocsConfig, config_file: Path, *, full_theme: bool = False) -> BuildResult:
-    """Build a config from load() into its site_dir (not strict: every warning is collected, none aborts)."""
+def build(
+    config: MkDocsConfig,
+    config_file: Path,
+    *,
+    full_theme: bool = False,
+    on_page_built: Callable[[PageRecord, str], None] | None = None,
+) -> BuildResult:
+    """Build a config from load() into its site_dir (not strict: every warning is collected, none aborts).
+
+    ``on_page_built`` gets each page's record and HTML as MkDocs is about to write it, after every
+    plugin's post_page (a plugin may still rewrite the file later, in post_build).
+    """
     config["strict"] = False
     site_dir = Path(config["site_dir"])
     result = BuildResult(site_dir)
@@ -169,6 +179,13 @@ def build(config: MkDocsConfig, config_file: Path, *, full_theme: bool = False) 
         return markdown
 
     events["page_markdown"].append(final)
+    if on_page_built is not None:
+
+        def built(output: str, *, page: Any, **_: Any) -> str:
+            on_page_built(_page_record(page, result.pages), output)
+            return output
+
+        events["post_page"].append(built)
     if not full_theme:
         skim = _ThemeSkim()
         events["page_content"].append(skim.page_content)

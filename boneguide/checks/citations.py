@@ -103,10 +103,18 @@ def stage_counts(record: PageRecord) -> Counter[str]:
 
 
 def check_rendered(
-    record: PageRecord, tags: Iterable[Tag], uses: list[CitationUse], display_path: str, known_keys: set[str]
+    record: PageRecord,
+    tags: Iterable[Tag],
+    uses: list[CitationUse],
+    display_path: str,
+    known_keys: set[str],
+    expected: Counter[str] | None = None,
 ) -> list[Finding]:
-    """Citations the page's Markdown held but its HTML lacks (unknown keys are reported elsewhere)."""
-    expected = stage_counts(record)
+    """Citations the page's Markdown held but its HTML lacks (unknown keys are reported elsewhere).
+
+    ``expected``: the page's stage_counts, if already counted.
+    """
+    expected = stage_counts(record) if expected is None else expected
     rendered = rendered_citation_counts(tags)
     findings = []
     for key, count in sorted(expected.items()):

@@ -6,6 +6,7 @@ and at-a-glance tables, the bibliography, tags) and in the theme are covered too
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -39,6 +40,7 @@ _IGNORED_SCHEMES = ("javascript:", "data:", "tel:", "blob:", "about:")
 _UNPARSABLE = urlsplit("")
 
 
+@functools.lru_cache(maxsize=1 << 16)  # half of a large site's links repeat (theme, reference lists)
 def _split(url: str) -> SplitResult:
     try:
         return urlsplit(url)
@@ -83,16 +85,28 @@ def parse_html(text: str) -> HtmlPage:
     return page
 
 
-def load_pages(site_dir: Path) -> tuple[dict[str, HtmlPage], list[Finding]]:
-    """Every built HTML page, by its path relative to site_dir."""
+def load_pages(
+    site_dir: Path, parsed: dict[str, tuple[bytes, HtmlPage]] | None = None
+) -> tuple[dict[str, HtmlPage], list[Finding]]:
+    """Every built HTML page, by its path relative to site_dir.
+
+    ``parsed``: pages already parsed, with the bytes they were parsed from; a file that no longer
+    holds those bytes is parsed again.
+    """
+    parsed = parsed or {}
     pages: dict[str, HtmlPage] = {}
     findings = []
     for html_file in sorted(site_dir.rglob("*.html")):
         relative = html_file.relative_to(site_dir).as_posix()
         try:
-            pages[relative] = parse_html(html_file.read_text(encoding="utf-8", errors="replace"))
+            data = html_file.read_bytes()
         except OSError as error:
             findings.append(Finding(f"site/{relative}", 0, 0, "error", "html-unreadable", str(error)))
+            continue
+        known = parsed.get(relative)
+        pages[relative] = (
+            known[1] if known and known[0] == data else parse_html(data.decode("utf-8", "replace"))
+        )
     return pages, findings
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from urllib.parse import urlsplit
 
@@ -9,6 +10,7 @@ _SECOND_SCHEME = re.compile(r"(?<![=/%])(?:https?|ftp)://", re.IGNORECASE)
 _HOST = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9\-.]*[A-Za-z0-9])?(?::\d+)?$")
 
 
+@functools.lru_cache(maxsize=1 << 16)  # the same DOI links recur in every citing page's reference list
 def url_problem(url: str) -> str | None:
     """Why ``url`` is not a usable web address, or None. The message completes "url 'x' ..."."""
     if not url:
