@@ -6,7 +6,9 @@ successive runs can be compared. Measures, on a snapshot of this repository copi
 
 * the strict build with our citation plugin (bng-citations), the same pages with the citation
   plugin removed, and with the stock mkdocs-bibtex plugin ("before"), and their ratios (the
-  median of the ratios within each round of back-to-back builds; every run is in the JSON);
+  median of the ratios within each round of back-to-back builds; every run is in the JSON), and
+  beside each ratio the share of the build its citation plugin's handlers took
+  (boneguide.plugin_timing: one build, so steadier than a ratio of two on a busy machine);
 * the rebuild in `mkdocs serve` after editing one page;
 * the offline checker (its first run without build/check-cache, then the median with it), the
   PDF build, the size of the site, of search/search_index.json and the first-view bytes of a
@@ -52,6 +54,7 @@ VARIANT_LABELS = {
     "ours": "bng-citations, cold",
     "ours-warm": "bng-citations, warm disk cache",
 }
+VARIANT_PLUGINS = {"stock": "bibtex", "ours": "bng-citations", "ours-warm": "bng-citations"}
 COPY_IGNORE = shutil.ignore_patterns(
     ".git", ".venv", "site", "build", "__pycache__", ".pytest_cache", ".ruff_cache"
 )
@@ -78,15 +81,17 @@ def timed(command: list[str], cwd: Path) -> tuple[float, subprocess.CompletedPro
     return time.perf_counter() - start, result
 
 
-def build(config: Path, site_dir: Path) -> float:
+def build(config: Path, site_dir: Path) -> tuple[float, dict]:
+    """Wall seconds of a strict build as `mkdocs build` makes it, and its handlers' times (plugin_timing)."""
     shutil.rmtree(site_dir, ignore_errors=True)
     seconds, result = timed(
-        [PYTHON, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(site_dir)], config.parent
+        [PYTHON, "-m", "boneguide.plugin_timing", "--strict", "-f", str(config), "-d", str(site_dir)],
+        config.parent,
     )
     if result.returncode != 0:
         tail = "\n".join((result.stderr or result.stdout).splitlines()[-15:])
         raise RuntimeError(f"build of {config} failed:\n{tail}")
-    return seconds
+    return seconds, json.loads(result.stdout)
 
 
 # --- configurations -----------------------------------------------------------------------------
@@ -131,16 +136,23 @@ def compare_builds(project: Path, variants: tuple[str, ...], runs: int, work: Pa
     if "ours-warm" in configs:
         build(configs["ours-warm"], work / "prime")  # fills the disk cache; not timed
     times: dict[str, list[float]] = {v: [] for v in variants}
+    shares: dict[str, list[float]] = {v: [] for v in variants if v != "none"}
     for run in range(runs):
         order = list(variants) if run % 2 == 0 else list(reversed(variants))
         for variant in order:
-            times[variant].append(build(configs[variant], work / f"site-{variant}"))
+            seconds, timing = build(configs[variant], work / f"site-{variant}")
+            times[variant].append(seconds)
+            if variant in shares:
+                handlers = timing["plugins"].get(VARIANT_PLUGINS[variant], {}).get("seconds", 0.0)
+                shares[variant].append(timing["build_seconds"] / (timing["build_seconds"] - handlers))
     result: dict[str, object] = {variant: median(values) for variant, values in times.items()}
     result["ratios"] = {
         v: median([t / base for t, base in zip(times[v], times["none"], strict=True)])
         for v in variants
         if v != "none"
     }
+    # The same build without its citation plugin's handlers' time: steady where the ratio is noisy.
+    result["handler_ratios"] = {v: median(values) for v, values in shares.items()}
     result["runs"] = {v: [round(t, 3) for t in values] for v, values in times.items()}
     return result
 
@@ -443,22 +455,31 @@ def bench_synthetic(
 # --- report ---------------------------------------------------------------------------------------
 
 
-def ratio(builds: dict[str, object], variant: str) -> str:
-    ratios = builds.get("ratios")
+def ratio(builds: dict[str, object], variant: str, kind: str = "ratios") -> str:
+    ratios = builds.get(kind)
     if isinstance(ratios, dict) and variant in ratios:
         return f"{ratios[variant]:.2f}×"
     return "–"
 
 
 def build_table(rows: list[tuple[str, dict[str, object]]], variants: tuple[str, ...]) -> str:
+    """Seconds per variant, the paired ratios to "none", and each plugin's handlers' share (see NOTE)."""
+    others = [v for v in variants if v != "none"]
     head = ["project"] + [f"{VARIANT_LABELS[v]} (s)" for v in variants]
-    head += [f"ratio {v}" for v in variants if v != "none"]
+    head += [f"ratio {v}" for v in others] + [f"handlers {v}" for v in others]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for name, builds in rows:
         cells = [name] + [f"{builds.get(v, float('nan')):.2f}" for v in variants]
-        cells += [ratio(builds, v) for v in variants if v != "none"]
+        cells += [ratio(builds, v) for v in others] + [ratio(builds, v, "handler_ratios") for v in others]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+TABLE_NOTE = (
+    "ratio: the build with that plugin over the build without it, the median of back-to-back pairs. "
+    "handlers: the build over the same build less its citation plugin's event handlers "
+    "(boneguide.plugin_timing), steady on a noisy machine but blind to costs outside the handlers."
+)
 
 
 def machine() -> dict[str, object]:
@@ -479,6 +500,7 @@ def machine() -> dict[str, object]:
 def print_site(site: dict[str, object], variants: tuple[str, ...]) -> None:
     print("\n## This repository\n")
     print(build_table([("this site", site["builds"])], variants))
+    print(f"\n{TABLE_NOTE}")
     rows = []
     if "serve" in site:
         s = site["serve"]
@@ -571,7 +593,7 @@ def main(argv: list[str] | None = None) -> int:
                     results["site"] = {"error": str(error)}
                     print(f"\n## This repository\n\nnot measured: {error}", file=sys.stderr)
             if not args.skip_synthetic:
-                print(f"\n## Synthetic projects ({CITES_PER_PAGE} citations a page)\n")
+                print(f"\n## Synthetic projects ({CITES_PER_PAGE} citations a page)\n\n{TABLE_NOTE}\n")
                 print(build_table([], args.variants))
 
                 def report(row: dict) -> None:
