@@ -10,9 +10,9 @@ successive runs can be compared. Measures, on a snapshot of this repository copi
   beside each ratio the share of the build its citation plugin's handlers took
   (boneguide.plugin_timing: one build, so steadier than a ratio of two on a busy machine);
 * the rebuild in `mkdocs serve` after editing one page;
-* the offline checker (its first run without build/check-cache, then the median with it), the
-  PDF build, the size of the site, of search/search_index.json and the first-view bytes of a
-  nutrient page (its HTML plus the CSS and JS it loads);
+* the offline checker (its first run without build/check-cache, then the median with it, and with
+  --serial: one process), the PDF build, the size of the site, of search/search_index.json and the
+  first-view bytes of a nutrient page (its HTML plus the CSS and JS it loads);
 
 and the same builds on synthetic projects the benchmark generates (--pages x --entries, each page
 citing 10 keys, with the site's own theme features), to show how the cost grows with pages and
@@ -244,16 +244,19 @@ def time_command(command: list[str], cwd: Path, runs: int) -> dict[str, object]:
 
 
 def time_checker(project: Path, runs: int) -> dict[str, object]:
-    """The checker without its cache (first run), then with it (the median of the other runs)."""
+    """The checker without its cache (first run), then with it (median of the other runs), then --serial."""
     shutil.rmtree(project / "build" / "check-cache", ignore_errors=True)
     command = [PYTHON, str(ROOT / "scripts" / "check.py"), "-f", "mkdocs.yml"]
     cold = time_command(command, project, 1)
     warm = time_command(command, project, max(runs - 1, 1))
+    serial = time_command([*command, "--serial"], project, max(runs - 1, 1))
     return {
         "seconds": warm["seconds"],
         "cold_seconds": cold["seconds"],
-        "exit_codes": sorted(set(cold["exit_codes"]) | set(warm["exit_codes"])),
+        "serial_seconds": serial["seconds"],
+        "exit_codes": sorted(set(cold["exit_codes"]) | set(warm["exit_codes"]) | set(serial["exit_codes"])),
         "runs": cold["runs"] + warm["runs"],
+        "serial_runs": serial["runs"],
     }
 
 
@@ -510,7 +513,8 @@ def print_site(site: dict[str, object], variants: tuple[str, ...]) -> None:
     if "checker" in site:
         c = site["checker"]
         rows.append(
-            f"| offline checker (scripts/check.py) | {c['cold_seconds']:.2f} s first run, {c['seconds']:.2f} s with its cache (exit {c['exit_codes']}) |"
+            f"| offline checker (scripts/check.py) | {c['cold_seconds']:.2f} s first run, {c['seconds']:.2f} s with its cache, "
+            f"{c['serial_seconds']:.2f} s with --serial (exit {c['exit_codes']}) |"
         )
     if "pdf" in site:
         rows.append(
@@ -611,7 +615,8 @@ def main(argv: list[str] | None = None) -> int:
                         c = row["checker"]
                         print(
                             f"\noffline checker on {row['pages']} pages × {row['entries']:,} entries: {c['cold_seconds']:.2f} s "
-                            f"first run, {c['seconds']:.2f} s with its cache (exit {c['exit_codes']})"
+                            f"first run, {c['seconds']:.2f} s with its cache, {c['serial_seconds']:.2f} s with --serial "
+                            f"(exit {c['exit_codes']})"
                         )
     except RuntimeError as error:
         print(f"bench: error: {error}", file=sys.stderr)
