@@ -315,19 +315,20 @@ def test_bibliography_checks_are_reused_until_the_file_changes(
     from boneguide.checks import bibliography
 
     config = project(tmp_path, "bib-fields")
-    first = run(Options(config, today=TODAY)).findings
+    # serial: the checks run in this process, where no_load below is patched in
+    first = run(Options(config, today=TODAY, serial=True)).findings
     assert list((config.parent / "build" / "check-cache").glob("bibliography-*.pickle"))
 
     def no_load(*_args: object) -> None:
         raise AssertionError("the bibliography was parsed again although its bytes did not change")
 
     monkeypatch.setattr(bibliography, "load", no_load)
-    assert run(Options(config, today=TODAY)).findings == first
+    assert run(Options(config, today=TODAY, serial=True)).findings == first
     with pytest.raises(AssertionError, match="parsed again"):  # another day: dates are checked
-        run(Options(config, today=TODAY + dt.timedelta(days=1)))
+        run(Options(config, today=TODAY + dt.timedelta(days=1), serial=True))
     with pytest.raises(AssertionError, match="parsed again"):  # no cache asked for
-        run(Options(config, today=TODAY, cache_dir=False))
+        run(Options(config, today=TODAY, cache_dir=False, serial=True))
     bib = config.parent / "references.bib"
     bib.write_text(bib.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     with pytest.raises(AssertionError, match="parsed again"):
-        run(Options(config, today=TODAY))
+        run(Options(config, today=TODAY, serial=True))

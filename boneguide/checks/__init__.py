@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from boneguide.checks import bibliography, build, citations, per_page
+from boneguide.checks import build, content
 from boneguide.checks.model import ConfigError, Finding, sort_findings
 
 __all__ = ["ConfigError", "Finding", "Options", "Result", "run"]
@@ -56,7 +56,7 @@ class Options:
     # kept here between runs; default build/check-cache beside mkdocs.yml; False: no cache.
     cache_dir: Path | Literal[False] | None = None
     full_theme: bool = False  # every page with the whole theme and every plugin (checks/build.py)
-    serial: bool = False  # page checks in this process, after the build (default: beside it, per_page.py)
+    serial: bool = False  # content checks in this process, after the build (default: beside it, content.py)
 
 
 @dataclass
@@ -155,14 +155,11 @@ def _run(
     findings: list[Finding] = []
 
     bib_path = bibliography_path(config, project_dir)
-    bib_display = _display(bib_path, project_dir)
-    # --online reads fields the cached (slim) result lacks: it always parses afresh.
-    bib_cache = None if options.online else cache_dir
-    bib, bib_findings = bibliography.load_and_check(bib_path, bib_display, options.today, bib_cache)
-    findings += bib_findings
-    timings["bibliography_seconds"] = time.perf_counter() - started
-
-    project = per_page.Project(
+    project = content.Project(
+        bib_path,
+        _display(bib_path, project_dir),
+        # --online reads fields the cached (slim) result lacks: it always parses afresh.
+        None if options.online else cache_dir,
         [(src_uri, path, _display(path, project_dir)) for src_uri, path in _markdown_files(config, docs_dir)],
         docs_prefix,
         _nutrient_pages_prefix(config),
@@ -172,26 +169,26 @@ def _run(
         options.today,
         collect_external=options.online,
     )
-    page_checks: per_page.PageChecks | per_page.Background = per_page.PageChecks(project, bib)
-    if options.serial or not per_page.can_run_in_background():
-        page_checks.read_sources()
+    checks: content.ContentChecks | content.Background = content.ContentChecks(project)
+    if options.serial or not content.can_run_in_background():
+        checks.prepare()
     else:
-        page_checks = per_page.Background(page_checks)  # before the build starts any thread or process
+        checks = content.Background(checks)  # before the build starts any thread or process
     try:
         strict = bool(config.get("strict"))  # the project's own setting; the checker's build is never strict
         result = build.build(
-            config, config_file, full_theme=options.full_theme, on_page_built=page_checks.add_page
+            config, config_file, full_theme=options.full_theme, on_page_built=checks.add_page
         )
         timings["build_seconds"] = result.seconds
         after_build = time.perf_counter()
         plugin = config["plugins"].get(NUTRIENT_PLUGIN)
         validated = getattr(plugin, "nutrients", None)
-        outcome = page_checks.finish(
+        outcome = checks.finish(
             site_built=not result.error, validated=validated if isinstance(validated, dict) else {}
         )
     finally:
-        if isinstance(page_checks, per_page.Background):
-            page_checks.close()
+        if isinstance(checks, content.Background):
+            checks.close()
     findings += outcome.findings
     warnings = list(result.warnings)
     if result.error and result.error.startswith("Aborted") and warnings:
@@ -215,16 +212,13 @@ def _run(
         )
     timings["site_checks_seconds"] = time.perf_counter() - after_build  # what the build left to check
 
-    if bib.readable:
-        findings += citations.check_unused(bib, outcome.cited)
-
     if options.online:
         from boneguide.checks import online
 
         online_started = time.perf_counter()
         cache_path = options.cache_path or project_dir / "build" / "linkcheck-cache.json"
         targets = [online.Target(link.url, link.path, link.line, link.col) for link in outcome.external]
-        targets += online.bibliography_targets(bib)
+        targets += outcome.bibliography_targets
         findings += online.check(
             targets,
             cache_path,

@@ -1,4 +1,4 @@
-"""Page checks in a second process, beside the build, find exactly what they find after it in one."""
+"""Content checks in a second process, beside the build, find exactly what they find after it in one."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from checkproject import FIXTURES, TODAY, project
 
-from boneguide.checks import Options, per_page, run
+from boneguide.checks import Options, content, run
 
-needs_fork = pytest.mark.skipif(not per_page.can_run_in_background(), reason="needs two cores and fork")
+needs_fork = pytest.mark.skipif(not content.can_run_in_background(), reason="needs two cores and fork")
 OVERLAYS = sorted(
     p.name
     for p in FIXTURES.iterdir()
@@ -22,16 +22,16 @@ OVERLAYS = sorted(
 def both_ways(config: Path, monkeypatch: pytest.MonkeyPatch, **options: object) -> tuple[list, list]:
     """Findings (and which code path made them) in one process, then beside the build."""
     used: list[str] = []
-    for name in ("PageChecks", "Background"):
-        original = getattr(per_page, name).finish
+    for name in ("ContentChecks", "Background"):
+        original = getattr(content, name).finish
         monkeypatch.setattr(
-            getattr(per_page, name),
+            getattr(content, name),
             "finish",
             lambda self, *, _original=original, _name=name, **kw: used.append(_name) or _original(self, **kw),
         )
     serial = run(Options(config, today=TODAY, serial=True, **options)).findings  # type: ignore[arg-type]
     background = run(Options(config, today=TODAY, **options)).findings  # type: ignore[arg-type]
-    assert used == ["PageChecks", "Background"]  # (the child's own PageChecks.finish is not seen here)
+    assert used == ["ContentChecks", "Background"]  # (the child's own ContentChecks.finish is not seen here)
     return [dataclasses.astuple(f) for f in serial], [dataclasses.astuple(f) for f in background]
 
 
@@ -56,7 +56,7 @@ def test_the_site_gets_the_same_findings_either_way(root: Path, monkeypatch: pyt
 
 @pytest.mark.parametrize("serial", [True, False], ids=["serial", "background"])
 def test_a_page_rewritten_after_post_page_is_checked_as_finally_written(tmp_path: Path, serial: bool) -> None:
-    if not serial and not per_page.can_run_in_background():
+    if not serial and not content.can_run_in_background():
         pytest.skip("needs two cores and fork")
     config = project(tmp_path, "rewritten-page")
     broken = [f for f in run(Options(config, today=TODAY, serial=serial)).findings if f.code == "link-broken"]
@@ -66,29 +66,29 @@ def test_a_page_rewritten_after_post_page_is_checked_as_finally_written(tmp_path
 
 
 @needs_fork
-def test_a_failure_in_the_page_checks_process_is_raised_with_its_traceback(
+def test_a_failure_in_the_content_checks_process_is_raised_with_its_traceback(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(self: per_page.PageChecks, record: object, output: str) -> None:
+    def broken(self: content.ContentChecks, record: object, output: str) -> None:
         raise ValueError("cannot parse this page")
 
-    monkeypatch.setattr(per_page.PageChecks, "add_page", broken)  # the forked child inherits it
+    monkeypatch.setattr(content.ContentChecks, "add_page", broken)  # the forked child inherits it
     with pytest.raises(
-        RuntimeError, match="in the page checks' process: ValueError: cannot parse this page"
+        RuntimeError, match="in the content checks' process: ValueError: cannot parse this page"
     ) as error:
         run(Options(project(tmp_path, None), today=TODAY))
     assert "def broken" not in str(error.value) and "raise ValueError" in str(error.value.__cause__)
 
 
 @needs_fork
-def test_a_page_checks_process_that_dies_is_an_error_not_a_hang(
+def test_a_content_checks_process_that_dies_is_an_error_not_a_hang(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def die(self: per_page.PageChecks, record: object, output: str) -> None:
+    def die(self: content.ContentChecks, record: object, output: str) -> None:
         import os
 
         os._exit(3)
 
-    monkeypatch.setattr(per_page.PageChecks, "add_page", die)
+    monkeypatch.setattr(content.ContentChecks, "add_page", die)
     with pytest.raises(RuntimeError, match=r"ended without a result \(exit code 3\)"):
         run(Options(project(tmp_path, None), today=TODAY))
