@@ -108,13 +108,12 @@ def check_rendered(
     uses: list[CitationUse],
     display_path: str,
     known_keys: set[str],
-    expected: Counter[str] | None = None,
+    expected: Counter[str],
 ) -> list[Finding]:
-    """Citations the page's Markdown held but its HTML lacks (unknown keys are reported elsewhere).
+    """Citations the page's Markdown held (``expected``: its stage_counts) but its HTML lacks.
 
-    ``expected``: the page's stage_counts, if already counted.
+    Unknown keys are reported elsewhere.
     """
-    expected = stage_counts(record) if expected is None else expected
     rendered = rendered_citation_counts(tags)
     findings = []
     for key, count in sorted(expected.items()):
