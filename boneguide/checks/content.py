@@ -116,7 +116,7 @@ class ContentChecks:
     def add_page(self, record: PageRecord, output: str) -> None:
         """A page as MkDocs is about to write it (its post_page output)."""
         html = output.encode("utf-8", errors="xmlcharrefreplace")  # as MkDocs encodes it
-        parsed = links.parse_html(html.decode("utf-8"))
+        parsed = links.parse_html(html)
         expected = citations.stage_counts(record)
         findings = self._rendered_findings(record, parsed, expected)
         self.built[record.dest_uri] = _BuiltPage(record, html, parsed, expected, findings)

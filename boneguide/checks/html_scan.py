@@ -27,13 +27,17 @@ class Tag:
 
 
 def start_tags(
-    text: str, names: frozenset[str] = frozenset(), attributes: tuple[str, ...] = ()
+    page: str | bytes, names: frozenset[str] = frozenset(), attributes: tuple[str, ...] = ()
 ) -> Iterator[Tag]:
-    """Elements in document order; with filters, only those named or having one of the attributes."""
-    if not text.strip():
+    """Elements in document order; with filters, only those named or having one of the attributes.
+
+    ``page``: text, or valid UTF-8 bytes (as MkDocs writes a page: no need to decode it first).
+    """
+    if not page.strip():
         return
+    data = page if isinstance(page, bytes) else page.encode("utf-8")
     try:
-        root = lxml_html.document_fromstring(text.encode("utf-8"), parser=_PARSER)
+        root = lxml_html.document_fromstring(data, parser=_PARSER)
     except (etree.ParserError, ValueError):  # nothing parsable: no tags, as for an empty page
         return
     for element in root.iter(etree.Element):

@@ -62,7 +62,8 @@ class HtmlPage:
     references: list[Reference] = field(default_factory=list)
 
 
-def parse_html(text: str) -> HtmlPage:
+def parse_html(text: str | bytes) -> HtmlPage:
+    """``text``: the page's HTML, or its valid UTF-8 bytes (see html_scan.start_tags)."""
     page = HtmlPage()
     for tag in start_tags(text, frozenset(_LINK_ATTRIBUTES), ("id", "name", "data-citation-key")):
         page.tags.append(tag)
