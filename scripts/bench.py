@@ -466,7 +466,7 @@ def ratio(builds: dict[str, object], variant: str, kind: str = "ratios") -> str:
 
 
 def build_table(rows: list[tuple[str, dict[str, object]]], variants: tuple[str, ...]) -> str:
-    """Seconds per variant, the paired ratios to "none", and each plugin's handlers' share (see NOTE)."""
+    """Seconds per variant, the paired ratios to "none", and each plugin's handlers' share (TABLE_NOTE)."""
     others = [v for v in variants if v != "none"]
     head = ["project"] + [f"{VARIANT_LABELS[v]} (s)" for v in variants]
     head += [f"ratio {v}" for v in others] + [f"handlers {v}" for v in others]
@@ -483,6 +483,13 @@ TABLE_NOTE = (
     "handlers: the build over the same build less its citation plugin's event handlers "
     "(boneguide.plugin_timing), steady on a noisy machine but blind to costs outside the handlers."
 )
+
+
+def checker_summary(times: dict[str, object]) -> str:
+    return (
+        f"{times['cold_seconds']:.2f} s first run, {times['seconds']:.2f} s with its cache, "
+        f"{times['serial_seconds']:.2f} s with --serial (exit {times['exit_codes']})"
+    )
 
 
 def machine() -> dict[str, object]:
@@ -511,11 +518,7 @@ def print_site(site: dict[str, object], variants: tuple[str, ...]) -> None:
             f"| `mkdocs serve`: save {s['page']} -> browsers reloaded | {s['save_to_reload_s']:.2f} s (build {s['rebuild_s']:.2f} s) |"
         )
     if "checker" in site:
-        c = site["checker"]
-        rows.append(
-            f"| offline checker (scripts/check.py) | {c['cold_seconds']:.2f} s first run, {c['seconds']:.2f} s with its cache, "
-            f"{c['serial_seconds']:.2f} s with --serial (exit {c['exit_codes']}) |"
-        )
+        rows.append(f"| offline checker (scripts/check.py) | {checker_summary(site['checker'])} |")
     if "pdf" in site:
         rows.append(
             f"| PDF build (scripts/build_pdf.py) | {site['pdf']['seconds']:.2f} s (exit {site['pdf']['exit_codes']}) |"
@@ -612,11 +615,9 @@ def main(argv: list[str] | None = None) -> int:
                 results["synthetic"] = bench_synthetic(args, work / "synthetic", report)
                 for row in results["synthetic"]:
                     if "checker" in row:
-                        c = row["checker"]
                         print(
-                            f"\noffline checker on {row['pages']} pages × {row['entries']:,} entries: {c['cold_seconds']:.2f} s "
-                            f"first run, {c['seconds']:.2f} s with its cache, {c['serial_seconds']:.2f} s with --serial "
-                            f"(exit {c['exit_codes']})"
+                            f"\noffline checker on {row['pages']} pages × {row['entries']:,} entries: "
+                            f"{checker_summary(row['checker'])}"
                         )
     except RuntimeError as error:
         print(f"bench: error: {error}", file=sys.stderr)
