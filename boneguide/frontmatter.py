@@ -13,6 +13,7 @@ import jsonschema
 import yaml
 
 SCHEMA_PATH = Path(__file__).parent / "schema" / "nutrient-page.schema.json"
+STUDIES_SCHEMA_PATH = Path(__file__).parent / "schema" / "studies.schema.json"
 FENCE = "---"
 
 
@@ -51,6 +52,11 @@ def nutrient_schema() -> dict[str, Any]:
     return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 
 
+@cache
+def studies_schema() -> dict[str, Any]:
+    return json.loads(STUDIES_SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
 def split_front_matter(text: str) -> tuple[str | None, str, int]:
     """Return (yaml text or None, body, line number where the body starts)."""
     lines = text.splitlines(keepends=True)
@@ -62,32 +68,32 @@ def split_front_matter(text: str) -> tuple[str | None, str, int]:
     return "".join(lines[1:]), "", len(lines) + 1
 
 
-def _line_index(node: yaml.Node, prefix: tuple = ()) -> dict[tuple, int]:
-    """Map each JSON path in the YAML document to its 1-based line (offset by the opening fence)."""
-    index = {prefix: node.start_mark.line + 2}
+def _line_index(node: yaml.Node, offset: int, prefix: tuple = ()) -> dict[tuple, int]:
+    """Map each JSON path in the YAML document to its 1-based line in the file."""
+    index = {prefix: node.start_mark.line + offset}
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
-            index.update(_line_index(value_node, (*prefix, key_node.value)))
-            index[(*prefix, key_node.value)] = key_node.start_mark.line + 2
+            index.update(_line_index(value_node, offset, (*prefix, key_node.value)))
+            index[(*prefix, key_node.value)] = key_node.start_mark.line + offset
     elif isinstance(node, yaml.SequenceNode):
         for position, item in enumerate(node.value):
-            index.update(_line_index(item, (*prefix, position)))
+            index.update(_line_index(item, offset, (*prefix, position)))
     return index
 
 
-def _duplicate_keys(node: yaml.Node) -> list[tuple[str, int]]:
+def _duplicate_keys(node: yaml.Node, offset: int) -> list[tuple[str, int]]:
     """Keys given twice in one mapping: PyYAML silently keeps the last, hiding the first value."""
     found: list[tuple[str, int]] = []
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
         for key_node, value_node in node.value:
             if key_node.value in seen:
-                found.append((key_node.value, key_node.start_mark.line + 2))
+                found.append((key_node.value, key_node.start_mark.line + offset))
             seen.add(key_node.value)
-            found += _duplicate_keys(value_node)
+            found += _duplicate_keys(value_node, offset)
     elif isinstance(node, yaml.SequenceNode):
         for item in node.value:
-            found += _duplicate_keys(item)
+            found += _duplicate_keys(item, offset)
     return found
 
 
@@ -108,31 +114,38 @@ def load(path: Path, text: str | None = None) -> tuple[dict[str, Any], dict[tupl
     raw, _body, _start = split_front_matter(text)
     if raw is None:
         return {}, {}
+    data, lines = load_yaml(path, raw, offset=2)
+    if data is None:
+        return {}, {}
+    if not isinstance(data, dict):
+        raise FrontMatterError([Problem(path, 2, "front matter must be a mapping of keys to values")])
+    return data, lines
+
+
+def load_yaml(path: Path, raw: str, offset: int = 1) -> tuple[Any, dict[tuple, int]]:
+    """Parse YAML that starts at line ``offset`` of ``path``: data and each JSON path's line."""
     try:
         node = yaml.compose(raw, Loader=_Loader)
         data = yaml.load(raw, Loader=_Loader)  # _Loader is a SafeLoader
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        line = mark.line + 2 if mark else 1
+        line = mark.line + offset if mark else 1
         problem = getattr(error, "problem", None) or str(error)
-        raise FrontMatterError([Problem(path, line, f"front matter is not valid YAML: {problem}")]) from None
+        what = "front matter" if offset == 2 else "file"
+        raise FrontMatterError([Problem(path, line, f"{what} is not valid YAML: {problem}")]) from None
     if data is None:
-        return {}, {}
-    duplicates = _duplicate_keys(node)
+        return None, {}
+    duplicates = _duplicate_keys(node, offset)
     if duplicates:
         raise FrontMatterError(
             [Problem(path, line, f"key {key!r} is given twice") for key, line in duplicates]
         )
-    if not isinstance(data, dict):
-        raise FrontMatterError([Problem(path, 2, "front matter must be a mapping of keys to values")])
-    return _jsonable(data), _line_index(node) if node is not None else {}
+    return _jsonable(data), _line_index(node, offset) if node is not None else {}
 
 
-def validate_nutrient_page(path: Path, text: str | None = None) -> dict[str, Any]:
-    """Load and validate a nutrient page's front matter against the JSON Schema."""
-    data, lines = load(path, text)
+def _schema_problems(path: Path, data: Any, lines: dict[tuple, int], schema: dict) -> list[Problem]:
     validator = jsonschema.Draft202012Validator(
-        nutrient_schema(), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
     )
     problems = []
     for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
@@ -141,6 +154,40 @@ def validate_nutrient_page(path: Path, text: str | None = None) -> dict[str, Any
             location = location[:-1]
         where = ".".join(str(p) for p in error.absolute_path) or "front matter"
         problems.append(Problem(path, lines.get(location, 1), f"{where}: {error.message}"))
+    return problems
+
+
+def validate_studies_file(path: Path, text: str | None = None) -> list[dict[str, Any]]:
+    """Load and validate one studies/<nutrient_id>.yml file; records get 'nutrient' and 'line'."""
+    text = path.read_text(encoding="utf-8") if text is None else text
+    data, lines = load_yaml(path, text, offset=1)
+    data = data or []
+    problems = _schema_problems(path, data, lines, studies_schema())
+    if problems:
+        raise FrontMatterError(problems)
+    seen: dict[str, int] = {}
+    for position, record in enumerate(data):
+        line = lines.get((position,), 1)
+        if record["key"] in seen:
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    f"a second record for '{record['key']}' (the first is at line {seen[record['key']]})",
+                )
+            )
+        seen.setdefault(record["key"], line)
+        record["nutrient"] = path.stem
+        record["line"] = line
+    if problems:
+        raise FrontMatterError(problems)
+    return data
+
+
+def validate_nutrient_page(path: Path, text: str | None = None) -> dict[str, Any]:
+    """Load and validate a nutrient page's front matter against the JSON Schema."""
+    data, lines = load(path, text)
+    problems = _schema_problems(path, data, lines, nutrient_schema())
     if not problems:
         problems += _intake_conflicts(path, data, lines)
     if problems:
@@ -151,12 +198,13 @@ def validate_nutrient_page(path: Path, text: str | None = None) -> dict[str, Any
 def _intake_conflicts(path: Path, data: dict[str, Any], lines: dict[tuple, int]) -> list[Problem]:
     """Two values for the same sex and ages would fill one table cell: the second would hide the first."""
     problems: list[Problem] = []
-    taken: dict[tuple[str, str], int] = {}
+    taken: dict[tuple[str, str, str], int] = {}
     for position, value in enumerate(data["intake"]["values"]):
         sexes = ("female", "male") if value["sex"] == "all" else (value["sex"],)
+        stage = value.get("stage", "")
         for sex in sexes:
-            if (sex, value["ages"]) in taken:
-                first = taken[(sex, value["ages"])]
+            if (stage, sex, value["ages"]) in taken:
+                first = taken[(stage, sex, value["ages"])]
                 problems.append(
                     Problem(
                         path,
@@ -166,5 +214,5 @@ def _intake_conflicts(path: Path, data: dict[str, Any], lines: dict[tuple, int])
                     )
                 )
             else:
-                taken[(sex, value["ages"])] = position
+                taken[(stage, sex, value["ages"])] = position
     return problems

@@ -208,6 +208,8 @@ def entry_fields(record: dict, status: str, seen_at: list[str]) -> dict[str, str
         ("volume", "volume"),
         ("issue", "number"),
         ("number", "number"),
+        ("publisher", "publisher"),
+        ("organization", "organization"),
     ):
         if record.get(source):
             fields[target] = str(record[source])

@@ -4,6 +4,11 @@
     python scripts/add_reference.py --pmid 31454046
     python scripts/add_reference.py --doi 10.1001/jama.2019.11889 --online
     python scripts/add_reference.py --citation "Clarke B. Normal bone anatomy and physiology. Clin J Am Soc Nephrol. 2008;3 Suppl 3:S131-9."
+    python scripts/add_reference.py --record record.json   # what you read on a public record page
+
+A --record file is one JSON object in the metadata cache's shape (authors, title, journal, year,
+volume, issue, pages, doi, pmid, pmcid, url) plus "seen_at", the addresses you read it at, and
+"status" (verified or partial); it is how an editor adds a work read on an abstract page.
 
 Metadata come from the committed cache (sources/metadata-cache.json) or, with --online, from the
 registries (PubMed, the PMC ID converter, Crossref); a work found in neither is added with its
@@ -14,12 +19,17 @@ Exit status: 0 added, 1 refused as a duplicate, 2 malformed input or unreadable 
 from __future__ import annotations
 
 import argparse
+import fcntl
+import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from boneguide.bibliography import BibError, load_bib
 from boneguide.citelists import parse_vancouver
 from boneguide.enrich import EnrichError, MetadataCache, RegistryClient, RegistryConfig
+from boneguide.keys import is_valid_key
 from boneguide.scaffold import (
     DuplicateReference,
     ScaffoldError,
@@ -43,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     what.add_argument("--pmcid")
     what.add_argument("--doi")
     what.add_argument("--citation", help="a pasted Vancouver-style citation")
+    what.add_argument("--record", type=Path, help="a JSON record read from a public page (see above)")
     parser.add_argument(
         "--online", action="store_true", help="ask the registries when the cache has no record"
     )
@@ -64,6 +75,9 @@ def registry_client(args: argparse.Namespace) -> RegistryClient:
 
 def resolve(args: argparse.Namespace, existing: list) -> tuple[dict, str, list[str], str, str]:
     """(record, metadata status, seen-at, scheme, value) for the requested work."""
+    if args.record:
+        record = read_record(args.record)
+        return record, record["status"], list(record["seen_at"]), "record", ""
     if args.citation:
         record = parse_vancouver(args.citation)
         if record is None:
@@ -89,14 +103,62 @@ def resolve(args: argparse.Namespace, existing: list) -> tuple[dict, str, list[s
     return record, record.get("status", "partial"), list(record.get("seen_at", [])), scheme, value
 
 
+def read_record(path: Path) -> dict:
+    """A hand-read record: refused unless it says where it was read and has authors, title, year."""
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise ScaffoldError(f"{path}:{error.lineno}:{error.colno}: not JSON: {error.msg}") from error
+    if not isinstance(record, dict):
+        raise ScaffoldError(f"{path}:1: expected one JSON object")
+    missing = [name for name in ("title", "year", "seen_at", "status") if not record.get(name)]
+    if not record.get("authors") and not record.get("organization"):
+        missing.insert(0, "authors or organization")
+    if not record.get("authors") and not record.get("key"):
+        missing.append("key (a work without personal authors names its key: acronym + year + subject)")
+    if record.get("key") and not is_valid_key(str(record["key"])):
+        raise ScaffoldError(f"{path}:1: {record['key']!r} does not follow the key convention")
+    if missing:
+        raise ScaffoldError(f"{path}:1: the record needs {', '.join(missing)}")
+    if record["status"] not in ("verified", "partial"):
+        raise ScaffoldError(f"{path}:1: status must be 'verified' or 'partial', not {record['status']!r}")
+    for scheme in ("pmid", "pmcid", "doi"):
+        if record.get(scheme):
+            record[scheme] = normalise_identifier(scheme, str(record[scheme]))
+    return record
+
+
+@contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the bibliography, so two editors' scripts cannot interleave writes."""
+    with open(path, "a", encoding="utf-8") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    try:
+        with locked(args.bib):
+            return add(args)
+    except OSError as error:
+        print(f"add_reference: error: {error}", file=sys.stderr)
+        return 2
+
+
+def add(args: argparse.Namespace) -> int:
     try:
         existing = load_bib(args.bib)
         record, status, seen_at, scheme, value = resolve(args, existing)
         if duplicate := find_duplicate(existing, record):
             raise DuplicateReference(*duplicate)
-        key = reference_key(record, scheme, value, {raw.key for raw in existing})
+        taken = {raw.key for raw in existing}
+        if record.get("key") in taken:
+            raise ScaffoldError(f"the key {record['key']!r} is taken by another work; choose another")
+        key = record.get("key") or reference_key(record, scheme, value, taken)
         fields = entry_fields(record, status, seen_at)
         if record.get("note"):
             fields["note"] = record["note"]

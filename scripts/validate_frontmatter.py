@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
-"""Validate nutrient pages' front matter against the JSON Schema (pre-commit runs this on changed pages).
+"""Validate nutrient pages' front matter and study records against their JSON Schemas, and check
+that every citation key they use is in references.bib (pre-commit runs this on changed files).
 
-python scripts/validate_frontmatter.py [docs/nutrients/zinc.md ...]   # default: every nutrient page
+python scripts/validate_frontmatter.py [docs/nutrients/zinc.md studies/zinc.yml ...]
+    # default: every nutrient page and every studies/*.yml
 """
 
 from __future__ import annotations
@@ -9,29 +11,77 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 from boneguide import frontmatter
+from boneguide.bibliography import BibError, load_bib
+from boneguide.citesyntax import find_citations
 
 ROOT = Path(__file__).resolve().parent.parent
+KEY_FIELDS = {"source", "key"}
+KEY_LISTS = {"studies", "sources"}
+
+
+def data_keys(value: Any) -> set[str]:
+    """Citation keys named in structured data (source, key, studies, sources fields)."""
+    found: set[str] = set()
+    if isinstance(value, dict):
+        for name, item in value.items():
+            if name in KEY_FIELDS and isinstance(item, str):
+                found.add(item)
+            elif name in KEY_LISTS and isinstance(item, list):
+                found.update(k for k in item if isinstance(k, str))
+            else:
+                found |= data_keys(item)
+    elif isinstance(value, list):
+        for item in value:
+            found |= data_keys(item)
+    return found
+
+
+def check_file(path: Path, known: set[str]) -> list[str]:
+    text = path.read_text(encoding="utf-8")
+    if path.suffix in (".yml", ".yaml"):
+        data: Any = frontmatter.validate_studies_file(path, text)
+        cited = {(k, r["line"]) for r in data for k in data_keys(r)}
+    else:
+        data = frontmatter.validate_nutrient_page(path, text)
+        cited = {(k, 1) for k in data_keys(data)}
+        cited |= {(k, c.line) for c in find_citations(text) for k in c.keys}
+    return [
+        f"{path}:{line}: unknown citation key '{key}': not in references.bib"
+        for key, line in sorted(cited, key=lambda item: item[1])
+        if key not in known
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("pages", nargs="*", type=Path)
+    parser.add_argument("files", nargs="*", type=Path)
+    parser.add_argument("--bib", type=Path, default=ROOT / "references.bib")
     args = parser.parse_args(argv)
-    pages = args.pages or sorted((ROOT / "docs" / "nutrients").glob("*.md"))
+    files = args.files or [
+        *sorted((ROOT / "docs" / "nutrients").glob("*.md")),
+        *sorted((ROOT / "studies").glob("*.yml")),
+    ]
+    try:
+        known = {raw.key for raw in load_bib(args.bib)}
+    except BibError as error:
+        print(error, file=sys.stderr)
+        return 1
     failed = 0
-    for page in pages:
+    for path in files:
         try:
-            frontmatter.validate_nutrient_page(page)
+            problems = check_file(path, known)
         except frontmatter.FrontMatterError as error:
-            failed += 1
-            print(error, file=sys.stderr)
+            problems = [str(error)]
         except OSError as error:
+            problems = [f"{path}: cannot read: {error.strerror}"]
+        if problems:
             failed += 1
-            print(f"{page}: cannot read: {error.strerror}", file=sys.stderr)
+            print("\n".join(problems), file=sys.stderr)
     return 1 if failed else 0
 
 
