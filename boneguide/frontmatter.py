@@ -47,6 +47,27 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
+_KEY_FIELDS = {"source", "key"}
+_KEY_LISTS = {"studies", "sources"}
+
+
+def data_keys(value: Any) -> set[str]:
+    """Citation keys named in structured data (source, key, studies, sources fields)."""
+    found: set[str] = set()
+    if isinstance(value, dict):
+        for name, item in value.items():
+            if name in _KEY_FIELDS and isinstance(item, str):
+                found.add(item)
+            elif name in _KEY_LISTS and isinstance(item, list):
+                found.update(k for k in item if isinstance(k, str))
+            else:
+                found |= data_keys(item)
+    elif isinstance(value, list):
+        for item in value:
+            found |= data_keys(item)
+    return found
+
+
 @cache
 def nutrient_schema() -> dict[str, Any]:
     return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))

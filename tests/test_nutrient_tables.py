@@ -11,7 +11,14 @@ import pytest
 from sitebuild import build_site
 
 from boneguide import frontmatter
-from boneguide.site.nutrients import adult_range, adult_upper, format_amount, intake_tables
+from boneguide.site.nutrients import (
+    adult_range,
+    adult_upper,
+    foods_table,
+    format_amount,
+    intake_tables,
+    stage_of,
+)
 
 FIXTURE = Path(__file__).parent / "fixtures" / "content" / "project"
 
@@ -61,21 +68,117 @@ def test_format_amount_adds_the_second_unit_only_when_it_converts() -> None:
     assert format_amount(2_000_000, "µg/day") == "2,000,000 µg"  # not 2e+06
 
 
-def test_intake_table_puts_each_sex_in_its_column_and_cites_the_source() -> None:
+def test_intake_table_puts_each_sex_in_its_column_with_the_upper_level_and_cites_the_source() -> None:
     markdown = intake_tables(ZINC_LIKE)
     rows = table_rows(markdown)
-    assert rows[0] == ["Ages (years)", "Women", "Men"]
-    assert rows[1] == ["19+", "8 mg (RDA)", "11 mg (RDA)"]
+    assert rows[0] == ["Ages", "Women", "Men", "Upper level"]
+    assert rows[1] == ["19+ years", "8 mg", "11 mg", "40 mg"]
+    assert "**Adults** (RDA)" in markdown
     assert "Recommended Dietary Allowance (RDA)" in markdown
     assert "Set by the Fixture Board [@fixture2026board]" in markdown
-    assert ["Adults", "19+", "40 mg [@fixture2026board]", "total intake"] in rows
 
 
-def test_intake_table_sorts_age_bands_and_fills_both_sexes_for_all() -> None:
+def test_intake_table_sorts_age_bands_and_uses_one_column_when_sexes_share_a_value() -> None:
     rows = table_rows(intake_tables(VITAMIN_D_LIKE))
-    assert rows[1] == ["19–70", "15 µg (600 IU) (RDA)", "15 µg (600 IU) (RDA)"]
-    assert rows[2] == ["71+", "20 µg (800 IU) (RDA)", "20 µg (800 IU) (RDA)"]
+    assert rows[0] == ["Ages", "Per day", "Upper level"]
+    assert rows[1] == ["19–70 years", "15 µg (600 IU)", "100 µg (4,000 IU)"]
+    assert rows[2] == ["71+ years", "20 µg (800 IU)", "100 µg (4,000 IU)"]
     assert "Amounts in brackets are in IU [@fixture2026iu]." in intake_tables(VITAMIN_D_LIKE)
+
+
+LIFE_STAGES = nutrient(
+    values=[
+        {"group": "Infants", "sex": "all", "ages": "0–6 months", "type": "AI", "amount": 2},
+        {"group": "Infants", "sex": "all", "ages": "7–12 months", "type": "RDA", "amount": 3},
+        {"group": "Children", "sex": "all", "ages": "1–3", "type": "RDA", "amount": 3},
+        {"group": "Teens", "sex": "female", "ages": "14–18", "type": "RDA", "amount": 9},
+        {"group": "Teens", "sex": "male", "ages": "14–18", "type": "RDA", "amount": 11},
+        {"group": "Women", "sex": "female", "ages": "19–50", "type": "RDA", "amount": 8},
+        {
+            "group": "Pregnancy",
+            "sex": "female",
+            "stage": "pregnancy",
+            "ages": "19–50",
+            "type": "RDA",
+            "amount": 11,
+        },
+        {
+            "group": "Lactation",
+            "sex": "female",
+            "stage": "lactation",
+            "ages": "19–50",
+            "type": "RDA",
+            "amount": 12,
+        },
+    ],
+    upper_limits=[
+        {"group": "Infants", "ages": "0–6 months", "amount": 4, "applies_to": "total intake"},
+        {"group": "Children", "ages": "1–3", "amount": 7, "applies_to": "total intake"},
+        {"group": "Teens", "ages": "14–18", "amount": 34, "applies_to": "total intake"},
+        {"group": "Adults", "ages": "19+", "amount": 40, "applies_to": "total intake"},
+        {
+            "group": "Pregnancy",
+            "stage": "pregnancy",
+            "ages": "19–50",
+            "amount": 40,
+            "applies_to": "total intake",
+        },
+        {
+            "group": "Lactation",
+            "stage": "lactation",
+            "ages": "19–50",
+            "amount": 45,
+            "applies_to": "total intake",
+        },
+    ],
+)
+
+
+def test_every_life_stage_gets_its_table_with_its_own_upper_level() -> None:
+    markdown = intake_tables(LIFE_STAGES)
+    rows = table_rows(markdown)
+    assert ["0–6 months", "2 mg (AI)", "4 mg"] in rows
+    assert ["7–12 months", "3 mg (RDA)", "—"] in rows  # no upper level given for that band
+    assert ["1–3 years", "3 mg (RDA)", "7 mg"] in rows
+    assert ["14–18 years", "9 mg", "11 mg", "34 mg"] in rows
+    assert ["19–50 years", "8 mg", "—", "40 mg"] in rows
+    assert ["19–50 years", "11 mg", "12 mg", "Pregnancy: 40 mg; Breastfeeding: 45 mg"] in rows
+    titles = [line for line in markdown.splitlines() if line.startswith("**") and line.endswith(("**", ")"))]
+    assert titles == [
+        "**Infants and children**",
+        "**Teens** (RDA)",
+        "**Adults** (RDA)",
+        "**Pregnancy and breastfeeding** (RDA)",
+    ]
+
+
+def test_other_authorities_get_their_own_cited_rows() -> None:
+    data = nutrient(
+        values=ZINC_LIKE["intake"]["values"],
+        upper_limits=ZINC_LIKE["intake"]["upper_limits"],
+        other_authorities=[
+            {
+                "authority": "Fixture Authority of Europe",
+                "short": "FAE",
+                "source": "fixture2014europe",
+                "unit": "mg/day",
+                "values": [
+                    {
+                        "group": "Women",
+                        "sex": "female",
+                        "ages": "18+",
+                        "type": "PRI",
+                        "amount": 7.5,
+                        "note": "low phytate",
+                    }
+                ],
+                "upper_limits": [{"group": "Adults", "ages": "18+", "amount": 25}],
+            }
+        ],
+    )
+    rows = table_rows(intake_tables(data))
+    assert ["Authority", "Who", "Intake per day", "Upper level"] in rows
+    assert ["FAE [@fixture2014europe]", "Women, 18+ years", "7.5 mg (PRI) — low phytate", "25 mg"] in rows
 
 
 def test_intake_table_without_reference_values_says_so() -> None:
@@ -85,6 +188,22 @@ def test_intake_table_without_reference_values_says_so() -> None:
     assert "No Tolerable Upper Intake Level (UL) has been set" in markdown
     assert "not proof of safety" in markdown
     assert not table_rows(markdown)
+
+
+def test_upper_levels_alone_are_tabled_by_life_stage() -> None:
+    data = nutrient(
+        no_reference_value="None set.",
+        upper_limits=[
+            {"group": "Children", "ages": "1–3", "amount": 3, "applies_to": "total intake"},
+            {"group": "Adults", "ages": "19+", "amount": 20, "applies_to": "total intake"},
+        ],
+    )
+    rows = table_rows(intake_tables(data))
+    assert rows == [
+        ["Life stage", "Ages", "Upper level"],
+        ["Children", "1–3 years", "3 mg"],
+        ["Adults", "19+ years", "20 mg"],
+    ]
 
 
 def test_per_value_sources_and_notes_are_cited_in_the_cell() -> None:
@@ -111,14 +230,49 @@ def test_per_value_sources_and_notes_are_cited_in_the_cell() -> None:
         ],
     )
     markdown = intake_tables(data)
-    assert "| 19–30 | 2.5 mg (AI) [@other2026table] — a \\| b | — |" in markdown
+    assert "| 19–30 years | 2.5 mg [@other2026table] — a \\| b | — | 350 mg [@other2026table] |" in markdown
     assert "Adequate Intake (AI)" in markdown
-    assert "| 350 mg [@other2026table] | supplements only |" in markdown
+    assert "The upper level counts supplements only, not food." in markdown
 
 
 def test_notes_become_bullets() -> None:
     data = {**ZINC_LIKE, "intake": {**ZINC_LIKE["intake"], "notes": ["Pregnancy differs."]}}
     assert intake_tables(data).rstrip().endswith("- Pregnancy differs.")
+
+
+def test_foods_table_computes_the_share_of_the_youngest_adult_band() -> None:
+    data = {
+        **LIFE_STAGES,
+        "foods": {
+            "source": "fixture2026foods",
+            "items": [{"food": "Oysters", "serving": "85 g", "amount": 32}],
+        },
+    }
+    rows = table_rows(foods_table(data))
+    assert rows == [
+        ["Food", "Serving", "Amount", "Share of the RDA, women 19–50 years"],
+        ["Oysters", "85 g", "32 mg", "400%"],
+    ]
+
+
+def test_foods_in_another_mass_unit_are_converted_for_the_share() -> None:
+    data = {
+        **ZINC_LIKE,
+        "foods": {
+            "source": "f",
+            "items": [{"food": "Seeds", "serving": "28 g", "amount": 2200, "unit": "µg/day"}],
+        },
+    }
+    rows = table_rows(foods_table(data))
+    assert rows[1] == ["Seeds", "28 g", "2,200 µg", "28% / 20%"]
+
+
+def test_stage_of_reads_months_years_and_given_stages() -> None:
+    assert stage_of({"ages": "0–6 months"}) == "infants"
+    assert stage_of({"ages": "9–13"}) == "children"
+    assert stage_of({"ages": "14–18"}) == "teens"
+    assert stage_of({"ages": "71+"}) == "adults"
+    assert stage_of({"ages": "19–30", "stage": "lactation"}) == "lactation"
 
 
 def test_adult_range_spans_the_values_with_kind_and_citation() -> None:
@@ -167,10 +321,10 @@ def test_fixture_page_is_valid() -> None:
 
 
 def test_schema_error_names_the_line_of_the_bad_value() -> None:
-    text = VALID.replace("amount: 11}", "amount: -11}")
-    line = line_of(text, "amount: -11")
+    text = VALID.replace("type: RDA, amount: 3}", "type: RDA, amount: -3}")
+    line = line_of(text, "amount: -3")
     assert problems_for(text) == [
-        f"docs/nutrients/example.md:{line}: intake.values.1.amount: -11 is less than or equal to the minimum of 0"
+        f"docs/nutrients/example.md:{line}: intake.values.1.amount: -3 is less than or equal to the minimum of 0"
     ]
 
 
@@ -188,12 +342,13 @@ def test_duplicate_key_is_reported() -> None:
 
 def test_two_values_for_one_table_cell_are_reported() -> None:
     text = VALID.replace(
-        "amount: 11}", 'amount: 11}\n    - {group: All, sex: all, ages: "19+", type: RDA, amount: 9}'
+        'ages: "19+", type: RDA, amount: 11}',
+        'ages: "19+", type: RDA, amount: 11}\n    - {group: All, sex: all, ages: "19+", type: RDA, amount: 9}',
     )
-    where = f"docs/nutrients/example.md:{line_of(text, 'amount: 9')}: intake.values.2: a second value for"
+    where = f"docs/nutrients/example.md:{line_of(text, 'group: All')}: intake.values.6: a second value for"
     assert problems_for(text) == [
-        f"{where} female, ages 19+ (the first is intake.values.0)",
-        f"{where} male, ages 19+ (the first is intake.values.1)",
+        f"{where} female, ages 19+ (the first is intake.values.4)",
+        f"{where} male, ages 19+ (the first is intake.values.5)",
     ]
 
 
@@ -219,8 +374,12 @@ def test_fixture_project_builds_tables_and_json(project: Path, tmp_path: Path) -
     result = build_site(project / "mkdocs.yml", site)
     assert result.returncode == 0, result.stderr
     page = (site / "nutrients" / "example" / "index.html").read_text(encoding="utf-8")
-    assert "<td>8 mg (RDA)" in page and "<td>11 mg (RDA)" in page
-    assert "bng:intake-table" not in page
+    assert "<td>8 mg</td>" in page and "<td>11 mg</td>" in page and "<td>40 mg</td>" in page
+    assert "bng:" not in page
+    assert "Randomised controlled trial; 224 healthy postmenopausal women" in page
+    studies = json.loads((site / "data" / "studies.json").read_text(encoding="utf-8"))
+    assert [s["key"] for s in studies["studies"]] == ["fixture2011trial"]
+    assert studies["studies"][0]["nutrient"] == "example"
     home = (site / "index.html").read_text(encoding="utf-8")
     assert 'href="nutrients/example/"' in home and "bng:at-a-glance" not in home
     payload = json.loads((site / "data" / "nutrients.json").read_text(encoding="utf-8"))
@@ -232,7 +391,7 @@ def test_fixture_project_builds_tables_and_json(project: Path, tmp_path: Path) -
 @pytest.mark.parametrize(
     ("old", "new", "expected"),
     [
-        ("evidence_level: low", "evidence_level: strong", f"example.md:{line_of(VALID, 'evidence_level')}: "),
+        ("certainty: low", "certainty: strong", f"example.md:{line_of(VALID, 'certainty: low')}: "),
         ("unit: mg/day", "unit: mg", f"example.md:{line_of(VALID, 'unit: mg/day')}: intake.unit:"),
         ("title: Examplium", "title: [Examplium", "example.md:"),
     ],
@@ -245,7 +404,7 @@ def test_broken_front_matter_fails_the_strict_build_with_file_and_line(
     result = build_site(project / "mkdocs.yml", tmp_path / "site")
     output = result.stdout + result.stderr
     assert result.returncode != 0
-    assert "Invalid nutrient front matter" in output
+    assert "Invalid nutrient data" in output
     assert f"docs/nutrients/{expected}" in output
     assert "Traceback" not in output
     assert not (tmp_path / "site" / "data" / "nutrients.json").exists()

@@ -1,15 +1,25 @@
-"""MkDocs plugin: nutrient front matter -> intake tables, the at-a-glance table, tags and a JSON file.
+"""MkDocs plugin: nutrient front matter and study records -> the generated tables and JSON files.
 
-Every intake value on the site is typed once, in a nutrient page's front matter, and rendered here.
-Placeholders (HTML comments, so a page stays readable without the plugin):
-  <!-- bng:intake-table -->   the page's own adult intake and upper-level tables
-  <!-- bng:at-a-glance -->    one comparison row per nutrient page
+Every intake value, food amount, supplement form, medicine interaction, evidence grade and study
+record on the site is typed once, as data, and rendered here. Placeholders (HTML comments, so a page
+stays readable without the plugin):
+  <!-- bng:evidence -->          certainty and direction per outcome (nutrient pages)
+  <!-- bng:studies -->           "Studies in people", from studies/<nutrient_id>.yml
+  <!-- bng:intake-table -->      intake values and upper levels for every life stage, then other authorities
+  <!-- bng:foods -->             foods with amounts and the share of the adult RDA/AI
+  <!-- bng:supplement-forms -->  supplement forms with the share of the element
+  <!-- bng:medicines -->         the page's medicine interactions
+  <!-- bng:at-a-glance -->       one comparison row per nutrient page (any page)
+  <!-- bng:medicines-all -->     every interaction, by medicine class (any page)
+  <!-- bng:nutrient-cards -->    a card per nutrient, for the home page (any page)
+  <!-- bng:intake-checker -->    the intake checker's form and its data (any page)
 """
 
 from __future__ import annotations
 
 import json
 import posixpath
+import re
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +30,22 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 from boneguide import frontmatter
+from boneguide.bibliography import BibError, load_bib
 
 log = get_plugin_logger(__name__)
 
+EVIDENCE_MARKER = "<!-- bng:evidence -->"
+STUDIES_MARKER = "<!-- bng:studies -->"
 INTAKE_MARKER = "<!-- bng:intake-table -->"
+FOODS_MARKER = "<!-- bng:foods -->"
+FORMS_MARKER = "<!-- bng:supplement-forms -->"
+MEDICINES_MARKER = "<!-- bng:medicines -->"
 GLANCE_MARKER = "<!-- bng:at-a-glance -->"
+ALL_MEDICINES_MARKER = "<!-- bng:medicines-all -->"
+CARDS_MARKER = "<!-- bng:nutrient-cards -->"
+CHECKER_MARKER = "<!-- bng:intake-checker -->"
+PAGE_MARKERS = (EVIDENCE_MARKER, STUDIES_MARKER, INTAKE_MARKER, FOODS_MARKER, FORMS_MARKER, MEDICINES_MARKER)
+
 KIND_LABELS = {
     "vitamin": "Vitamin",
     "macromineral": "Macromineral",
@@ -32,13 +53,89 @@ KIND_LABELS = {
     "phytoestrogen": "Phytoestrogen",
     "other": "Other",
 }
-EVIDENCE_LABELS = {"high": "High", "moderate": "Moderate", "low": "Low", "very-low": "Very low"}
+CERTAINTY_LABELS = {"high": "High", "moderate": "Moderate", "low": "Low", "very-low": "Very low"}
+DIRECTION_LABELS = {
+    "benefit": "benefit",
+    "no-benefit": "no benefit",
+    "harm": "harm",
+    "unclear": "unclear",
+    "not-studied": "not studied",
+}
+OUTCOME_LABELS = {
+    "bone-density": "Bone density",
+    "fractures": "Fractures",
+    "falls": "Falls",
+    "bone-turnover": "Bone turnover markers",
+    "fracture-healing": "Fracture healing",
+}
+STAGE_TITLES = {
+    "infants": "Infants",
+    "children": "Children",
+    "teens": "Teens",
+    "adults": "Adults",
+    "pregnancy": "Pregnancy",
+    "lactation": "Breastfeeding",
+}
+TYPE_LABELS = {
+    "RDA": "Recommended Dietary Allowance (RDA)",
+    "AI": "Adequate Intake (AI)",
+    "PRI": "Population Reference Intake (PRI)",
+    "RNI": "Reference Nutrient Intake (RNI)",
+    "RI": "Reference Intake (RI)",
+    "safe intake": "safe intake",
+    "LTI": "Lower Threshold Intake (LTI)",
+}
+MEDICINE_CLASSES = {
+    "bisphosphonates": "Bisphosphonates",
+    "levothyroxine": "Levothyroxine",
+    "quinolone-antibiotics": "Quinolone antibiotics",
+    "tetracycline-antibiotics": "Tetracycline antibiotics",
+    "thiazide-diuretics": "Thiazide diuretics",
+    "loop-diuretics": "Loop diuretics",
+    "potassium-sparing-diuretics": "Potassium-sparing diuretics",
+    "proton-pump-inhibitors": "Proton-pump inhibitors",
+    "h2-blockers": "H2 blockers",
+    "glucocorticoids": "Glucocorticoids",
+    "vitamin-k-antagonists": "Warfarin and other vitamin K antagonists",
+    "orlistat": "Orlistat",
+    "anticonvulsants": "Anticonvulsants",
+    "penicillamine": "Penicillamine",
+    "bile-acid-sequestrants": "Bile-acid sequestrants",
+    "cisplatin": "Cisplatin",
+    "integrase-inhibitors": "HIV integrase inhibitors",
+    "digoxin": "Digoxin",
+    "calcium-channel-blockers": "Calcium-channel blockers",
+    "statins-and-niacin": "Statins with niacin",
+    "aluminium-antacids": "Aluminium-containing antacids",
+    "oestrogens-and-tamoxifen": "Oestrogens and tamoxifen",
+    "other": "Other medicines",
+}
+DESIGN_ORDER = [
+    "guideline",
+    "systematic review",
+    "meta-analysis of trials",
+    "meta-analysis of trials and observational studies",
+    "meta-analysis of observational studies",
+    "randomised controlled trial",
+    "non-randomised trial",
+    "mendelian randomisation study",
+    "cohort study",
+    "case-control study",
+    "cross-sectional study",
+]
 EVIDENCE_PAGE = "overview/evidence.md"
+GLOSSARY_PAGE = "overview/glossary.md"
 
 
 class NutrientDataConfig(base.Config):
     pages_dir = config_options.Type(str, default="nutrients")
+    studies_dir = config_options.Type(str, default="studies")
+    bib_file = config_options.Type(str, default="references.bib")
     json_path = config_options.Type(str, default="data/nutrients.json")
+    studies_json_path = config_options.Type(str, default="data/studies.json")
+
+
+# --- amounts and ages ---------------------------------------------------------------------------
 
 
 def _number(amount: float) -> str:
@@ -46,11 +143,15 @@ def _number(amount: float) -> str:
     return f"{round(amount, 6):,f}".rstrip("0").rstrip(".")
 
 
+def _short_unit(unit: str) -> str:
+    return unit.removesuffix("/day")
+
+
 def format_amount(amount: float, unit: str, alt: dict[str, Any] | None = None) -> str:
     """'15 µg (600 IU)': the second unit only when the amount is in the unit it converts from."""
-    text = f"{_number(amount)} {unit.removesuffix('/day')}"
+    text = f"{_number(amount)} {_short_unit(unit)}"
     if alt and alt["unit"] != unit:
-        text += f" ({_number(amount * alt['factor'])} {alt['unit'].removesuffix('/day')})"
+        text += f" ({_number(amount * alt['factor'])} {_short_unit(alt['unit'])})"
     return text
 
 
@@ -58,82 +159,243 @@ def _span(amounts: list[float]) -> str:
     return _number(amounts[0]) if len(amounts) == 1 else f"{_number(amounts[0])}–{_number(amounts[-1])}"
 
 
-def _age_key(ages: str) -> tuple[int, int]:
-    low, _, high = ages.replace("+", "–999").partition("–")
-    return int(low), int(high or low)
+def age_range(ages: str) -> tuple[float, float]:
+    """(from, to) in years; '0–6 months' is (0, 0.5), '71+' is (71, 999)."""
+    months = ages.endswith(" months")
+    low, _, high = ages.removesuffix(" months").replace("+", "–999").partition("–")
+    scale = 12 if months else 1
+    return int(low) / scale, int(high or low) / scale
+
+
+def stage_of(item: dict[str, Any]) -> str:
+    if item.get("stage"):
+        return item["stage"]
+    low = age_range(item["ages"])[0]
+    return "infants" if low < 1 else "children" if low < 14 else "teens" if low < 19 else "adults"
+
+
+def _ages_label(ages: str) -> str:
+    return ages if ages.endswith("months") else f"{ages} years"
+
+
+def _covers(limit: dict[str, Any], item: dict[str, Any]) -> bool:
+    """Does an upper level's life stage and age band contain this intake value's?"""
+    if stage_of(limit) != stage_of(item):
+        return False
+    if limit.get("sex", "all") not in ("all", item.get("sex", "all")):
+        return False
+    low, high = age_range(limit["ages"])
+    item_low, item_high = age_range(item["ages"])
+    return low <= item_low and item_high <= high
+
+
+def _cell(text: str) -> str:
+    # A literal "|" or a line break in data text would split a Markdown table.
+    return " ".join(str(text).split()).replace("|", "\\|")
+
+
+def _cite(key: str | None) -> str:
+    return f" [@{key}]" if key else ""
+
+
+# --- the intake tables ----------------------------------------------------------------------------
+
+
+def _upper_cell(limits: list[dict[str, Any]], item: dict[str, Any], unit: str, alt: Any, default: str) -> str:
+    matched = [limit for limit in limits if _covers(limit, item)]
+    if not matched:
+        return "—"
+    parts = []
+    for limit in matched:
+        limit_unit = limit.get("unit", unit)
+        text = format_amount(limit["amount"], limit_unit, alt if limit_unit == unit else None)
+        if limit.get("source") and limit["source"] != default:
+            text += _cite(limit["source"])
+        if limit.get("note"):
+            text += f" — {_cell(limit['note'])}"
+        parts.append(text)
+    return "; ".join(dict.fromkeys(parts))
+
+
+def _stage_table(
+    title: str, items: list[dict[str, Any]], limits: list[dict[str, Any]], intake: dict[str, Any], columns: str
+) -> list[str]:
+    """One life-stage table; ``columns`` is 'sex' (female/male or one column) or 'stage'."""
+    unit, alt, default = intake["unit"], intake.get("alt_unit"), intake["source"]
+    kinds = sorted({v["type"] for v in items})
+    same_kind = len(kinds) == 1
+
+    def value_cell(value: dict[str, Any] | None) -> str:
+        if value is None:
+            return "—"
+        text = format_amount(value["amount"], unit, alt)
+        if not same_kind:
+            text += f" ({value['type']})"
+        if value.get("source") and value["source"] != default:
+            text += _cite(value["source"])
+        if value.get("note"):
+            text += f" — {_cell(value['note'])}"
+        return text
+
+    rows: dict[str, dict[str, dict[str, Any]]] = {}
+    for value in items:
+        slot = stage_of(value) if columns == "stage" else value["sex"]
+        rows.setdefault(value["ages"], {})[slot] = value
+    if columns == "stage":
+        heads = ["pregnancy", "lactation"]
+    elif all(value["sex"] == "all" for value in items):
+        heads = ["all"]
+    else:
+        heads = ["female", "male"]
+    labels = {"pregnancy": "Pregnancy", "lactation": "Breastfeeding", "all": "Per day"}
+    labels |= {"female": "Female", "male": "Male"}
+    if title == "Adults":
+        labels |= {"female": "Women", "male": "Men"}
+    kind_note = f" ({kinds[0]})" if same_kind else ""
+    lines = [
+        f"**{title}**{kind_note}",
+        "",
+        "| Ages | " + " | ".join(labels[h] for h in heads) + " | Upper level |",
+        "| --- | " + " | ".join("---" for _ in heads) + " | --- |",
+    ]
+    for ages in sorted(rows, key=age_range):
+        row = rows[ages]
+
+        def pick(head: str, row: dict[str, dict[str, Any]] = row) -> dict[str, Any] | None:
+            return row.get(head) or (row.get("all") if head in ("female", "male") else None)
+
+        cells = [value_cell(pick(head)) for head in heads]
+        uppers = {slot: _upper_cell(limits, value, unit, alt, default) for slot, value in row.items()}
+        if len(set(uppers.values())) == 1:
+            upper = next(iter(uppers.values()))
+        else:
+            upper = "; ".join(f"{labels.get(slot, slot)}: {text}" for slot, text in uppers.items())
+        lines.append(f"| {_ages_label(ages)} | " + " | ".join(cells) + f" | {upper} |")
+    return [*lines, ""]
 
 
 def intake_tables(data: dict[str, Any]) -> str:
-    """Markdown for one page's 'How much' tables, each value cited."""
+    """Markdown for one page's 'How much' tables: every life stage, then other authorities."""
     intake = data["intake"]
-    unit, alt = intake["unit"], intake.get("alt_unit")
-    default_key = intake["source"]
+    unit, alt, default = intake["unit"], intake.get("alt_unit"), intake["source"]
+    values, limits = intake["values"], intake["upper_limits"]
     lines: list[str] = []
-    if intake["values"]:
-        kinds = sorted({v["type"] for v in intake["values"]})
-        label = " or ".join(
-            {"RDA": "Recommended Dietary Allowance (RDA)", "AI": "Adequate Intake (AI)"}[k] for k in kinds
-        )
-        lines += [f"**Adults: {label}, per day.** Set by the {intake['authority']} [@{default_key}].", ""]
+    if values:
+        kinds = sorted({v["type"] for v in values})
+        label = " or ".join(TYPE_LABELS[k] for k in kinds)
+        lines += [
+            f"**{label} per day, and the Tolerable Upper Intake Level (upper level, UL), by life "
+            f"stage.** Set by the {intake['authority']} [@{default}].",
+            "",
+        ]
         if alt:
-            lines += [
-                f"Amounts in brackets are in {alt['unit'].removesuffix('/day')} [@{alt['source']}].",
-                "",
-            ]
-        lines += ["| Ages (years) | Women | Men |", "| --- | --- | --- |"]
-        rows: dict[str, dict[str, str]] = {}
-        for value in intake["values"]:
-            cell = f"{format_amount(value['amount'], unit, alt)} ({value['type']})"
-            if value.get("source") and value["source"] != default_key:
-                cell += f" [@{value['source']}]"
-            if value.get("note"):
-                cell += f" — {_cell(value['note'])}"
-            sexes = ("female", "male") if value["sex"] == "all" else (value["sex"],)
-            for sex in sexes:
-                rows.setdefault(value["ages"], {})[sex] = cell
-        for ages in sorted(rows, key=_age_key):
-            row = rows[ages]
-            lines.append(f"| {ages} | {row.get('female', '—')} | {row.get('male', '—')} |")
-        lines.append("")
+            lines += [f"Amounts in brackets are in {_short_unit(alt['unit'])} [@{alt['source']}].", ""]
+        scopes = sorted({limit["applies_to"] for limit in limits})
+        if scopes and scopes != ["total intake"]:
+            lines += [f"The upper level counts {' or '.join(scopes)}, not food.", ""]
+        groups = [
+            ("Infants and children", ("infants", "children"), "sex"),
+            ("Teens", ("teens",), "sex"),
+            ("Adults", ("adults",), "sex"),
+            ("Pregnancy and breastfeeding", ("pregnancy", "lactation"), "stage"),
+        ]
+        for title, stages, columns in groups:
+            items = [v for v in values if stage_of(v) in stages]
+            if items:
+                lines += _stage_table(title, items, limits, intake, columns)
     else:
         lines += [f"**No RDA or AI.** {intake['no_reference_value']}", ""]
-    if intake["upper_limits"]:
+        if limits:
+            lines += [
+                f"**Tolerable Upper Intake Level (upper level, UL) per day**, set by the "
+                f"{intake['authority']} [@{default}].",
+                "",
+                "| Life stage | Ages | Upper level |",
+                "| --- | --- | --- |",
+            ]
+            for limit in sorted(limits, key=lambda v: (list(STAGE_TITLES).index(stage_of(v)), age_range(v["ages"]))):
+                cell = format_amount(limit["amount"], limit.get("unit", unit), alt)
+                cell += _cite(limit.get("source")) if limit.get("source") != default else ""
+                if limit.get("note"):
+                    cell += f" — {_cell(limit['note'])}"
+                lines.append(f"| {STAGE_TITLES[stage_of(limit)]} | {_ages_label(limit['ages'])} | {cell} |")
+            lines.append("")
+    if not limits:
         lines += [
-            "**Tolerable Upper Intake Level (UL), adults, per day.**",
-            "",
-            "| Population | Ages (years) | UL | Applies to |",
-            "| --- | --- | --- | --- |",
-        ]
-        for limit in sorted(intake["upper_limits"], key=lambda v: _age_key(v["ages"])):
-            cite = f" [@{limit.get('source', default_key)}]"
-            limit_unit = limit.get("unit", unit)
-            amount = format_amount(limit["amount"], limit_unit, alt if limit_unit == unit else None)
-            note = f" — {_cell(limit['note'])}" if limit.get("note") else ""
-            lines.append(
-                f"| {_cell(limit['group'])} | {limit['ages']} | {amount}{cite}{note} | {limit['applies_to']} |"
-            )
-        lines.append("")
-    else:
-        lines += [
-            "**No Tolerable Upper Intake Level (UL) has been set** by the "
-            f"{intake['authority']} [@{default_key}]. That is not proof of safety at any dose.",
+            f"**No Tolerable Upper Intake Level (UL) has been set** by the {intake['authority']} "
+            f"[@{default}]. That is not proof of safety at any dose.",
             "",
         ]
+    lines += other_authorities_table(intake)
     lines += [f"- {note}" for note in intake.get("notes", [])]
     return "\n".join(lines) + "\n"
+
+
+def other_authorities_table(intake: dict[str, Any]) -> list[str]:
+    authorities = intake.get("other_authorities") or []
+    if not authorities:
+        return []
+    lines = [
+        "**Other authorities.** Bodies outside the US and Canada set their own values, from the "
+        "same evidence read differently; see the section on disagreements below.",
+        "",
+        "| Authority | Who | Intake per day | Upper level |",
+        "| --- | --- | --- | --- |",
+    ]
+    for body in authorities:
+        unit = body["unit"]
+        name = f"{_cell(body['short'])}{_cite(body['source'])}"
+        limits = list(body.get("upper_limits") or [])
+        used: set[int] = set()
+        for value in sorted(body["values"], key=lambda v: age_range(v["ages"])):
+            text = f"{format_amount(value['amount'], unit)} ({value['type']})"
+            text += _cite(value.get("source")) if value.get("source") != body["source"] else ""
+            if value.get("note"):
+                text += f" — {_cell(value['note'])}"
+            uppers = []
+            for index, limit in enumerate(limits):
+                if _covers({**limit, "stage": stage_of(value)}, value):
+                    used.add(index)
+                    uppers.append(_authority_limit(limit, unit, body["source"]))
+            who = f"{_cell(value['group'])}, {_ages_label(value['ages'])}"
+            lines.append(f"| {name} | {who} | {text} | {'; '.join(uppers) or '—'} |")
+        for index, limit in enumerate(limits):
+            if index not in used:
+                who = f"{_cell(limit['group'])}, {_ages_label(limit['ages'])}"
+                lines.append(f"| {name} | {who} | — | {_authority_limit(limit, unit, body['source'])} |")
+    lines.append("")
+    notes = [body["note"] for body in authorities if body.get("note")]
+    return lines + [f"- {note}" for note in notes]
+
+
+def _authority_limit(limit: dict[str, Any], unit: str, default: str) -> str:
+    text = format_amount(limit["amount"], limit.get("unit", unit))
+    if limit.get("applies_to") and limit["applies_to"] != "total intake":
+        text += f" ({limit['applies_to']})"
+    text += _cite(limit.get("source")) if limit.get("source") != default else ""
+    if limit.get("note"):
+        text += f" — {_cell(limit['note'])}"
+    return text
+
+
+# --- adults, for the comparison tables ----------------------------------------------------------------
+
+
+def adult_values(data: dict[str, Any]) -> list[dict[str, Any]]:
+    return [v for v in data["intake"]["values"] if stage_of(v) == "adults"]
 
 
 def adult_range(data: dict[str, Any]) -> str:
     """At-a-glance cell: the span of adult RDA/AI values, cited ('8–11 mg (RDA)')."""
     intake = data["intake"]
-    values = [v for v in intake["values"] if _age_key(v["ages"])[0] >= 19]
+    values = adult_values(data)
     if not values:
         return "None set"
     amounts = sorted({v["amount"] for v in values})
     unit, alt = intake["unit"], intake.get("alt_unit")
-    text = f"{_span(amounts)} {unit.removesuffix('/day')}"
+    text = f"{_span(amounts)} {_short_unit(unit)}"
     if alt and alt["unit"] != unit:
-        text += f" ({_span([a * alt['factor'] for a in amounts])} {alt['unit'].removesuffix('/day')})"
+        text += f" ({_span([a * alt['factor'] for a in amounts])} {_short_unit(alt['unit'])})"
     kinds = "/".join(sorted({v["type"] for v in values}))
     return f"{text} ({kinds}) [@{intake['source']}]"
 
@@ -141,24 +403,222 @@ def adult_range(data: dict[str, Any]) -> str:
 def adult_upper(data: dict[str, Any]) -> str:
     """At-a-glance cell: the span of adult ULs, with what they apply to unless total intake."""
     intake = data["intake"]
-    limits = [v for v in intake["upper_limits"] if _age_key(v["ages"])[0] >= 19]
+    limits = [v for v in intake["upper_limits"] if stage_of(v) == "adults"]
     if not limits:
         return "None set"
     amounts = sorted({v["amount"] for v in limits})
     unit = limits[0].get("unit") or intake["unit"]
-    text = f"{_span(amounts)} {unit.removesuffix('/day')}"
+    text = f"{_span(amounts)} {_short_unit(unit)}"
     alt = intake.get("alt_unit")
     if alt and unit == intake["unit"] and alt["unit"] != unit:
-        text += f" ({_span([a * alt['factor'] for a in amounts])} {alt['unit'].removesuffix('/day')})"
+        text += f" ({_span([a * alt['factor'] for a in amounts])} {_short_unit(alt['unit'])})"
     scopes = sorted({v["applies_to"] for v in limits} - {"total intake"})
     scope = f", {'; '.join(scopes)}" if scopes else ""
     sources = sorted({v.get("source", intake["source"]) for v in limits})
     return f"{text}{scope} [{'; '.join('@' + key for key in sources)}]"
 
 
-def _cell(text: str) -> str:
-    # A literal "|" in front-matter text would split a Markdown table cell.
-    return text.replace("|", "\\|")
+# --- evidence, foods, forms, medicines ------------------------------------------------------------
+
+
+def evidence_list(data: dict[str, Any], evidence_link: str) -> str:
+    """The page's certainty and direction per outcome, each linked to the scale and cited."""
+    lines = ['<div class="bng-evidence" markdown>', "", "**Certainty of the evidence, by outcome**", ""]
+    for grade in data["evidence"]:
+        outcome = OUTCOME_LABELS[grade["outcome"]]
+        direction = DIRECTION_LABELS[grade["direction"]]
+        if grade.get("certainty"):
+            level = CERTAINTY_LABELS[grade["certainty"]]
+            verdict = f"[{level} certainty]({evidence_link}#{grade['certainty']}): {direction}"
+        else:
+            verdict = f"[Not studied]({evidence_link}#not-studied)"
+        cite = f" [{'; '.join('@' + key for key in grade['studies'])}]" if grade["studies"] else ""
+        effect = f" {grade['effect']}" if grade.get("effect") else ""
+        lines.append(f"- **{outcome}** ({grade['population']}): {verdict}. {grade['reason']}{cite}{effect}")
+    return "\n".join([*lines, "", "</div>", ""])
+
+
+def evidence_cell(data: dict[str, Any], evidence_link: str) -> str:
+    parts = []
+    for grade in data["evidence"]:
+        outcome = OUTCOME_LABELS[grade["outcome"]]
+        if grade.get("certainty"):
+            level = CERTAINTY_LABELS[grade["certainty"]]
+            parts.append(
+                f"{outcome}: [{level}]({evidence_link}#{grade['certainty']}), "
+                f"{DIRECTION_LABELS[grade['direction']]}"
+            )
+        else:
+            parts.append(f"{outcome}: not studied")
+    return "<br>".join(parts)
+
+
+def foods_table(data: dict[str, Any]) -> str:
+    foods = data.get("foods")
+    if not foods:
+        return ""
+    intake = data["intake"]
+    unit = intake["unit"]
+    adults = sorted(adult_values(data), key=lambda v: age_range(v["ages"]))
+    reference: list[tuple[str, float]] = []
+    if adults:
+        youngest = adults[0]["ages"]
+        band = [v for v in adults if v["ages"] == youngest]
+        for sex, label in (("female", "women"), ("male", "men")):
+            match = next((v for v in band if v["sex"] in (sex, "all")), None)
+            if match:
+                reference.append((label, match["amount"]))
+        if len(reference) == 2 and reference[0][1] == reference[1][1]:
+            reference = [("adults", reference[0][1])]
+        kind = adults[0]["type"]
+        who = " / ".join(label for label, _ in reference)
+        head = f"| Food | Serving | Amount | Share of the {kind}, {who} {_ages_label(youngest)} |"
+    else:
+        head = "| Food | Serving | Amount |"
+    lines = [
+        f"**Amounts in common foods** [@{foods['source']}].",
+        "",
+        head,
+        "| --- | --- | --- |" + (" --- |" if reference else ""),
+    ]
+    for food in foods["items"]:
+        food_unit = food.get("unit", unit)
+        amount = format_amount(food["amount"], food_unit) + _cite(food.get("source"))
+        row = f"| {_cell(food['food'])} | {_cell(food['serving'])} | {amount} |"
+        if reference:
+            factor = _unit_factor(food_unit, unit)
+            if factor is None:
+                row += " — |"
+            else:
+                shares = [f"{round(100 * food['amount'] * factor / value)}%" for _, value in reference]
+                row += f" {' / '.join(shares)} |"
+        lines.append(row)
+    lines.append("")
+    if foods.get("note"):
+        lines += [foods["note"], ""]
+    return "\n".join(lines) + "\n"
+
+
+def _unit_factor(unit: str, target: str) -> float | None:
+    scale = {"g/day": 1e6, "mg/day": 1e3, "µg/day": 1.0}
+    if unit == target:
+        return 1.0
+    if unit in scale and target in scale:
+        return scale[unit] / scale[target]
+    return None
+
+
+def forms_table(data: dict[str, Any]) -> str:
+    forms = data.get("supplement_forms") or []
+    if not forms:
+        return ""
+    lines = ["| Form | Share that is the nutrient | Notes |", "| --- | --- | --- |"]
+    for form in forms:
+        share = f"{_number(form['element_percent'])}%" if form.get("element_percent") else "—"
+        lines.append(f"| {_cell(form['form'])} | {share} | {_cell(form['note'])} [@{form['source']}] |")
+    return "\n".join([*lines, ""]) + "\n"
+
+
+def _sources_cite(keys: list[str]) -> str:
+    return f" [{'; '.join('@' + key for key in keys)}]"
+
+
+def medicines_table(data: dict[str, Any]) -> str:
+    medicines = data.get("medicines") or []
+    if not medicines:
+        return ""
+    lines = [
+        '<div class="bng-stack bng-medicines" markdown>',
+        "",
+        "| Medicines | What happens | What authorities advise |",
+        "| --- | --- | --- |",
+    ]
+    for item in medicines:
+        name = MEDICINE_CLASSES[item["class"]]
+        if item.get("medicines"):
+            name += f" ({_cell(item['medicines'])})"
+        lines.append(f"| {name} | {_cell(item['effect'])} | {_cell(item['advice'])}{_sources_cite(item['sources'])} |")
+    return "\n".join([*lines, "", "</div>", ""]) + "\n"
+
+
+# --- study records ------------------------------------------------------------------------------
+
+
+def author_year(entry: Any) -> str:
+    """'Nielsen et al. 2011' from a pybtex entry (an organisation when there is no author)."""
+    year = entry.fields.get("year", "n.d.")
+    people = entry.persons.get("author") or []
+    if people:
+        family = " ".join(people[0].prelast_names + people[0].last_names)
+        family = re.sub(r"[{}]", "", family)
+        more = " et al." if len(people) > 2 else f" and {' '.join(people[1].last_names)}" if len(people) == 2 else ""
+        return f"{family}{re.sub(r'[{}]', '', more)} {year}"
+    organisation = entry.fields.get("organization") or entry.fields.get("publisher") or "Anonymous"
+    return f"{re.sub(r'[{}]', '', organisation)} {year}"
+
+
+def studies_table(records: list[dict[str, Any]], labels: dict[str, str]) -> str:
+    if not records:
+        return ""
+    lines = [
+        '<div class="bng-stack bng-studies" markdown>',
+        "",
+        "| Study | Design and people | Dose and length | Main result |",
+        "| --- | --- | --- | --- |",
+    ]
+    for record in sorted_studies(records, labels):
+        name = labels.get(record["key"], record["key"])
+        if record.get("name"):
+            name = f"{_cell(record['name'])}: {name}"
+        people = f"{record['participants']:,} {_cell(record['population'])}"
+        if record.get("studies_pooled"):
+            people = f"{record['studies_pooled']} studies, {people}"
+        design = f"{record['design'].capitalize()}; {people}"
+        dose = _cell(record["exposure"])
+        if record.get("comparator"):
+            dose += f" vs {_cell(record['comparator'])}"
+        dose += f"; {_cell(record['duration'])}"
+        result = _cell(record["result"])
+        if record.get("limitations"):
+            result += f" *Limitations:* {_cell(record['limitations'])}"
+        lines.append(f"| {name} [@{record['key']}] | {design} | {dose} | {result} |")
+    return "\n".join([*lines, "", "</div>", ""]) + "\n"
+
+
+def sorted_studies(records: list[dict[str, Any]], labels: dict[str, str]) -> list[dict[str, Any]]:
+    def year(record: dict[str, Any]) -> int:
+        found = re.search(r"\d{4}", labels.get(record["key"], ""))
+        return -int(found.group()) if found else 0
+
+    return sorted(records, key=lambda r: (DESIGN_ORDER.index(r["design"]), year(r), r["key"]))
+
+
+def load_studies(directory: Path, project: Path) -> tuple[list[dict[str, Any]], list[str]]:
+    records: list[dict[str, Any]] = []
+    problems: list[str] = []
+    seen: dict[str, str] = {}
+    for path in sorted(directory.glob("*.yml")):
+        shown = _readable_path(path, project)
+        try:
+            found = frontmatter.validate_studies_file(shown, path.read_text(encoding="utf-8"))
+        except frontmatter.FrontMatterError as error:
+            problems.extend(str(p) for p in error.problems)
+            continue
+        except UnicodeDecodeError as error:
+            problems.append(f"{shown}:1: not UTF-8 text ({error.reason} at byte {error.start})")
+            continue
+        for record in found:
+            where = f"{shown}:{record['line']}"
+            if record["key"] in seen:
+                problems.append(f"{where}: a second record for '{record['key']}' (the first is {seen[record['key']]})")
+                continue
+            seen[record["key"]] = where
+            record["file"] = str(shown)
+            records.append(record)
+    return records, problems
+
+
+# --- the plugin -------------------------------------------------------------------------------------
 
 
 def _readable_path(path: Path, project: Path) -> Path:
@@ -169,71 +629,218 @@ def _readable_path(path: Path, project: Path) -> Path:
         return path
 
 
+def _link(target: str, page: Page) -> str:
+    return posixpath.relpath(target, posixpath.dirname(page.file.src_uri) or ".")
+
+
 class NutrientDataPlugin(BasePlugin[NutrientDataConfig]):
     def __init__(self) -> None:
         self.nutrients: dict[str, dict[str, Any]] = {}
+        self.studies: list[dict[str, Any]] = []
+        self.labels: dict[str, str] = {}
+
+    def on_config(self, config: Any) -> Any:
+        project = Path(config["config_file_path"]).parent
+        # `mkdocs serve` rebuilds when the study records change, as it does for pages.
+        studies = project / self.config.studies_dir
+        if studies.is_dir() and str(studies) not in config["watch"]:
+            config["watch"].append(str(studies))
+        return config
 
     def on_files(self, files: Files, *, config: Any) -> Files:
         self.nutrients = {}
         problems: list[str] = []
+        project = Path(config["config_file_path"]).parent
         prefix = self.config.pages_dir.rstrip("/") + "/"
+        ids: dict[str, str] = {}
         for file in files.documentation_pages():
             if not file.src_uri.startswith(prefix) or file.src_uri.endswith("index.md"):
                 continue
             source = Path(file.abs_src_path)
-            shown = _readable_path(source, Path(config["config_file_path"]).parent)
+            shown = _readable_path(source, project)
             try:
                 text = source.read_text(encoding="utf-8")
-                self.nutrients[file.src_uri] = frontmatter.validate_nutrient_page(shown, text)
+                data = frontmatter.validate_nutrient_page(shown, text)
             except frontmatter.FrontMatterError as error:
                 problems.extend(str(p) for p in error.problems)
+                continue
             except UnicodeDecodeError as error:
                 problems.append(f"{shown}:1: not UTF-8 text ({error.reason} at byte {error.start})")
+                continue
+            if data["nutrient_id"] in ids:
+                problems.append(
+                    f"{shown}:1: nutrient_id '{data['nutrient_id']}' is already used by {ids[data['nutrient_id']]}"
+                )
+                continue
+            ids[data["nutrient_id"]] = str(shown)
+            self.nutrients[file.src_uri] = data
+        self.studies, study_problems = load_studies(project / self.config.studies_dir, project)
+        problems += study_problems
+        for record in self.studies:
+            for page_id in [record["nutrient"], *record.get("pages", [])]:
+                if page_id not in ids:
+                    problems.append(f"{record['file']}:{record['line']}: no nutrient page has nutrient_id '{page_id}'")
         if problems:
-            raise PluginError("Invalid nutrient front matter:\n  " + "\n  ".join(problems))
+            raise PluginError("Invalid nutrient data:\n  " + "\n  ".join(problems))
+        self.labels = self._labels(project / self.config.bib_file)
         return files
+
+    def _labels(self, bib_path: Path) -> dict[str, str]:
+        try:
+            return {raw.key: author_year(raw.entry) for raw in load_bib(bib_path)}
+        except BibError:
+            return {}  # the citation plugin reports the broken bibliography at its line
+
+    def studies_for(self, nutrient_id: str) -> list[dict[str, Any]]:
+        return [r for r in self.studies if nutrient_id in (r["nutrient"], *r.get("pages", []))]
 
     def _glance_table(self, page: Page) -> str:
         lines = [
-            "| Nutrient | Kind | Evidence for bone | Adult RDA/AI per day | Adult upper level per day |",
-            "| --- | --- | --- | --- | --- |",
+            "| Nutrient | Evidence for bone | Adult RDA/AI per day | Adult upper level per day |",
+            "| --- | --- | --- | --- |",
         ]
-        evidence_link = posixpath.relpath(EVIDENCE_PAGE, posixpath.dirname(page.file.src_uri) or ".")
+        evidence_link = _link(EVIDENCE_PAGE, page)
         for src_uri, data in sorted(self.nutrients.items(), key=lambda item: item[1]["title"].lower()):
-            link = posixpath.relpath(src_uri, posixpath.dirname(page.file.src_uri) or ".")
-            level = EVIDENCE_LABELS[data["evidence_level"]]
             lines.append(
-                f"| [{_cell(data['title'])}]({link}) | {KIND_LABELS[data['kind']]} | "
-                f"[{level}]({evidence_link}#{data['evidence_level']}): {_cell(data['evidence_summary'])} | "
+                f"| [{_cell(data['title'])}]({_link(src_uri, page)}) | {evidence_cell(data, evidence_link)} | "
                 f"{adult_range(data)} | {adult_upper(data)} |"
             )
+        return '<div class="bng-stack bng-glance" markdown>\n\n' + "\n".join(lines) + "\n\n</div>\n"
+
+    def _all_medicines(self, page: Page) -> str:
+        rows: list[tuple[int, str, str]] = []
+        classes = list(MEDICINE_CLASSES)
+        for src_uri, data in self.nutrients.items():
+            for item in data.get("medicines") or []:
+                name = MEDICINE_CLASSES[item["class"]]
+                if item.get("medicines"):
+                    name += f" ({_cell(item['medicines'])})"
+                link = f"[{_cell(data['title'])}]({_link(src_uri, page)}#medicines)"
+                cells = f"| {name} | {link} | {_cell(item['effect'])} | {_cell(item['advice'])}{_sources_cite(item['sources'])} |"
+                rows.append((classes.index(item["class"]), data["title"].lower(), cells))
+        lines = [
+            '<div class="bng-stack bng-medicines-all" markdown>',
+            "",
+            "| Medicines | Nutrient | What happens | What authorities advise |",
+            "| --- | --- | --- | --- |",
+            *(cells for _, _, cells in sorted(rows)),
+            "",
+            "</div>",
+        ]
         return "\n".join(lines) + "\n"
+
+    def _cards(self, page: Page) -> str:
+        evidence_link = _link(EVIDENCE_PAGE, page)
+        lines = ['<div class="grid cards bng-cards" markdown>', ""]
+        for src_uri, data in sorted(self.nutrients.items(), key=lambda item: item[1]["title"].lower()):
+            grades = "; ".join(
+                f"{OUTCOME_LABELS[g['outcome']].lower()}: "
+                + (
+                    f"{CERTAINTY_LABELS[g['certainty']].lower()} certainty, {DIRECTION_LABELS[g['direction']]}"
+                    if g.get("certainty")
+                    else "not studied"
+                )
+                for g in data["evidence"][:2]
+            )
+            lines += [
+                f"-   **[{_cell(data['title'])}]({_link(src_uri, page)})**",
+                "",
+                "    ---",
+                "",
+                f"    {data['summary'].strip()}",
+                "",
+                f"    [Evidence]({evidence_link}): {grades}.  ",
+                f"    Adults: {_strip_cites(adult_range(data))}; upper level {_strip_cites(adult_upper(data))}.",
+                "",
+            ]
+        return "\n".join([*lines, "</div>", ""]) + "\n"
+
+    def _checker(self, page: Page, files: Files) -> str:
+        def url(src_uri: str) -> str:
+            target = files.get_file_from_path(src_uri)
+            return (target.url_relative_to(page.file) if target else src_uri) + "#how-much"
+
+        payload = [
+            {
+                "id": data["nutrient_id"],
+                "title": data["title"],
+                "url": url(src_uri),
+                "unit": data["intake"]["unit"],
+                "alt_unit": data["intake"].get("alt_unit"),
+                "values": [_checker_fields(v) for v in data["intake"]["values"]],
+                "upper_limits": [_checker_fields(v) for v in data["intake"]["upper_limits"]],
+            }
+            for src_uri, data in sorted(self.nutrients.items(), key=lambda item: item[1]["title"].lower())
+            if data["intake"]["values"] or data["intake"]["upper_limits"]
+        ]
+        # Embedded, not fetched: the offline copy opens from file://, where fetch() is refused.
+        # "<\/" keeps a "</script>" inside a value from closing the element; JSON reads it as "</".
+        data = json.dumps(payload, ensure_ascii=False).replace("</", "<\\/")
+        return (
+            '<div id="bng-intake-checker" class="bng-intake-checker">'
+            "<noscript>The intake checker needs JavaScript; every value is also in the tables of each "
+            "nutrient page.</noscript></div>\n"
+            f'<script type="application/json" id="bng-intake-data">{data}</script>\n'
+        )
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: Any, files: Files) -> str:
         data = self.nutrients.get(page.file.src_uri)
         if data is not None:
             tags = list(page.meta.get("tags") or [])
-            for tag in (KIND_LABELS[data["kind"]], f"Evidence: {EVIDENCE_LABELS[data['evidence_level']]}"):
-                if tag not in tags:
-                    tags.append(tag)
+            if KIND_LABELS[data["kind"]] not in tags:
+                tags.append(KIND_LABELS[data["kind"]])
             page.meta["tags"] = tags
             page.meta.setdefault("description", data["summary"])
-            markdown = markdown.replace(INTAKE_MARKER, intake_tables(data))
-        elif INTAKE_MARKER in markdown:
-            raise PluginError(
-                f"{page.file.src_uri}: {INTAKE_MARKER} on a page outside "
-                f"{self.config.pages_dir}/ has no intake data to render"
+            markdown = (
+                markdown.replace(EVIDENCE_MARKER, evidence_list(data, _link(EVIDENCE_PAGE, page)))
+                .replace(STUDIES_MARKER, studies_table(self.studies_for(data["nutrient_id"]), self.labels))
+                .replace(INTAKE_MARKER, intake_tables(data))
+                .replace(FOODS_MARKER, foods_table(data))
+                .replace(FORMS_MARKER, forms_table(data))
+                .replace(MEDICINES_MARKER, medicines_table(data))
             )
-        if GLANCE_MARKER in markdown:
-            markdown = markdown.replace(GLANCE_MARKER, self._glance_table(page))
+        else:
+            for marker in PAGE_MARKERS:
+                if marker in markdown:
+                    raise PluginError(
+                        f"{page.file.src_uri}: {marker} on a page outside "
+                        f"{self.config.pages_dir}/ has no nutrient data to render"
+                    )
+        replacements = {
+            GLANCE_MARKER: self._glance_table,
+            ALL_MEDICINES_MARKER: self._all_medicines,
+            CARDS_MARKER: self._cards,
+        }
+        for marker, render in replacements.items():
+            if marker in markdown:
+                markdown = markdown.replace(marker, render(page))
+        if CHECKER_MARKER in markdown:
+            markdown = markdown.replace(CHECKER_MARKER, self._checker(page, files))
         return markdown
 
     def on_post_build(self, *, config: Any) -> None:
-        target = Path(config["site_dir"]) / self.config.json_path
-        target.parent.mkdir(parents=True, exist_ok=True)
+        site = Path(config["site_dir"])
         records = [
-            {"page": src_uri.removesuffix(".md") + "/", **data}
-            for src_uri, data in sorted(self.nutrients.items())
+            {"page": src_uri.removesuffix(".md") + "/", **data} for src_uri, data in sorted(self.nutrients.items())
         ]
-        payload = {"schema": "nutrient-page.schema.json", "nutrients": records}
-        target.write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        _write_json(site / self.config.json_path, {"schema": "nutrient-page.schema.json", "nutrients": records})
+        studies = [
+            {k: v for k, v in record.items() if k not in ("line", "file")}
+            for record in sorted(self.studies, key=lambda r: r["key"])
+        ]
+        _write_json(site / self.config.studies_json_path, {"schema": "studies.schema.json", "studies": studies})
+
+
+def _checker_fields(item: dict[str, Any]) -> dict[str, Any]:
+    # Only what the checker computes with: notes carry [@key] citations, which are not data.
+    fields = ("sex", "ages", "type", "amount", "applies_to", "unit")
+    return {"stage": stage_of(item), **{name: item[name] for name in fields if name in item}}
+
+
+def _strip_cites(text: str) -> str:
+    return re.sub(r"\s*\[@[^\]]*\]", "", text)
+
+
+def _write_json(target: Path, payload: dict[str, Any]) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
