@@ -18,35 +18,16 @@ from boneguide.bibliography import BibError, load_bib
 from boneguide.citesyntax import find_citations
 
 ROOT = Path(__file__).resolve().parent.parent
-KEY_FIELDS = {"source", "key"}
-KEY_LISTS = {"studies", "sources"}
-
-
-def data_keys(value: Any) -> set[str]:
-    """Citation keys named in structured data (source, key, studies, sources fields)."""
-    found: set[str] = set()
-    if isinstance(value, dict):
-        for name, item in value.items():
-            if name in KEY_FIELDS and isinstance(item, str):
-                found.add(item)
-            elif name in KEY_LISTS and isinstance(item, list):
-                found.update(k for k in item if isinstance(k, str))
-            else:
-                found |= data_keys(item)
-    elif isinstance(value, list):
-        for item in value:
-            found |= data_keys(item)
-    return found
 
 
 def check_file(path: Path, known: set[str]) -> list[str]:
     text = path.read_text(encoding="utf-8")
     if path.suffix in (".yml", ".yaml"):
         data: Any = frontmatter.validate_studies_file(path, text)
-        cited = {(k, r["line"]) for r in data for k in data_keys(r)}
+        cited = {(k, r["line"]) for r in data for k in frontmatter.data_keys(r)}
     else:
         data = frontmatter.validate_nutrient_page(path, text)
-        cited = {(k, 1) for k in data_keys(data)}
+        cited = {(k, 1) for k in frontmatter.data_keys(data)}
         cited |= {(k, c.line) for c in find_citations(text) for k in c.keys}
     return [
         f"{path}:{line}: unknown citation key '{key}': not in references.bib"

@@ -18,7 +18,73 @@ def test_valid_page_passes(tmp_path: Path) -> None:
 
     page = tmp_path / "iodine.md"
     page.write_text(render_page("Iodine", "trace-element", dt.date(2026, 1, 1)))
-    assert validate_frontmatter.main([str(page)]) == 0
+    bib = tmp_path / "references.bib"
+    bib.write_text("@misc{todo,\n  title = {Placeholder}\n}\n")
+    assert validate_frontmatter.main([str(page), "--bib", str(bib)]) == 0
+
+
+def test_a_key_missing_from_the_bibliography_is_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import datetime as dt
+
+    page = tmp_path / "iodine.md"
+    page.write_text(render_page("Iodine", "trace-element", dt.date(2026, 1, 1)))
+    bib = tmp_path / "references.bib"
+    bib.write_text("@misc{other2020,\n  title = {Other}\n}\n")
+    assert validate_frontmatter.main([str(page), "--bib", str(bib)]) == 1
+    err = capsys.readouterr().err
+    assert f"{page}:1: unknown citation key 'todo'" in err  # front matter's intake.source
+    body_line = next(n for n, t in enumerate(page.read_text().splitlines(), 1) if "[@todo]" in t)
+    assert f"{page}:{body_line}: unknown citation key 'todo'" in err
+
+
+STUDY = """\
+- key: walsh2021selenium
+  design: randomised controlled trial
+  population: postmenopausal women with osteopenia
+  participants: 120
+  exposure: selenium 200 micrograms a day
+  duration: 6 months
+  outcomes: [bone turnover markers]
+  result: No difference in bone turnover markers between the groups.
+  read_at: {url: "https://example.org/abstract", date: 2026-12-04}
+"""
+
+
+def test_study_records_validate_and_their_keys_are_checked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    studies = tmp_path / "selenium.yml"
+    studies.write_text(STUDY + STUDY.replace("walsh2021selenium", "other2020trial"))
+    bib = tmp_path / "references.bib"
+    bib.write_text("@misc{walsh2021selenium,\n  title = {Trial}\n}\n")
+    assert validate_frontmatter.main([str(studies), "--bib", str(bib)]) == 1
+    assert f"{studies}:10: unknown citation key 'other2020trial'" in capsys.readouterr().err
+
+
+def test_a_bad_study_record_is_reported_at_its_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    studies = tmp_path / "selenium.yml"
+    studies.write_text(STUDY + STUDY.replace("randomised controlled trial", "anecdote"))
+    bib = tmp_path / "references.bib"
+    bib.write_text("@misc{walsh2021selenium,\n  title = {Trial}\n}\n")
+    assert validate_frontmatter.main([str(studies), "--bib", str(bib)]) == 1
+    err = capsys.readouterr().err
+    assert f"{studies}:11: 1.design: 'anecdote' is not one of" in err
+
+
+def test_the_same_study_twice_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    studies = tmp_path / "selenium.yml"
+    studies.write_text(STUDY + STUDY)
+    bib = tmp_path / "references.bib"
+    bib.write_text("@misc{walsh2021selenium,\n  title = {Trial}\n}\n")
+    assert validate_frontmatter.main([str(studies), "--bib", str(bib)]) == 1
+    assert (
+        f"{studies}:10: a second record for 'walsh2021selenium' (the first is at line 1)"
+        in capsys.readouterr().err
+    )
 
 
 def test_bad_yaml_is_reported_with_its_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -33,13 +99,13 @@ def test_schema_violation_names_field_and_line(tmp_path: Path, capsys: pytest.Ca
     import datetime as dt
 
     text = render_page("Iodine", "trace-element", dt.date(2026, 1, 1)).replace(
-        "evidence_level: very-low", "evidence_level: excellent"
+        "direction: not-studied", "direction: excellent"
     )
     page = tmp_path / "iodine.md"
     page.write_text(text)
     assert validate_frontmatter.main([str(page)]) == 1
-    line = text.splitlines().index("evidence_level: excellent") + 1
-    assert f"{page}:{line}: evidence_level:" in capsys.readouterr().err
+    line = text.splitlines().index("    direction: excellent") + 1
+    assert f"{page}:{line}: evidence.0.direction:" in capsys.readouterr().err
 
 
 def test_missing_file_is_an_error_not_a_traceback(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -12,6 +12,7 @@ Finding codes (the word in brackets at the end of each line of output):
   (a warning for ``metadata-status = {unverified}``), bib-doi, bib-doi-case, bib-pmid, bib-pmcid,
   bib-isbn, bib-url, bib-year, bib-urldate, bib-key-convention, bib-field-value, bib-entry-type,
   bib-missing, bib-unreadable
+* studies: study-unknown-key, study-missing-record (warning), citation-unidentified
 * pages: front-matter, review-stale (warning; ``--review-months``), review-date, page-unreadable
 * site: link-broken, build-failed, build-warning (an error when mkdocs.yml says ``strict: true``)
 * ``--online``: online-broken (error), online-timeout, online-rate-limited, online-blocked,
@@ -28,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from boneguide.checks import build, content
+from boneguide.checks import build, content, studies
 from boneguide.checks.model import ConfigError, Finding, sort_findings
 
 __all__ = ["ConfigError", "Finding", "Options", "Result", "run"]
@@ -155,12 +156,15 @@ def _run(
     findings: list[Finding] = []
 
     bib_path = bibliography_path(config, project_dir)
+    pages = [
+        (src_uri, path, _display(path, project_dir)) for src_uri, path in _markdown_files(config, docs_dir)
+    ]
     project = content.Project(
         bib_path,
         _display(bib_path, project_dir),
         # --online reads fields the cached (slim) result lacks: it always parses afresh.
         None if options.online else cache_dir,
-        [(src_uri, path, _display(path, project_dir)) for src_uri, path in _markdown_files(config, docs_dir)],
+        pages,
         docs_prefix,
         _nutrient_pages_prefix(config),
         site_dir,
@@ -183,6 +187,15 @@ def _run(
         after_build = time.perf_counter()
         plugin = config["plugins"].get(NUTRIENT_PLUGIN)
         validated = getattr(plugin, "nutrients", None)
+        findings += studies.check(
+            getattr(plugin, "studies", []),
+            [
+                (src_uri, path, _display(path, project_dir))
+                for src_uri, path in _markdown_files(config, docs_dir)
+            ],
+            _nutrient_pages_prefix(config),
+            bib_path,
+        )
         outcome = checks.finish(
             site_built=not result.error, validated=validated if isinstance(validated, dict) else {}
         )

@@ -1,0 +1,135 @@
+"""Study records and the works reader pages rest on.
+
+* study-unknown-key (error): a record in studies/*.yml whose key is not in the bibliography.
+* study-missing-record (warning): a sentence in a nutrient page's "What studies in people show"
+  that describes a trial, cohort or meta-analysis and cites a work with no study record.
+* citation-unidentified (error): a reader page cites a work whose entry lacks a title, a year, or
+  an author or issuing body (an identifier-only entry); the Sources and Bibliography pages, which
+  list such entries on purpose, are exempt.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from boneguide import frontmatter
+from boneguide.bibliography import BibError, load_bib
+from boneguide.checks.model import Finding
+from boneguide.citesyntax import find_citations
+
+STUDY_SECTION = "What studies in people show"
+# Words that say a sentence reports a study of people, so the work it cites needs a record.
+STUDY_WORDS = re.compile(
+    r"\b(trials?|randomi[sz]ed|cohort|case-control|meta-analys[ie]s|pooled analysis|follow(ed)? up|"
+    r"followed)\b",
+    re.I,
+)
+SENTENCE = re.compile(r"[^.!?]+(?:[.!?](?!\d)|$)", re.S)
+PROVENANCE_PAGES = ("sources.md", "bibliography.md")
+
+
+def check(
+    records: list[dict[str, Any]],
+    pages: list[tuple[str, Path, str]],
+    nutrient_prefix: str | None,
+    bib_path: Path,
+) -> list[Finding]:
+    """``pages``: (src_uri, path, display path) of every Markdown page."""
+    try:
+        entries = {raw.key: raw.entry for raw in load_bib(bib_path)}
+    except BibError:
+        return []  # the bibliography checks report it at its line
+    findings = [
+        Finding(
+            record["file"],
+            record["line"],
+            0,
+            "error",
+            "study-unknown-key",
+            f"study record '{record['key']}' names no entry in {bib_path.name}: add the work first",
+        )
+        for record in records
+        if record["key"] not in entries
+    ]
+    recorded = {record["key"] for record in records}
+    for src_uri, path, shown in pages:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue  # the page checks report an unreadable page
+        if not src_uri.endswith(PROVENANCE_PAGES):
+            findings += _unidentified(text, shown, entries)
+        if nutrient_prefix and src_uri.startswith(nutrient_prefix):
+            findings += _missing_records(text, shown, recorded, entries)
+    return findings
+
+
+def is_identified(entry: Any) -> bool:
+    fields = entry.fields
+    has_author = bool(entry.persons.get("author")) or bool(
+        fields.get("organization") or fields.get("publisher")
+    )
+    return bool(fields.get("title")) and bool(fields.get("year")) and has_author
+
+
+def _unidentified(text: str, shown: str, entries: dict[str, Any]) -> list[Finding]:
+    findings = []
+    raw, _body, _start = frontmatter.split_front_matter(text)
+    for citation in find_citations(text):
+        for key in citation.keys:
+            if key in entries and not is_identified(entries[key]):
+                findings.append(_unidentified_finding(shown, citation.line, citation.column, key))
+    if raw:
+        for key in sorted(frontmatter.data_keys(frontmatter.load_yaml(Path(shown), raw, 2)[0] or {})):
+            if key in entries and not is_identified(entries[key]):
+                findings.append(_unidentified_finding(shown, 1, 0, key))
+    return findings
+
+
+def _unidentified_finding(shown: str, line: int, column: int, key: str) -> Finding:
+    return Finding(
+        shown,
+        line,
+        column,
+        "error",
+        "citation-unidentified",
+        f"'{key}' has no title, year, or author or issuing body in the bibliography: readers cannot "
+        "tell what it is; complete the entry from the work's own record, or cite another work",
+    )
+
+
+def _missing_records(text: str, shown: str, recorded: set[str], entries: dict[str, Any]) -> list[Finding]:
+    findings = []
+    lines = text.splitlines()
+    start = next((i for i, line in enumerate(lines) if line.strip() == f"## {STUDY_SECTION}"), None)
+    if start is None:
+        return []
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
+    section = "\n".join(lines[start:end])
+    for citation in find_citations(section, line_offset=start):
+        sentence = _sentence_around(section, citation.start)
+        if not STUDY_WORDS.search(sentence):
+            continue
+        for key in citation.keys:
+            if key in entries and key not in recorded:
+                findings.append(
+                    Finding(
+                        shown,
+                        citation.line,
+                        citation.column,
+                        "warning",
+                        "study-missing-record",
+                        f"this sentence describes a study of people and cites '{key}', which has no "
+                        "record in studies/: add one (design, people, dose, result, where read)",
+                    )
+                )
+    return findings
+
+
+def _sentence_around(text: str, offset: int) -> str:
+    for match in SENTENCE.finditer(text):
+        if match.start() <= offset < match.end() + 1:
+            return match.group()
+    return ""
