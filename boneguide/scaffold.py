@@ -15,8 +15,12 @@ title: {title}
 nutrient_id: {nutrient_id}
 kind: {kind}
 summary: TODO one plain sentence on {title_lower} and bone, 20 to 300 characters long.
-evidence_level: very-low
-evidence_summary: TODO what the evidence level refers to (outcome and population)
+evidence:
+  - outcome: bone-density
+    population: TODO who the grade is about
+    direction: not-studied
+    reason: TODO one line on why (design, size, consistency, directness).
+    studies: []
 last_reviewed: {today}
 reviewers: [TODO your name]
 intake:
@@ -25,7 +29,7 @@ intake:
   unit: mg/day
   values: []
   upper_limits: []
-  no_reference_value: TODO replace with RDA/AI rows under values, or say why none exists.
+  no_reference_value: TODO replace with RDA/AI rows for every life stage under values, or say why none exists.
 ---
 
 # {title} and bone health
@@ -41,9 +45,15 @@ TODO mechanisms, each with the kind of evidence behind it (cell, animal or human
 ## What studies in people show
 
 TODO trials and meta-analyses first, then observational studies: population, size, dose,
-duration and outcome where the source gives them [@todo].
+duration and outcome, each with a record in studies/{nutrient_id}.yml [@todo].
 
-**Verdict:** TODO one line. **Evidence level: [Very low](../overview/evidence.md#very-low).**
+**Verdict:** TODO what the body of evidence shows, naming the studies it rests on [@todo].
+
+<!-- bng:evidence -->
+
+### Studies in people
+
+<!-- bng:studies -->
 
 ## How much
 
@@ -51,17 +61,33 @@ duration and outcome where the source gives them [@todo].
 
 TODO how supplements were dosed in the studies cited (unit, population) [@todo].
 
+## Too little
+
+TODO signs of deficiency, who is at risk, how status is measured and its limits [@todo].
+
 ## Food sources
 
-TODO [@todo].
+<!-- bng:foods -->
+
+TODO what limits absorption, where it matters [@todo].
+
+## Supplement forms
+
+<!-- bng:supplement-forms -->
+
+TODO with or without food, how the forms differ [@todo].
 
 ## Safety and interactions
 
-TODO [@todo].
+TODO the basis of the upper level, and interactions with other nutrients [@todo].
 
-## Where sources disagree
+### Medicines
 
-TODO each disagreement named with both citations, or what was checked.
+<!-- bng:medicines -->
+
+## Where authorities and studies disagree
+
+TODO each disagreement named with both citations and why they differ.
 
 ## References
 

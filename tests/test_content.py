@@ -5,17 +5,16 @@ A nutrient page is any docs/nutrients/*.md. The rules are the content brief's, m
 * Blocks are paragraphs, list items (each nested item its own block) and table body rows, read from
   the Markdown body with fenced code and whole-line HTML comments removed.
 * Citation rule: every block outside "References" contains at least one ``[@key]``, or else
-  every sentence of it is one of: the ``**Verdict:**`` line (our judgement of the cited studies);
-  a bold label alone (``**Trials.**``) or a lead-in ending with ":" followed by a list; a statement
-  about our own sources ("No trial ... was found in our sources", "None of our source articles
-  ..."); a claim explicitly flagged as unverified or untraceable (the content brief's alternative
-  to a citation); or a sentence that links to our evidence page or glossary, where methodological
-  terms are explained as editorial policy.
+  every sentence of it is one of: a bold label alone (``**Trials.**``) or a lead-in ending with ":"
+  followed by a list; or a sentence that links to our evidence page or glossary, where
+  methodological terms are explained as editorial policy. (The verdict cites its studies.)
+* Editors' workings rule: no talk of source articles, our sources or verification on a nutrient
+  page; provenance lives on the Sources page.
 * Intake-number rule: a sentence that names a reference intake (RDA, AI, UL, RDI, DRI, "upper
   level", "upper limit", "recommended", "adequate intake", "daily value") must not also give an amount
-  equal to one of the page's front-matter intake values or upper limits in the same unit (or its
-  alt_unit conversion). Study doses may coincide with a reference value; they are only flagged when
-  the sentence also presents them as a reference intake. One exception: in "Where sources disagree",
+  equal to one of the page's front-matter intake values or upper limits, its other authorities'
+  values, in the same unit (or its alt_unit conversion). Study doses may coincide with a reference value; they are only flagged when
+  the sentence also presents them as a reference intake. One exception: in "Where authorities and studies disagree",
   a sentence that attributes the figure to a named source article (Healthline, Life Extension,
   Dr.Oracle, "source article", "consumer guide/page/Q&A") is quoting that source, which is the point
   of the section.
@@ -37,7 +36,15 @@ from pybtex.database import parse_file
 
 from boneguide import frontmatter, keys
 from boneguide.citesyntax import find_citations
-from boneguide.site.nutrients import GLANCE_MARKER, INTAKE_MARKER
+from boneguide.site.nutrients import (
+    EVIDENCE_MARKER,
+    FOODS_MARKER,
+    FORMS_MARKER,
+    GLANCE_MARKER,
+    INTAKE_MARKER,
+    MEDICINES_MARKER,
+    STUDIES_MARKER,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -49,12 +56,31 @@ TEMPLATE_H2 = [
     "What it does in bone",
     "What studies in people show",
     "How much",
+    "Too little",
     "Food sources",
+    "Supplement forms",
     "Safety and interactions",
-    "Where sources disagree",
+    "Where authorities and studies disagree",
     "References",
 ]
-EVIDENCE_LABELS = {"high": "High", "moderate": "Moderate", "low": "Low", "very-low": "Very low"}
+# Each generated table's placeholder, and the section it must stand in.
+PLACEHOLDER_SECTIONS = {
+    EVIDENCE_MARKER: "What studies in people show",
+    STUDIES_MARKER: "What studies in people show",
+    INTAKE_MARKER: "How much",
+    FOODS_MARKER: "Food sources",
+    FORMS_MARKER: "Supplement forms",
+    MEDICINES_MARKER: "Safety and interactions",
+}
+CERTAINTY_ANCHORS = ["high", "moderate", "low", "very-low", "not-studied"]
+# Minimum study records per page (issue: five for the nutrients with most trials, two elsewhere).
+MIN_STUDIES = {"calcium": 5, "vitamin-d": 5, "vitamin-k": 5, "zinc": 5, "magnesium": 5}
+# Editors' workings that belong on the Sources page, never on a nutrient page.
+EDITORS_WORKINGS = re.compile(
+    r"\bour (own )?(sources?|source articles?)\b|\bsource article\b|\bgoing by (its|the) title\b"
+    r"|Life Extension|Healthline|Dr\.?\s?Oracle|\bunverified\b|\bwe could not (trace|verify|read)\b",
+    re.I,
+)
 
 FENCE = re.compile(r"^\s*(```|~~~)")
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*(\{[^}]*\})?\s*#*\s*$")
@@ -71,16 +97,6 @@ AMOUNT = re.compile(
 )
 SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?]\*)|(?<=[.!?]\*\*))\s+(?=[A-Z*_(\[])")
 BOLD_LABEL = re.compile(r"^(\*\*[^*]+\*\*|\*[^*]+\*)$")
-ABOUT_OUR_SOURCES = re.compile(
-    r"\bour (own )?(sources?|source articles?)\b|\bwe (found|did not find|could not find|did not search|"
-    r"did not look|did not read)\b|\bknown to us only\b",
-    re.I,
-)
-FLAGGED_UNVERIFIED = re.compile(
-    r"\bunverified\b|\bnot verified\b|\bcould not (be )?(verif|check|confirm|trace|read)\w*"
-    r"|\b(no|nothing)\b[^.]*\bwe could trace\b|\bno traceable\b",
-    re.I,
-)
 EDITORIAL_LINK = re.compile(r"\]\((\.\./)?overview/(evidence|glossary)\.md[#)]")
 NAMED_SOURCE = re.compile(
     r"Healthline|Life Extension|Dr\.?\s?Oracle|source article|consumer (guide|page|Q&A|article)", re.I
@@ -200,6 +216,9 @@ def reference_amounts(data: dict[str, Any]) -> set[tuple[float, str]]:
     amounts |= {
         (float(v["amount"]), normal_unit(v.get("unit", intake["unit"]))) for v in intake["upper_limits"]
     }
+    for body in intake.get("other_authorities", []):
+        for item in [*body["values"], *body.get("upper_limits", [])]:
+            amounts.add((float(item["amount"]), normal_unit(item.get("unit", body["unit"]))))
     if alt:
         amounts |= {
             (round(a * alt["factor"], 6), normal_unit(alt["unit"])) for a, u in set(amounts) if u == unit
@@ -230,20 +249,16 @@ def typed_intakes(path: Path) -> list[str]:
             if not INTAKE_TERM.search(sentence):
                 continue
             typed = amounts_in(sentence) & reference
-            if typed and not (block.section == "Where sources disagree" and NAMED_SOURCE.search(sentence)):
+            if typed and not (
+                block.section == "Where authorities and studies disagree" and NAMED_SOURCE.search(sentence)
+            ):
                 shown = ", ".join(f"{a:g} {u}" for a, u in sorted(typed))
                 offences.append(f"{display(path)}:{block.line}: {shown} typed in prose: {sentence[:120]!r}")
     return offences
 
 
 def needs_no_citation(sentence: str) -> bool:
-    return bool(
-        VERDICT.match(sentence)
-        or BOLD_LABEL.match(sentence)
-        or ABOUT_OUR_SOURCES.search(sentence)
-        or FLAGGED_UNVERIFIED.search(sentence)
-        or EDITORIAL_LINK.search(sentence)
-    )
+    return bool(VERDICT.match(sentence) or BOLD_LABEL.match(sentence) or EDITORIAL_LINK.search(sentence))
 
 
 def uncited_blocks(path: Path) -> list[str]:
@@ -364,34 +379,64 @@ def test_template_headings_in_order(page: Path) -> None:
 
 @needs_pages
 @each_page
-def test_verdict_links_the_pages_evidence_level(page: Path) -> None:
-    level = frontmatter.validate_nutrient_page(page.relative_to(ROOT), page.read_text(encoding="utf-8"))[
-        "evidence_level"
-    ]
+def test_one_verdict_naming_its_studies(page: Path) -> None:
     verdicts = [b for b in blocks(page) if VERDICT.match(b.text)]
     assert len(verdicts) == 1, f"{page_id(page)}: expected one **Verdict:** line, found {len(verdicts)}"
     (verdict,) = verdicts
     where = f"{page_id(page)}:{verdict.line}"
     assert verdict.section == "What studies in people show", f"{where}: verdict outside its section"
-    link = f"[{EVIDENCE_LABELS[level]}](../overview/evidence.md#{level})"
-    assert link in verdict.text, f"{where}: the verdict must link {link} (front matter says {level!r})"
+    assert cited_keys(verdict.text), f"{where}: the verdict must name (cite) the studies it rests on"
 
 
 @needs_pages
 @each_page
-def test_intake_placeholder_once_in_how_much(page: Path) -> None:
+def test_each_placeholder_once_in_its_section(page: Path) -> None:
     text = page.read_text(encoding="utf-8")
-    assert text.count(INTAKE_MARKER) == 1, f"{page_id(page)}: {INTAKE_MARKER} must appear exactly once"
     assert GLANCE_MARKER not in text
+    placed: dict[str, str] = {}
     section = ""
-    for _number, line in enumerate(text.splitlines(), 1):
+    for line in text.splitlines():
         heading = HEADING.match(line)
         if heading and len(heading.group(1)) == 2:
             section = heading.group(2)
-        if line.strip() == INTAKE_MARKER:
-            assert section == "How much", f"{page_id(page)}: the intake placeholder is under {section!r}"
-            return
-    pytest.fail(f"{page_id(page)}: {INTAKE_MARKER} is not on a line of its own")
+        if line.strip() in PLACEHOLDER_SECTIONS:
+            assert line.strip() not in placed, f"{page_id(page)}: {line.strip()} appears twice"
+            placed[line.strip()] = section
+    for marker, wanted in PLACEHOLDER_SECTIONS.items():
+        if marker in (FOODS_MARKER, FORMS_MARKER) and marker not in placed:
+            continue  # soy isoflavones: no authority tabulates foods or forms the same way
+        assert placed.get(marker) == wanted, (
+            f"{page_id(page)}: {marker} must stand on a line of its own under {wanted!r}, "
+            f"found under {placed.get(marker)!r}"
+        )
+
+
+@needs_pages
+@each_page
+def test_no_editors_workings_on_the_page(page: Path) -> None:
+    _yaml, body, start = frontmatter.split_front_matter(page.read_text(encoding="utf-8"))
+    offences = [
+        f"{page_id(page)}:{number}: {match.group()!r}"
+        for number, line in enumerate(body.splitlines(), start)
+        if (match := EDITORS_WORKINGS.search(line))
+    ]
+    assert not offences, "provenance belongs on the Sources page:\n" + "\n".join(offences)
+
+
+@needs_pages
+@each_page
+def test_enough_study_records_and_grades_rest_on_them(page: Path) -> None:
+    records = frontmatter.validate_studies_file(ROOT / "studies" / f"{page.stem}.yml")
+    data = frontmatter.validate_nutrient_page(page.relative_to(ROOT), page.read_text(encoding="utf-8"))
+    listed = {r["key"] for r in records}
+    for other in sorted((ROOT / "studies").glob("*.yml")):
+        listed |= {
+            r["key"] for r in frontmatter.validate_studies_file(other) if page.stem in r.get("pages", [])
+        }
+    wanted = MIN_STUDIES.get(page.stem, 2)
+    assert len(listed) >= wanted, f"{page_id(page)}: {len(listed)} study records, at least {wanted} expected"
+    outcomes = {grade["outcome"] for grade in data["evidence"]}
+    assert {"bone-density", "fractures"} <= outcomes, f"{page_id(page)}: grade bone density and fractures"
 
 
 @needs_pages
@@ -480,9 +525,9 @@ class _Tables(HTMLParser):
             self._cell.append(data)
 
 
-def test_evidence_page_has_the_four_level_anchors(built_site: Path) -> None:
+def test_evidence_page_has_an_anchor_for_every_grade(built_site: Path) -> None:
     html = (built_site / "overview" / "evidence" / "index.html").read_text(encoding="utf-8")
-    for level in EVIDENCE_LABELS:
+    for level in CERTAINTY_ANCHORS:
         assert f'id="{level}"' in html, f"overview/evidence.md has no #{level} anchor"
 
 
@@ -504,4 +549,29 @@ def test_nutrients_json_lists_every_nutrient(built_site: Path) -> None:
     assert sorted(r["nutrient_id"] for r in records) == sorted(p.stem for p in NUTRIENT_PAGES)
     for record in records:
         assert (built_site / record["page"] / "index.html").is_file(), f"{record['page']} was not built"
-        assert record["intake"]["unit"] and record["evidence_level"] in EVIDENCE_LABELS
+        assert record["intake"]["unit"] and record["evidence"], f"{record['page']}: no intake unit or grades"
+
+
+def test_studies_json_lists_every_record_with_its_provenance(built_site: Path) -> None:
+    payload = json.loads((built_site / "data" / "studies.json").read_text(encoding="utf-8"))
+    on_disk = {
+        r["key"] for path in (ROOT / "studies").glob("*.yml") for r in frontmatter.validate_studies_file(path)
+    }
+    published = {r["key"]: r for r in payload["studies"]}
+    assert set(published) == on_disk
+    known = bib_keys()
+    for key, record in published.items():
+        assert key in known, f"study record {key} is not in references.bib"
+        assert record["read_at"]["url"].startswith("http") and record["participants"] >= 1
+
+
+def test_nutrient_pages_render_a_studies_table(built_site: Path) -> None:
+    for page in NUTRIENT_PAGES:
+        html = (built_site / "nutrients" / page.stem / "index.html").read_text(encoding="utf-8")
+        assert "bng:" not in html, f"{page.stem}: a placeholder was left unrendered"
+        parser = _Tables()
+        parser.feed(html)
+        studies = [
+            t for t in parser.tables if t and [c for c, _ in t[0]][:2] == ["Study", "Design and people"]
+        ]
+        assert len(studies) == 1 and len(studies[0]) > 1, f"{page.stem}: no Studies in people table"
