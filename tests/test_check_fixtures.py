@@ -175,7 +175,7 @@ def test_stale_review_date_is_a_warning(tmp_path: Path) -> None:
     assert findings(tmp_path, "stale-review") == [
         (
             "docs/nutrients/zinc.md",
-            8,
+            13,
             0,
             "warning",
             "review-stale",
@@ -332,3 +332,37 @@ def test_bibliography_checks_are_reused_until_the_file_changes(
     bib.write_text(bib.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     with pytest.raises(AssertionError, match="parsed again"):
         run(Options(config, today=TODAY, serial=True))
+
+
+def test_a_study_record_naming_no_work_is_refused_at_its_line(tmp_path: Path) -> None:
+    assert findings(tmp_path, "study-unknown-key") == [
+        (
+            "studies/zinc.yml",
+            1,
+            0,
+            "error",
+            "study-unknown-key",
+            "study record 'nielsen2011reported' names no entry in references.bib: add the work first",
+        )
+    ]
+
+
+def test_a_trial_described_without_a_record_is_flagged(tmp_path: Path) -> None:
+    assert findings(tmp_path, "study-missing-record") == [
+        (
+            "docs/nutrients/zinc.md",
+            31,
+            80,
+            "warning",
+            "study-missing-record",
+            "this sentence describes a study of people and cites 'clarke2008normal', which has no record in "
+            "studies/: add one (design, people, dose, result, where read)",
+        )
+    ]
+
+
+def test_a_reader_page_citing_an_identifier_only_work_is_an_error(tmp_path: Path) -> None:
+    finding, bib_warning = findings(tmp_path, "unidentified-work")
+    assert bib_warning[4] == "bib-missing-field"
+    assert finding[:5] == ("docs/evidence.md", 5, 20, "error", "citation-unidentified")
+    assert "'pmc6059859' has no title" in finding[5]

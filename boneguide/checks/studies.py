@@ -3,8 +3,8 @@
 * study-unknown-key (error): a record in studies/*.yml whose key is not in the bibliography.
 * study-missing-record (warning): a sentence in a nutrient page's "What studies in people show"
   that describes a trial, cohort or meta-analysis and cites a work with no study record.
-* citation-unidentified (error): a reader page cites a work whose entry lacks a title, a year, or
-  an author or issuing body (an identifier-only entry); the Sources and Bibliography pages, which
+* citation-unidentified (error): a reader page cites a work whose entry lacks a title, a year (or,
+  for an undated web page, its address), or an author or issuing body (an identifier-only entry); the Sources and Bibliography pages, which
   list such entries on purpose, are exempt.
 """
 
@@ -67,11 +67,13 @@ def check(
 
 
 def is_identified(entry: Any) -> bool:
+    """Title, an author or issuing body, and a year (an undated web page: its address instead)."""
     fields = entry.fields
-    has_author = bool(entry.persons.get("author")) or bool(
-        fields.get("organization") or fields.get("publisher")
+    has_author = bool(entry.persons.get("author")) or any(
+        fields.get(name) for name in ("organization", "publisher", "institution")
     )
-    return bool(fields.get("title")) and bool(fields.get("year")) and has_author
+    dated = bool(fields.get("year")) or bool(fields.get("url"))
+    return bool(fields.get("title")) and has_author and dated
 
 
 def _unidentified(text: str, shown: str, entries: dict[str, Any]) -> list[Finding]:
