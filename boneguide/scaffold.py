@@ -226,6 +226,8 @@ def entry_fields(record: dict, status: str, seen_at: list[str]) -> dict[str, str
     if record.get("authors"):
         names = list(record["authors"]) + (["others"] if record.get("authors_truncated") else [])
         fields["author"] = " and ".join(names)
+    elif record.get("organization") and record.get("journal"):
+        fields["author"] = "{" + str(record["organization"]) + "}"  # a corporate author, kept whole
     if record.get("title"):
         fields["title"] = protect_case(str(record["title"]))
     for source, target in (
@@ -244,7 +246,8 @@ def entry_fields(record: dict, status: str, seen_at: list[str]) -> dict[str, str
     for name in ("doi", "pmid", "pmcid"):
         if record.get(name):
             fields[name] = str(record[name])
-    url = record.get("url") or url_for(record_identifiers(record))
+    # A work with no identifier is at least findable at the page it was read on.
+    url = record.get("url") or url_for(record_identifiers(record)) or next(iter(seen_at), None)
     if url:
         fields["url"] = url
     fields["metadata-status"] = status
@@ -269,3 +272,54 @@ def append_entry(bib_path: Path, key: str, fields: dict[str, str]) -> None:
     new_text = text.rstrip("\n") + ("\n\n" if text.strip() else "") + render_entry(key, fields) + "\n"
     parse_bib(new_text, str(bib_path))
     bib_path.write_text(new_text, encoding="utf-8")
+
+
+def complete_entry(bib_path: Path, existing: list, record: dict) -> str:
+    """Rewrite the entry named by ``record['key']`` from a record read on a public page, in place.
+
+    Fields the record holds replace the entry's; fields it lacks (a PMCID, say) are kept, and so is
+    provenance (cited-in, keep-unused, the old note beside the new). Refused when the record is less
+    sure than the entry (verified is never replaced by partial) or shares no identifier with it.
+    """
+    from boneguide.bibliography import (
+        entry_field_values,
+        entry_tokens,
+        parse_bib,
+        render_entry,
+        title_year_token,
+    )
+    from boneguide.citelists import identifier_tokens
+    from boneguide.enrich import STATUS_RANK
+
+    key = record.get("key")
+    raw = next((r for r in existing if r.key == key), None)
+    if raw is None:
+        raise ScaffoldError(f"no entry '{key}' in {bib_path.name} to complete")
+    old_status = str(raw.entry.fields.get("metadata-status", "unverified"))
+    if STATUS_RANK.get(record["status"], 0) < STATUS_RANK.get(old_status, 0):
+        raise ScaffoldError(
+            f"entry '{key}' (line {raw.line}) is {old_status}; a {record['status']} record would downgrade it"
+        )
+    tokens = identifier_tokens(record_identifiers(record))
+    if token := title_year_token(record.get("title"), record.get("year")):
+        tokens.add(token)
+    if not tokens & entry_tokens(raw.entry):
+        raise ScaffoldError(
+            f"the record shares no DOI, PMID, PMCID, URL or title and year with entry '{key}' (line {raw.line})"
+        )
+    fields = {
+        **entry_field_values(raw.entry),
+        **entry_fields(record, record["status"], list(record["seen_at"])),
+    }
+    if raw.entry.type.lower() != "misc":
+        fields["ENTRYTYPE"] = raw.entry.type.lower()
+    old_seen = [s.strip() for s in str(raw.entry.fields.get("seen-at", "")).split(";") if s.strip()]
+    fields["seen-at"] = "; ".join(dict.fromkeys([*old_seen, *record["seen_at"]]))
+    notes = [str(raw.entry.fields.get("note", "")), str(record.get("note", ""))]
+    if any(notes):
+        fields["note"] = " ".join(note for note in notes if note)
+    text = bib_path.read_text(encoding="utf-8")
+    new_text = text.replace(raw.text, render_entry(key, fields), 1)
+    parse_bib(new_text, str(bib_path))
+    bib_path.write_text(new_text, encoding="utf-8")
+    return key

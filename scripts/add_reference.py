@@ -5,10 +5,14 @@
     python scripts/add_reference.py --doi 10.1001/jama.2019.11889 --online
     python scripts/add_reference.py --citation "Clarke B. Normal bone anatomy and physiology. Clin J Am Soc Nephrol. 2008;3 Suppl 3:S131-9."
     python scripts/add_reference.py --record record.json   # what you read on a public record page
+    python scripts/add_reference.py --record record.json --complete   # fill in an identifier-only entry
 
 A --record file is one JSON object in the metadata cache's shape (authors, title, journal, year,
 volume, issue, pages, doi, pmid, pmcid, url) plus "seen_at", the addresses you read it at, and
-"status" (verified or partial); it is how an editor adds a work read on an abstract page.
+"status" (verified or partial); it is how an editor adds a work read on an abstract page. With
+--complete, the record's "key" names an existing entry (one known only by its identifier, say):
+the entry is rewritten from the record in place, keeping its provenance (cited-in) and its note;
+the record must share an identifier with it and may not be less sure than it (no downgrade).
 
 Metadata come from the committed cache (sources/metadata-cache.json) or, with --online, from the
 registries (PubMed, the PMC ID converter, Crossref); a work found in neither is added with its
@@ -34,6 +38,7 @@ from boneguide.scaffold import (
     DuplicateReference,
     ScaffoldError,
     append_entry,
+    complete_entry,
     entry_fields,
     find_cached_record,
     find_duplicate,
@@ -56,6 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
     what.add_argument("--record", type=Path, help="a JSON record read from a public page (see above)")
     parser.add_argument(
         "--online", action="store_true", help="ask the registries when the cache has no record"
+    )
+    parser.add_argument(
+        "--complete", action="store_true", help="with --record: complete the identifier-only entry it names"
     )
     parser.add_argument("--bib", type=Path, default=ROOT / "references.bib")
     parser.add_argument("--cache", type=Path, default=ROOT / "sources" / "metadata-cache.json")
@@ -152,6 +160,13 @@ def main(argv: list[str] | None = None) -> int:
 def add(args: argparse.Namespace) -> int:
     try:
         existing = load_bib(args.bib)
+        if args.complete:
+            if not args.record:
+                raise ScaffoldError("--complete needs --record")
+            record = read_record(args.record)
+            key = complete_entry(args.bib, existing, record)
+            print(f"completed [@{key}] in {args.bib.name} (metadata {record['status']})")
+            return 0
         record, status, seen_at, scheme, value = resolve(args, existing)
         if duplicate := find_duplicate(existing, record):
             raise DuplicateReference(*duplicate)

@@ -172,3 +172,92 @@ def test_online_lookup_against_a_local_registry(files, capsys) -> None:
     assert entry.fields["doi"] == "10.1136/bmj.c3691"
     cached = json.loads(files[1].read_text())["records"]
     assert any(r.get("pmid") == "20671013" for r in cached), "the answer is kept in the committed cache"
+
+
+WALSH = {
+    "authors": ["Walsh, JS", "Jacques, RM"],
+    "title": "High-dose selenium and bone turnover in postmenopausal women",
+    "journal": "Example Journal",
+    "year": "2021",
+    "pmid": "34000001",
+    "seen_at": ["https://abstracts.example/34000001"],
+    "status": "verified",
+}
+
+
+def write_record(tmp_path: Path, record: dict) -> Path:
+    path = tmp_path / "record.json"
+    path.write_text(json.dumps(record))
+    return path
+
+
+def test_a_record_read_on_a_page_is_added_with_where_it_was_read(files, tmp_path, capsys) -> None:
+    bib, cache = files
+    record = write_record(tmp_path, WALSH)
+    assert add_reference.main(["--record", str(record), "--bib", str(bib), "--cache", str(cache)]) == 0
+    assert "added [@walsh2021high]" in capsys.readouterr().out
+    entry = parse_file(str(bib)).entries["walsh2021high"]
+    assert entry.fields["seen-at"] == "https://abstracts.example/34000001"
+    assert entry.fields["metadata-status"] == "verified"
+    # The same work again is refused, naming the key to cite.
+    assert add_reference.main(["--record", str(record), "--bib", str(bib), "--cache", str(cache)]) == 1
+    assert "cite it as [@walsh2021high]" in capsys.readouterr().err
+
+
+def test_an_organisations_record_needs_its_own_key_and_gets_a_corporate_author(files, tmp_path) -> None:
+    bib, cache = files
+    record = {
+        "organization": "EFSA Panel on Dietetic Products, Nutrition and Allergies (NDA)",
+        "title": "Scientific Opinion on Dietary Reference Values for zinc",
+        "journal": "EFSA Journal",
+        "year": "2014",
+        "seen_at": ["https://efsa.example/zinc"],
+        "status": "partial",
+    }
+    path = write_record(tmp_path, record)
+    assert add_reference.main(["--record", str(path), "--bib", str(bib), "--cache", str(cache)]) == 2
+    path = write_record(tmp_path, {**record, "key": "efsa2014zinc"})
+    assert add_reference.main(["--record", str(path), "--bib", str(bib), "--cache", str(cache)]) == 0
+    entry = parse_file(str(bib)).entries["efsa2014zinc"]
+    assert (
+        str(entry.persons["author"][0]) == "{EFSA Panel on Dietetic Products, Nutrition and Allergies (NDA)}"
+    )
+    assert entry.fields["url"] == "https://efsa.example/zinc"  # no identifier: the page it was read on
+
+
+def test_a_record_without_provenance_is_refused(files, tmp_path, capsys) -> None:
+    bib, cache = files
+    path = write_record(tmp_path, {k: v for k, v in WALSH.items() if k != "seen_at"})
+    assert add_reference.main(["--record", str(path), "--bib", str(bib), "--cache", str(cache)]) == 2
+    assert "the record needs seen_at" in capsys.readouterr().err
+
+
+def test_complete_fills_an_identifier_only_entry_and_keeps_its_provenance(files, tmp_path) -> None:
+    bib, cache = files
+    bib.write_text(
+        bib.read_text()
+        + "\n@misc{pmid34000001,\n  pmid = {34000001},\n  metadata-status = {unverified},\n"
+        + "  cited-in = {healthline-osteoporosis-supplements:7}\n}\n"
+    )
+    path = write_record(tmp_path, {**WALSH, "key": "pmid34000001"})
+    assert (
+        add_reference.main(["--record", str(path), "--complete", "--bib", str(bib), "--cache", str(cache)])
+        == 0
+    )
+    entry = parse_file(str(bib)).entries["pmid34000001"]
+    assert entry.type == "article" and entry.fields["title"].startswith("High-dose selenium")
+    assert entry.fields["cited-in"] == "healthline-osteoporosis-supplements:7"
+    assert "burt2019effect" in parse_file(str(bib)).entries  # nothing else touched
+
+
+def test_complete_never_downgrades_a_verified_entry(files, tmp_path, capsys) -> None:
+    bib, cache = files
+    before = bib.read_text()
+    record = {**WALSH, "key": "burt2019effect", "pmid": "31454046", "status": "partial"}
+    path = write_record(tmp_path, record)
+    assert (
+        add_reference.main(["--record", str(path), "--complete", "--bib", str(bib), "--cache", str(cache)])
+        == 2
+    )
+    assert "would downgrade it" in capsys.readouterr().err
+    assert bib.read_text() == before
