@@ -14,6 +14,7 @@ import yaml
 
 SCHEMA_PATH = Path(__file__).parent / "schema" / "nutrient-page.schema.json"
 STUDIES_SCHEMA_PATH = Path(__file__).parent / "schema" / "studies.schema.json"
+CLAIMS_SCHEMA_PATH = Path(__file__).parent / "schema" / "claims.schema.json"
 FENCE = "---"
 
 
@@ -76,6 +77,21 @@ def nutrient_schema() -> dict[str, Any]:
 @cache
 def studies_schema() -> dict[str, Any]:
     return json.loads(STUDIES_SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+@cache
+def claims_schema() -> dict[str, Any]:
+    return json.loads(CLAIMS_SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+def validate_claims_file(path: Path, text: str | None = None) -> list[dict[str, Any]]:
+    """Load and validate a source's claims.yml; raise FrontMatterError naming file and line."""
+    text = path.read_text(encoding="utf-8") if text is None else text
+    data, lines = load_yaml(path, text, offset=1)
+    problems = _schema_problems(path, data or [], lines, claims_schema())
+    if problems:
+        raise FrontMatterError(problems)
+    return data or []
 
 
 def split_front_matter(text: str) -> tuple[str | None, str, int]:

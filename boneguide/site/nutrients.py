@@ -434,7 +434,8 @@ def evidence_list(data: dict[str, Any], evidence_link: str) -> str:
             verdict = f"[Not studied]({evidence_link}#not-studied)"
         cite = f" [{'; '.join('@' + key for key in grade['studies'])}]" if grade["studies"] else ""
         effect = f" {grade['effect']}" if grade.get("effect") else ""
-        lines.append(f"- **{outcome}** ({grade['population']}): {verdict}. {grade['reason']}{cite}{effect}")
+        reason = grade["reason"].rstrip().removesuffix(".")
+        lines.append(f"- **{outcome}**, {grade['population']}: **{verdict}**. {reason}{cite}.{effect}")
     return "\n".join([*lines, "", "</div>", ""])
 
 
@@ -570,9 +571,12 @@ def studies_table(records: list[dict[str, Any]], labels: dict[str, str]) -> str:
         name = labels.get(record["key"], record["key"])
         if record.get("name"):
             name = f"{_cell(record['name'])}: {name}"
-        people = f"{record['participants']:,} {_cell(record['population'])}"
+        population = _cell(record["population"])
+        if population[:1].isupper() and population[1:2].islower():
+            population = population[0].lower() + population[1:]  # "Adults aged 60" follows a number
+        people = f"{record['participants']:,} {population}" if record.get("participants") else population
         if record.get("studies_pooled"):
-            people = f"{record['studies_pooled']} studies, {people}"
+            people = f"{record['studies_pooled']} studies; {people}"
         design = f"{record['design'].capitalize()}; {people}"
         dose = _cell(record["exposure"])
         if record.get("comparator"):

@@ -17,6 +17,7 @@ from mkdocs.config import base, config_options
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 
+from boneguide import frontmatter
 from boneguide.bibliography import BibError, entry_tokens, load_bib
 from boneguide.citelists import Citation, SourceList, identifier_tokens, load_sources, marker_sort_key
 
@@ -80,7 +81,7 @@ def source_counts(source: SourceList, index: BibIndex) -> tuple[int, int, list[s
     return len(markers), len(resolved), missing
 
 
-def render_source(source: SourceList, index: BibIndex) -> list[str]:
+def render_source(source: SourceList, index: BibIndex, claims: list[dict[str, Any]] | None = None) -> list[str]:
     meta = source.meta
     total, resolved, _ = source_counts(source, index)
     lines = [f"## {_escape(meta.get('title', source.source_id))} {{#{source.source_id}}}", ""]
@@ -98,6 +99,7 @@ def render_source(source: SourceList, index: BibIndex) -> list[str]:
     lines.append("")
     if meta.get("notes"):
         lines += [_escape(" ".join(str(meta["notes"]).split())), ""]
+    lines += render_claims(claims)
 
     occurrences: dict[str, list[Citation]] = defaultdict(list)
     for citation in source.citations:
@@ -140,7 +142,34 @@ def render_source(source: SourceList, index: BibIndex) -> list[str]:
     return lines
 
 
-def render_sources(sources: list[SourceList], index: BibIndex) -> str:
+VERDICT_ORDER = ["wrong", "overstated", "untraceable", "partly supported", "supported"]
+
+
+def render_claims(claims: list[dict[str, Any]]) -> list[str]:
+    """What the article claimed, checked: a table, worst verdicts first, each finding cited."""
+    if not claims:
+        return []
+    counts = {v: sum(c["verdict"] == v for c in claims) for v in VERDICT_ORDER}
+    summary = ", ".join(f"{n} {v}" for v, n in counts.items() if n)
+    lines = [
+        f"**Claims checked ({len(claims)}):** {summary}.",
+        "",
+        '<div class="bng-stack bng-claims" markdown>',
+        "",
+        "| Nutrient | What the article claimed | Verdict | What the evidence shows |",
+        "|---|---|---|---|",
+    ]
+    ordered = sorted(claims, key=lambda c: (VERDICT_ORDER.index(c["verdict"]), c["nutrient"]))
+    for claim in ordered:
+        nutrient = claim["nutrient"].replace("-", " ").capitalize()
+        said, shown = (" ".join(claim[name].split()).replace("|", "\\|") for name in ("claim", "finding"))
+        lines.append(f"| {nutrient} | {said} | **{claim['verdict']}** | {shown} |")
+    return [*lines, "", "</div>", ""]
+
+
+def render_sources(
+    sources: list[SourceList], index: BibIndex, claims: dict[str, list[dict[str, Any]]] | None = None
+) -> str:
     lines = [
         "| Source article | Kind | References | Resolved | Unresolved |",
         "|---|---|---|---|---|",
@@ -154,8 +183,20 @@ def render_sources(sources: list[SourceList], index: BibIndex) -> str:
         )
     lines.append("")
     for source in sources:
-        lines += render_source(source, index)
+        lines += render_source(source, index, (claims or {}).get(source.source_id, []))
     return "\n".join(lines)
+
+
+def load_claims(sources_dir: Path, root: Path) -> dict[str, list[dict[str, Any]]]:
+    """Each source's checked claims (sources/<id>/claims.yml), by source id."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    for path in sorted(sources_dir.glob("*/claims.yml")):
+        shown = path.relative_to(root) if path.is_relative_to(root) else path
+        try:
+            found[path.parent.name] = frontmatter.validate_claims_file(shown, path.read_text(encoding="utf-8"))
+        except frontmatter.FrontMatterError as error:
+            raise ValueError(str(error)) from None
+    return found
 
 
 class SourcesConfig(base.Config):
@@ -173,6 +214,7 @@ class SourcesPlugin(BasePlugin[SourcesConfig]):
         try:
             sources = load_sources(root / self.config.sources_dir)
             index = index_bibliography(root / self.config.bib_file)
+            claims = load_claims(root / self.config.sources_dir, root)
         except (BibError, ValueError, OSError) as exc:
             raise PluginError(f"bng-sources: {exc}") from exc
         for source in sources:
@@ -184,4 +226,4 @@ class SourcesPlugin(BasePlugin[SourcesConfig]):
                     f"bng-sources: {source.source_id} markers {', '.join(missing)} resolve to works that "
                     f"{self.config.bib_file} does not list: run make import"
                 )
-        return markdown.replace(MARKER, render_sources(sources, index))
+        return markdown.replace(MARKER, render_sources(sources, index, claims))

@@ -145,9 +145,9 @@
       var food = element("input", { type: "number", min: "0", step: "any", inputmode: "decimal" });
       var foodUnit = select(units, nutrient.unit);
       set.appendChild(labelled("bng-" + nutrient.id + "-supplement", "From supplements", supplement));
-      set.appendChild(labelled("bng-" + nutrient.id + "-supplement-unit", "Unit", supplementUnit));
+      set.appendChild(labelled("bng-" + nutrient.id + "-supplement-unit", "Supplement unit", supplementUnit));
       set.appendChild(labelled("bng-" + nutrient.id + "-food", "From food (optional)", food));
-      set.appendChild(labelled("bng-" + nutrient.id + "-food-unit", "Unit", foodUnit));
+      set.appendChild(labelled("bng-" + nutrient.id + "-food-unit", "Food unit", foodUnit));
       var result = element("output", { class: "bng-checker-result", "aria-live": "polite", for: supplement.id });
       set.appendChild(result);
       form.appendChild(set);
