@@ -227,31 +227,24 @@ def test_real_site_every_citation_links_to_a_reference_entry(built_site: Path) -
 
 
 def _markdown_citation_keys(root: Path) -> set[str]:
-    """Keys cited in docs/, including the tables bng-nutrients generates from front matter."""
+    """Keys cited in docs/: in the text, and in the data that the generated tables are made from
+    (nutrient front matter and study records), read as data rather than through the renderer."""
     from boneguide import frontmatter
-    from boneguide.site import nutrients
 
     config = load_config(str(root / "mkdocs.yml"))
     docs = Path(config.docs_dir)
-    plugin = config.plugins["bng-nutrients"]
-    texts, pages = [], {}
+    keys: set[str] = set()
     for path in sorted(docs.rglob("*.md")):
         src_uri = path.relative_to(docs).as_posix()
         if src_uri.startswith("_snippets/"):
             continue
         text = path.read_text(encoding="utf-8")
-        _yaml, body, _line = frontmatter.split_front_matter(text)
-        pages[src_uri] = body
-        if src_uri.startswith(plugin.config.pages_dir + "/") and not src_uri.endswith("index.md"):
-            data = frontmatter.validate_nutrient_page(path)
-            plugin.nutrients[src_uri] = data
-            if nutrients.INTAKE_MARKER in body:
-                texts.append(nutrients.intake_tables(data))
-    for body in pages.values():
-        texts.append(body)
-        if nutrients.GLANCE_MARKER in body:
-            texts += [nutrients.adult_range(d) + nutrients.adult_upper(d) for d in plugin.nutrients.values()]
-    return {key for text in texts for citation in find_citations(text) for key in citation.keys}
+        keys |= {key for citation in find_citations(text) for key in citation.keys}
+        if src_uri.startswith("nutrients/"):
+            keys |= frontmatter.data_keys(frontmatter.validate_nutrient_page(path, text))
+    for path in sorted((root / "studies").glob("*.yml")):
+        keys |= {record["key"] for record in frontmatter.validate_studies_file(path)}
+    return keys
 
 
 def test_real_site_cites_exactly_the_keys_a_markdown_scan_finds(built_site: Path, root: Path) -> None:

@@ -177,3 +177,16 @@ def test_links_written_for_directory_urls_are_pointed_at_files(tmp_path: Path) -
     assert 'href="about.html#medical-disclaimer"' in (tmp_path / "index.html").read_text()
     assert 'href="../data/x.json"' in (tmp_path / "overview" / "glance.html").read_text()
     assert offline.broken_local_links(tmp_path) == ["index.html:1: nowhere/"]
+
+
+@pytest.mark.browser
+def test_the_intake_checker_works_from_file_urls(offline_copy: OfflineCopy) -> None:
+    with offline_page() as (page, network):
+        page.goto((offline_copy.site / "overview" / "intake-checker.html").as_uri())
+        page.select_option("#bng-age", label="31–50 years")
+        page.fill("#bng-zinc-supplement", "50")
+        result = page.locator('[data-nutrient="zinc"] output').inner_text()
+        assert "Above the upper level of 40 mg" in result
+        link = page.locator('[data-nutrient="zinc"] legend a').get_attribute("href")
+        assert link and link.split("#")[0].endswith("zinc.html")  # the offline copy's own file
+    assert network.blocked == []

@@ -45,6 +45,8 @@ PLANNED_PAGES = [
     "overview/who-may-benefit/",
     "overview/at-a-glance/",
     "overview/evidence/",
+    "overview/intake-checker/",
+    "overview/medicines/",
     "overview/glossary/",
     *[f"nutrients/{nutrient}/" for nutrient in NUTRIENTS],
     "herbal-and-other-supplements/",
