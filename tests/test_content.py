@@ -44,7 +44,10 @@ from boneguide.site.nutrients import (
     INTAKE_MARKER,
     MEDICINES_MARKER,
     STUDIES_MARKER,
+    stage_of,
 )
+
+ADULT_STAGES = ("adults", "pregnancy", "lactation")
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -212,13 +215,18 @@ def normal_unit(unit: str) -> str:
 def reference_amounts(data: dict[str, Any]) -> set[tuple[float, str]]:
     intake = data["intake"]
     unit, alt = normal_unit(intake["unit"]), intake.get("alt_unit")
-    amounts = {(float(v["amount"]), unit) for v in intake["values"]}
+    # Adults' values (pregnancy and breastfeeding included): a child's value that happens to equal a
+    # study dose (400 IU for infants) would make the rule flag the dose.
+    amounts = {(float(v["amount"]), unit) for v in intake["values"] if stage_of(v) in ADULT_STAGES}
     amounts |= {
-        (float(v["amount"]), normal_unit(v.get("unit", intake["unit"]))) for v in intake["upper_limits"]
+        (float(v["amount"]), normal_unit(v.get("unit", intake["unit"])))
+        for v in intake["upper_limits"]
+        if stage_of(v) in ADULT_STAGES
     }
     for body in intake.get("other_authorities", []):
         for item in [*body["values"], *body.get("upper_limits", [])]:
-            amounts.add((float(item["amount"]), normal_unit(item.get("unit", body["unit"]))))
+            if stage_of(item) in ADULT_STAGES:
+                amounts.add((float(item["amount"]), normal_unit(item.get("unit", body["unit"]))))
     if alt:
         amounts |= {
             (round(a * alt["factor"], 6), normal_unit(alt["unit"])) for a, u in set(amounts) if u == unit
@@ -309,8 +317,8 @@ def test_block_reader_and_number_rules_on_a_sample(tmp_path: Path) -> None:
         "intake": {
             "unit": "µg/day",
             "alt_unit": {"unit": "IU/day", "factor": 40},
-            "values": [{"amount": 15}],
-            "upper_limits": [{"amount": 100}],
+            "values": [{"amount": 15, "ages": "19–70"}, {"amount": 10, "ages": "0–6 months"}],
+            "upper_limits": [{"amount": 100, "ages": "19+"}],
         }
     }
     assert reference_amounts(data) == {(15.0, "µg"), (100.0, "µg"), (600.0, "IU"), (4000.0, "IU")}
@@ -562,7 +570,10 @@ def test_studies_json_lists_every_record_with_its_provenance(built_site: Path) -
     known = bib_keys()
     for key, record in published.items():
         assert key in known, f"study record {key} is not in references.bib"
-        assert record["read_at"]["url"].startswith("http") and record["participants"] >= 1
+        assert record["read_at"]["url"].startswith("http"), f"{key}: where was it read?"
+        assert record.get("participants") or record.get("studies_pooled"), (
+            f"{key}: how many people or studies?"
+        )
 
 
 def test_nutrient_pages_render_a_studies_table(built_site: Path) -> None:

@@ -48,9 +48,11 @@ def test_creates_a_valid_page_and_nav_entry(project: Path, capsys: pytest.Captur
         "## What it does in bone",
         "## What studies in people show",
         "## How much",
+        "## Too little",
         "## Food sources",
+        "## Supplement forms",
         "## Safety and interactions",
-        "## Where sources disagree",
+        "## Where authorities and studies disagree",
         "## References",
     ]
     assert "<!-- bng:intake-table -->" in body

@@ -408,3 +408,14 @@ def test_broken_front_matter_fails_the_strict_build_with_file_and_line(
     assert f"docs/nutrients/{expected}" in output
     assert "Traceback" not in output
     assert not (tmp_path / "site" / "data" / "nutrients.json").exists()
+
+
+def test_a_food_given_as_a_range_keeps_its_range_and_share() -> None:
+    data = {
+        **ZINC_LIKE,
+        "foods": {
+            "source": "f",
+            "items": [{"food": "Beef", "serving": "75 g", "amount": 4, "amount_high": 8.6}],
+        },
+    }
+    assert table_rows(foods_table(data))[1] == ["Beef", "75 g", "4–8.6 mg", "50–108% / 36–78%"]

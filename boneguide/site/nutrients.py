@@ -133,6 +133,8 @@ class NutrientDataConfig(base.Config):
     bib_file = config_options.Type(str, default="references.bib")
     json_path = config_options.Type(str, default="data/nutrients.json")
     studies_json_path = config_options.Type(str, default="data/studies.json")
+    # Pages outside pages_dir that list studies too: {studies file stem: page}, e.g. herbal products.
+    study_pages = config_options.Type(dict, default={})
 
 
 # --- amounts and ages ---------------------------------------------------------------------------
@@ -484,14 +486,17 @@ def foods_table(data: dict[str, Any]) -> str:
     ]
     for food in foods["items"]:
         food_unit = food.get("unit", unit)
-        amount = format_amount(food["amount"], food_unit) + _cite(food.get("source"))
+        amounts = [food["amount"], *([food["amount_high"]] if "amount_high" in food else [])]
+        amount = f"{_span(amounts)} {_short_unit(food_unit)}" + _cite(food.get("source"))
         row = f"| {_cell(food['food'])} | {_cell(food['serving'])} | {amount} |"
         if reference:
             factor = _unit_factor(food_unit, unit)
             if factor is None:
                 row += " — |"
             else:
-                shares = [f"{round(100 * food['amount'] * factor / value)}%" for _, value in reference]
+                shares = [
+                    "–".join(f"{round(100 * a * factor / value)}" for a in amounts) + "%" for _, value in reference
+                ]
                 row += f" {' / '.join(shares)} |"
         lines.append(row)
     lines.append("")
@@ -527,7 +532,10 @@ def _sources_cite(keys: list[str]) -> str:
 def medicines_table(data: dict[str, Any]) -> str:
     medicines = data.get("medicines") or []
     if not medicines:
-        return ""
+        return (
+            f"No interaction between {data['title'].lower()} and a medicine is recorded in this guide. "
+            "That is not proof that none exists: a pharmacist can check a particular medicine.\n"
+        )
     lines = [
         '<div class="bng-stack bng-medicines" markdown>',
         "",
@@ -680,6 +688,10 @@ class NutrientDataPlugin(BasePlugin[NutrientDataConfig]):
             self.nutrients[file.src_uri] = data
         self.studies, study_problems = load_studies(project / self.config.studies_dir, project)
         problems += study_problems
+        for page_id, src_uri in self.config.study_pages.items():
+            if files.get_file_from_path(src_uri) is None:
+                problems.append(f"{config['config_file_path']}: bng-nutrients study_pages names {src_uri}, not a page")
+            ids.setdefault(page_id, src_uri)
         for record in self.studies:
             for page_id in [record["nutrient"], *record.get("pages", [])]:
                 if page_id not in ids:
@@ -803,6 +815,9 @@ class NutrientDataPlugin(BasePlugin[NutrientDataConfig]):
                 .replace(FORMS_MARKER, forms_table(data))
                 .replace(MEDICINES_MARKER, medicines_table(data))
             )
+        elif page.file.src_uri in self.config.study_pages.values():
+            page_id = next(k for k, v in self.config.study_pages.items() if v == page.file.src_uri)
+            markdown = markdown.replace(STUDIES_MARKER, studies_table(self.studies_for(page_id), self.labels))
         else:
             for marker in PAGE_MARKERS:
                 if marker in markdown:
