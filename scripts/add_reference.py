@@ -119,7 +119,11 @@ def read_record(path: Path) -> dict:
         raise ScaffoldError(f"{path}:{error.lineno}:{error.colno}: not JSON: {error.msg}") from error
     if not isinstance(record, dict):
         raise ScaffoldError(f"{path}:1: expected one JSON object")
-    missing = [name for name in ("title", "year", "seen_at", "status") if not record.get(name)]
+    missing = [name for name in ("title", "seen_at", "status") if not record.get(name)]
+    if str(record.get("year", "")).strip().lower() in ("n.d.", "nd", "undated"):
+        del record["year"]  # an undated page has no year: its key says nd and its url identifies it
+    if not record.get("year") and not (record.get("organization") and record.get("url")):
+        missing.append("year (only an organisation's undated web page, with its url, may go without)")
     if not record.get("authors") and not record.get("organization"):
         missing.insert(0, "authors or organization")
     if not record.get("authors") and not record.get("key"):

@@ -586,3 +586,27 @@ def test_nutrient_pages_render_a_studies_table(built_site: Path) -> None:
             t for t in parser.tables if t and [c for c, _ in t[0]][:2] == ["Study", "Design and people"]
         ]
         assert len(studies) == 1 and len(studies[0]) > 1, f"{page.stem}: no Studies in people table"
+
+
+REQUIRED_MEDICINE_CLASSES = [
+    "Bisphosphonates",
+    "Levothyroxine",
+    "Quinolone antibiotics",
+    "Tetracycline antibiotics",
+    "Thiazide diuretics",
+    "Proton-pump inhibitors",
+    "Glucocorticoids",
+    "Warfarin and other vitamin K antagonists",
+]
+
+
+def test_medicines_page_names_every_class_the_authorities_list(built_site: Path) -> None:
+    html = (built_site / "overview" / "medicines" / "index.html").read_text(encoding="utf-8")
+    parser = _Tables()
+    parser.feed(html)
+    [table] = [t for t in parser.tables if t and [c for c, _ in t[0]][:2] == ["Medicines", "Nutrient"]]
+    named = {row[0][0] for row in table[1:]}
+    missing = [c for c in REQUIRED_MEDICINE_CLASSES if not any(n.startswith(c) for n in named)]
+    assert not missing, f"no interaction recorded for {missing}"
+    linked = {href.split("#")[0].rstrip("/").rsplit("/", 1)[-1] for row in table[1:] for href in row[1][1]}
+    assert linked <= {p.stem for p in NUTRIENT_PAGES} and len(linked) >= 8
