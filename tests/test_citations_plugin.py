@@ -244,6 +244,9 @@ def _markdown_citation_keys(root: Path) -> set[str]:
             keys |= frontmatter.data_keys(frontmatter.validate_nutrient_page(path, text))
     for path in sorted((root / "studies").glob("*.yml")):
         keys |= {record["key"] for record in frontmatter.validate_studies_file(path)}
+    for path in sorted((root / "sources").glob("*/claims.yml")):  # the Sources page's checked claims
+        text = path.read_text(encoding="utf-8")
+        keys |= {key for citation in find_citations(text) for key in citation.keys}
     return keys
 
 

@@ -419,3 +419,14 @@ def test_a_food_given_as_a_range_keeps_its_range_and_share() -> None:
         },
     }
     assert table_rows(foods_table(data))[1] == ["Beef", "75 g", "4–8.6 mg", "50–108% / 36–78%"]
+
+
+def test_a_range_that_rounds_to_one_share_shows_it_once() -> None:
+    data = {
+        **ZINC_LIKE,
+        "foods": {
+            "source": "f",
+            "items": [{"food": "Salmon", "serving": "75 g", "amount": 3.0, "amount_high": 3.02}],
+        },
+    }
+    assert table_rows(foods_table(data))[1][3] == "38% / 27%"

@@ -305,6 +305,8 @@ def intake_tables(data: dict[str, Any]) -> str:
             items = [v for v in values if stage_of(v) in stages]
             if items:
                 lines += _stage_table(title, items, limits, intake, columns)
+        if any(line.startswith("|") and "| — |" in line for line in lines):
+            lines += ["A dash (—) means the authority set no value for that life stage.", ""]
     else:
         lines += [f"**No RDA or AI.** {intake['no_reference_value']}", ""]
         if limits:
@@ -495,7 +497,8 @@ def foods_table(data: dict[str, Any]) -> str:
                 row += " — |"
             else:
                 shares = [
-                    "–".join(f"{round(100 * a * factor / value)}" for a in amounts) + "%" for _, value in reference
+                    "–".join(dict.fromkeys(f"{round(100 * a * factor / value)}" for a in amounts)) + "%"
+                    for _, value in reference
                 ]
                 row += f" {' / '.join(shares)} |"
         lines.append(row)
