@@ -487,6 +487,17 @@ def test_every_cited_key_exists_in_references_bib() -> None:
     assert not problems, "\n".join(problems)
 
 
+def test_no_citation_wraps_across_lines() -> None:
+    # Stock mkdocs-bibtex leaves a wrapped [@a;\n @b] as text; the design keeps pages buildable with it.
+    wrapped = [
+        f"{page_id(path)}:{citation.line}: {citation.raw!r}"
+        for path in sorted(DOCS.rglob("*.md"))
+        for citation in find_citations(path.read_text(encoding="utf-8"))
+        if "\n" in citation.raw
+    ]
+    assert not wrapped, "keep each citation on one line:\n" + "\n".join(wrapped)
+
+
 def test_no_sentence_copied_from_a_source_article() -> None:
     if not COPIED_SENTENCES.is_file():
         pytest.skip(f"shared tools absent ({COPIED_SENTENCES}); a clone without ../shared cannot run this")
