@@ -430,3 +430,14 @@ def test_a_range_that_rounds_to_one_share_shows_it_once() -> None:
         },
     }
     assert table_rows(foods_table(data))[1][3] == "38% / 27%"
+
+
+def test_foods_in_the_second_unit_are_converted_for_the_share() -> None:
+    data = {
+        **VITAMIN_D_LIKE,
+        "foods": {
+            "source": "f",
+            "items": [{"food": "Trout", "serving": "75 g", "amount": 570, "unit": "IU/day"}],
+        },
+    }
+    assert table_rows(foods_table(data))[1] == ["Trout", "75 g", "570 IU", "95%"]  # 570 / 40 = 14.25 of 15 µg

@@ -220,7 +220,11 @@ def _upper_cell(limits: list[dict[str, Any]], item: dict[str, Any], unit: str, a
 
 
 def _stage_table(
-    title: str, items: list[dict[str, Any]], limits: list[dict[str, Any]], intake: dict[str, Any], columns: str
+    title: str,
+    items: list[dict[str, Any]],
+    limits: list[dict[str, Any]],
+    intake: dict[str, Any],
+    columns: str,
 ) -> list[str]:
     """One life-stage table; ``columns`` is 'sex' (female/male or one column) or 'stage'."""
     unit, alt, default = intake["unit"], intake.get("alt_unit"), intake["source"]
@@ -317,7 +321,9 @@ def intake_tables(data: dict[str, Any]) -> str:
                 "| Life stage | Ages | Upper level |",
                 "| --- | --- | --- |",
             ]
-            for limit in sorted(limits, key=lambda v: (list(STAGE_TITLES).index(stage_of(v)), age_range(v["ages"]))):
+            for limit in sorted(
+                limits, key=lambda v: (list(STAGE_TITLES).index(stage_of(v)), age_range(v["ages"]))
+            ):
                 cell = format_amount(limit["amount"], limit.get("unit", unit), alt)
                 cell += _cite(limit.get("source")) if limit.get("source") != default else ""
                 if limit.get("note"):
@@ -493,6 +499,9 @@ def foods_table(data: dict[str, Any]) -> str:
         row = f"| {_cell(food['food'])} | {_cell(food['serving'])} | {amount} |"
         if reference:
             factor = _unit_factor(food_unit, unit)
+            alt = intake.get("alt_unit")
+            if factor is None and alt and food_unit == alt["unit"]:
+                factor = 1 / alt["factor"]  # a table in IU, against an RDA in µg
             if factor is None:
                 row += " — |"
             else:
@@ -549,7 +558,9 @@ def medicines_table(data: dict[str, Any]) -> str:
         name = MEDICINE_CLASSES[item["class"]]
         if item.get("medicines"):
             name += f" ({_cell(item['medicines'])})"
-        lines.append(f"| {name} | {_cell(item['effect'])} | {_cell(item['advice'])}{_sources_cite(item['sources'])} |")
+        lines.append(
+            f"| {name} | {_cell(item['effect'])} | {_cell(item['advice'])}{_sources_cite(item['sources'])} |"
+        )
     return "\n".join([*lines, "", "</div>", ""]) + "\n"
 
 
@@ -563,7 +574,13 @@ def author_year(entry: Any) -> str:
     if people:
         family = " ".join(people[0].prelast_names + people[0].last_names)
         family = re.sub(r"[{}]", "", family)
-        more = " et al." if len(people) > 2 else f" and {' '.join(people[1].last_names)}" if len(people) == 2 else ""
+        more = (
+            " et al."
+            if len(people) > 2
+            else f" and {' '.join(people[1].last_names)}"
+            if len(people) == 2
+            else ""
+        )
         return f"{family}{re.sub(r'[{}]', '', more)} {year}"
     organisation = entry.fields.get("organization") or entry.fields.get("publisher") or "Anonymous"
     return f"{re.sub(r'[{}]', '', organisation)} {year}"
@@ -625,7 +642,9 @@ def load_studies(directory: Path, project: Path) -> tuple[list[dict[str, Any]], 
         for record in found:
             where = f"{shown}:{record['line']}"
             if record["key"] in seen:
-                problems.append(f"{where}: a second record for '{record['key']}' (the first is {seen[record['key']]})")
+                problems.append(
+                    f"{where}: a second record for '{record['key']}' (the first is {seen[record['key']]})"
+                )
                 continue
             seen[record["key"]] = where
             record["file"] = str(shown)
@@ -656,10 +675,20 @@ class NutrientDataPlugin(BasePlugin[NutrientDataConfig]):
 
     def on_config(self, config: Any) -> Any:
         project = Path(config["config_file_path"]).parent
-        # `mkdocs serve` rebuilds when the study records change, as it does for pages.
-        studies = project / self.config.studies_dir
-        if studies.is_dir() and str(studies) not in config["watch"]:
-            config["watch"].append(str(studies))
+        # `mkdocs serve` rebuilds when what this plugin reads besides the pages changes: the study
+        # records, the schemas that validate them and the front matter, the bibliography (labels).
+        watched = (
+            project / self.config.studies_dir,
+            frontmatter.SCHEMA_PATH.parent,
+            project / self.config.bib_file,
+        )
+        for path in (p.resolve() for p in watched):
+            if path.exists() and str(path) not in config["watch"]:
+                config["watch"].append(str(path))
+        # frontmatter keeps each parsed schema for the life of the process, and `mkdocs serve`
+        # rebuilds in the same process: read them afresh each build (three small files, ~1 ms).
+        for loader in (frontmatter.nutrient_schema, frontmatter.studies_schema, frontmatter.claims_schema):
+            loader.cache_clear()
         return config
 
     def on_files(self, files: Files, *, config: Any) -> Files:
@@ -693,12 +722,16 @@ class NutrientDataPlugin(BasePlugin[NutrientDataConfig]):
         problems += study_problems
         for page_id, src_uri in self.config.study_pages.items():
             if files.get_file_from_path(src_uri) is None:
-                problems.append(f"{config['config_file_path']}: bng-nutrients study_pages names {src_uri}, not a page")
+                problems.append(
+                    f"{config['config_file_path']}: bng-nutrients study_pages names {src_uri}, not a page"
+                )
             ids.setdefault(page_id, src_uri)
         for record in self.studies:
             for page_id in [record["nutrient"], *record.get("pages", [])]:
                 if page_id not in ids:
-                    problems.append(f"{record['file']}:{record['line']}: no nutrient page has nutrient_id '{page_id}'")
+                    problems.append(
+                        f"{record['file']}:{record['line']}: no nutrient page has nutrient_id '{page_id}'"
+                    )
         if problems:
             raise PluginError("Invalid nutrient data:\n  " + "\n  ".join(problems))
         self.labels = self._labels(project / self.config.bib_file)
@@ -843,14 +876,19 @@ class NutrientDataPlugin(BasePlugin[NutrientDataConfig]):
     def on_post_build(self, *, config: Any) -> None:
         site = Path(config["site_dir"])
         records = [
-            {"page": src_uri.removesuffix(".md") + "/", **data} for src_uri, data in sorted(self.nutrients.items())
+            {"page": src_uri.removesuffix(".md") + "/", **data}
+            for src_uri, data in sorted(self.nutrients.items())
         ]
-        _write_json(site / self.config.json_path, {"schema": "nutrient-page.schema.json", "nutrients": records})
+        _write_json(
+            site / self.config.json_path, {"schema": "nutrient-page.schema.json", "nutrients": records}
+        )
         studies = [
             {k: v for k, v in record.items() if k not in ("line", "file")}
             for record in sorted(self.studies, key=lambda r: r["key"])
         ]
-        _write_json(site / self.config.studies_json_path, {"schema": "studies.schema.json", "studies": studies})
+        _write_json(
+            site / self.config.studies_json_path, {"schema": "studies.schema.json", "studies": studies}
+        )
 
 
 def _checker_fields(item: dict[str, Any]) -> dict[str, Any]:
