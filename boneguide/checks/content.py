@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from boneguide.checks import bibliography, citations, links, pages
+from boneguide.checks import bibliography, citations, html_policy, links, pages
 from boneguide.checks.bibliography import Bibliography
 from boneguide.checks.build import PageRecord
 from boneguide.checks.model import Finding
@@ -102,6 +102,7 @@ class ContentChecks:
                 )
                 continue
             page.uses = citations.page_citations(page.text, display)
+            page.findings += html_policy.check_page(page.text, display)
 
     def _source(self, record: PageRecord) -> tuple[str, list[citations.CitationUse]]:
         page = self.sources.get(record.src_uri)
@@ -183,7 +184,14 @@ class ContentChecks:
             locations,
             collect_external=self.project.collect_external,
         )
-        findings += site_links.findings
+        # A raw tag's unsafe URL is already reported at the tag (html-url-scheme); the built page's
+        # check of the same link is there for Markdown links, which the raw-HTML scan does not see.
+        at_tags = {(f.path, f.line) for f in findings if f.code == "html-url-scheme"}
+        findings += [
+            f
+            for f in site_links.findings
+            if not (f.code == "link-unsafe-scheme" and (f.path, f.line) in at_tags)
+        ]
         return site_links.external
 
     def _front_matter_findings(self, validated: dict[str, Any]) -> list[Finding]:

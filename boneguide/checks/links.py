@@ -1,7 +1,9 @@
 """Links on the built site: every internal link, #anchor, image and file must exist.
 
 Checked on the HTML, not the Markdown, so links in raw HTML, in plugin-generated content (intake
-and at-a-glance tables, the bibliography, tags) and in the theme are covered too.
+and at-a-glance tables, the bibliography, tags) and in the theme are covered too. A link to a scheme
+that runs code or disguises content (javascript:, data:text/html, …) is an error, link-unsafe-scheme,
+wherever it came from: a Markdown ``[x](javascript:…)`` never reaches the raw-HTML policy.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import SplitResult, unquote, urlsplit
 
+from boneguide.checks.html_policy import RawTag, raw_tags, unsafe_url
 from boneguide.checks.html_scan import Tag, start_tags
 from boneguide.checks.model import Finding
 from boneguide.checks.urls import url_problem
@@ -34,7 +37,11 @@ _LINK_ATTRIBUTES = {
 # Files the deploy workflow copies into the site after the build (.github/workflows/deploy.yml):
 # links to them are fine although the checker's own build does not have them.
 POST_BUILD_FILES = frozenset({"/bone-nutrient-guide.pdf", "/bone-nutrient-guide-offline.zip"})
-_IGNORED_SCHEMES = ("javascript:", "data:", "tel:", "blob:", "about:")
+# Not links to check, but not code either. javascript:, data: and the rest are judged by the
+# raw-HTML policy (html_policy.unsafe_url): a page's author must not make a reader's click run code.
+_IGNORED_SCHEMES = ("tel:", "about:")
+# The theme's search-share button (overrides/partials/search.html, as in Material) does nothing.
+_INERT_URLS = frozenset({"javascript:void(0)"})
 
 
 _UNPARSABLE = urlsplit("")
@@ -127,14 +134,38 @@ class SiteLinks:
 
 
 class Locator:
-    """Where a link in a built page was typed: the Markdown source line, if it can be found."""
+    """Where a link in a built page was typed: the Markdown source line, if it can be found.
+
+    A link typed as raw HTML is found by the HTML tokenizer's own position of its tag (the n-th
+    ``<img src="x">`` of the page for the n-th such image built), not by the first line that holds
+    the text ``x``; a Markdown link, which no HTML parser sees, by the line that holds its URL.
+    """
 
     def __init__(self, display_path: str, source_text: str | None, html_path: str):
         self.display_path = display_path
+        self.source_text = source_text
         self.lines = source_text.splitlines() if source_text else []
         self.html_path = html_path
+        self._raw_tags: dict[tuple[str, str], list[RawTag]] | None = None
+        self._seen: dict[tuple[str, str], int] = {}
 
-    def find(self, url: str, html_line: int) -> tuple[str, int, int, bool]:
+    def _typed_tag(self, tag: str, url: str) -> RawTag | None:
+        if self._raw_tags is None:  # parsed on the first broken link only: most pages have none
+            self._raw_tags = {}
+            for raw in raw_tags(self.source_text or ""):
+                for attribute, value in raw.attributes:
+                    if value is not None and attribute in ("href", "src", "srcset", "data", "poster"):
+                        self._raw_tags.setdefault((raw.name, value.strip()), []).append(raw)
+        typed = self._raw_tags.get((tag, url))
+        if not typed:
+            return None
+        index = self._seen.get((tag, url), 0)
+        self._seen[(tag, url)] = index + 1
+        return typed[min(index, len(typed) - 1)]
+
+    def find(self, url: str, html_line: int, tag: str = "") -> tuple[str, int, int, bool]:
+        if tag and (typed := self._typed_tag(tag, url)):
+            return self.display_path, *typed.position_of(url), True
         parts = _split(url)
         candidates = [url]
         if parts.fragment:
@@ -193,7 +224,15 @@ def check_site(
         for reference in page.references:
             url = reference.url
             lowered = url.lower()
-            if lowered.startswith(_IGNORED_SCHEMES):
+            if lowered.startswith(_IGNORED_SCHEMES) or lowered in _INERT_URLS:
+                continue
+            if unsafe := unsafe_url(reference.tag, url):
+                path, line, col, _ = locator.find(url, reference.line, reference.tag)
+                result.findings.append(
+                    Finding(path, line, col, "error", "link-unsafe-scheme", f"{reference.tag} {unsafe}")
+                )
+                continue
+            if lowered.startswith("data:"):  # an inlined picture the policy accepts: nothing to fetch
                 continue
             parts = _split(url)
             if parts is _UNPARSABLE:
@@ -238,7 +277,7 @@ def check_site(
                 )
             if problem is None:
                 continue
-            path, line, col, found = locator.find(url, reference.line)
+            path, line, col, found = locator.find(url, reference.line, reference.tag)
             if found:
                 result.findings.append(
                     Finding(path, line, col, "error", "link-broken", f"{reference.tag} '{url}' {problem}")
