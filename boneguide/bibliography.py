@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -481,17 +482,20 @@ class RawEntry:
     line: int
     text: str
     entry: Entry
+    # Comments, @comment, @preamble and @string blocks just above the entry: the writer puts them
+    # back above it, wherever the entry goes, so that an editor's notes are never dropped.
+    leading: str = ""
 
 
 ENTRY_START_RE = re.compile(r"^[ \t]*@[ \t]*(\w+)[ \t]*[{(]", re.MULTILINE)
 
 
-def _split_raw(text: str) -> list[tuple[int, str, str]]:
-    """(line, type, text) of each top-level ``@type{...}`` block; brace counting because pybtex
-    does not expose where an entry starts and ends."""
-    blocks = []
+def _split_blocks(text: str) -> list[tuple[int, int, int, str]]:
+    """(start, end, line, type) of each top-level ``@type{...}`` block; brace counting because
+    pybtex does not expose where an entry starts and ends."""
+    blocks: list[tuple[int, int, int, str]] = []
     for m in ENTRY_START_RE.finditer(text):
-        if blocks and m.start() < blocks[-1][3]:
+        if blocks and m.start() < blocks[-1][1]:
             continue
         depth, position = 0, m.end() - 1
         opener = text[position]
@@ -507,8 +511,22 @@ def _split_raw(text: str) -> list[tuple[int, str, str]]:
                     end = index + 1
                     break
         line = text.count("\n", 0, m.start()) + 1
-        blocks.append((line, m.group(1).lower(), text[m.start() : end].strip("\n"), end))
-    return [(line, kind, body) for line, kind, body, _ in blocks]
+        blocks.append((m.start(), end, line, m.group(1).lower()))
+    return blocks
+
+
+def _split_raw(text: str) -> list[tuple[int, str, str]]:
+    """(line, type, text) of each top-level ``@type{...}`` block."""
+    return [(line, kind, text[start:end].strip("\n")) for start, end, line, kind in _split_blocks(text)]
+
+
+def _comment_text(gap: str) -> str:
+    """What an editor wrote between entries (``%`` lines, @comment blocks, any other text), without
+    the generated header and the blank lines around it; "" if nothing."""
+    gap = gap.strip("\n")
+    if gap.startswith(HEADER.rstrip("\n")):
+        gap = gap[len(HEADER.rstrip("\n")) :].strip("\n")
+    return gap if gap.strip() else ""
 
 
 def parse_bib(text: str, name: str) -> BibliographyData:
@@ -537,20 +555,34 @@ def _line_of_key(text: str, key: str, second: bool = False) -> int:
 
 def load_bib(path: Path) -> list[RawEntry]:
     """Entries of ``path`` in file order, each with its raw text and line (empty if no file)."""
+    return load_bib_with_trailer(path)[0]
+
+
+def load_bib_with_trailer(path: Path) -> tuple[list[RawEntry], str]:
+    """load_bib, and the comments after the last entry (which belong to no entry)."""
     if not path.exists():
-        return []
+        return [], ""
     text = path.read_text(encoding="utf-8")
     data = parse_bib(text, str(path))
     raw_entries = []
-    for line, kind, body in _split_raw(text):
+    pending: list[str] = []
+    previous_end = 0
+    for start, end, line, kind in _split_blocks(text):
+        pending.append(_comment_text(text[previous_end:start]))
+        previous_end = end
+        body = text[start:end].strip("\n")
         if kind in ("comment", "preamble", "string"):
+            pending.append(body)
             continue
         key_match = re.match(r"@\s*\w+\s*[{(]\s*([^,\s]+)", body)
         if not key_match or key_match.group(1) not in data.entries:
             raise BibError(f"{path}:{line}: cannot read this entry's key")
         key = key_match.group(1)
-        raw_entries.append(RawEntry(key, kind, line, body, data.entries[key]))
-    return raw_entries
+        leading = "\n".join(p for p in pending if p)
+        raw_entries.append(RawEntry(key, kind, line, body, data.entries[key], leading))
+        pending = []
+    pending.append(_comment_text(text[previous_end:]))
+    return raw_entries, "\n".join(p for p in pending if p)
 
 
 def entry_field_values(entry: Entry) -> dict[str, str]:
@@ -636,12 +668,22 @@ def merge_fields(
     return merged
 
 
+def _with_leading(raw: RawEntry | None, block: str) -> str:
+    return f"{raw.leading}\n{block}" if raw is not None and raw.leading else block
+
+
 def merge(
     works: list[Work],
     existing: list[RawEntry],
     base: dict[str, dict[str, str]],
     bib_name: str = "references.bib",
+    trailer: str = "",
 ) -> MergeResult:
+    """The merged file: generated entries by key, then hand-added ones as written, then ``trailer``.
+
+    Each entry keeps the comments that stood above it (RawEntry.leading); ``trailer`` is what
+    followed the last entry.
+    """
     conflicts: list[str] = []
     by_key = {raw.key: raw for raw in existing}
     generated_keys = {w.key for w in works}
@@ -659,9 +701,12 @@ def merge(
             f"{bib_name}:{raw.line}" if raw else bib_name,
             conflicts,
         )
-        blocks.append(render_entry(work.key, merged))
+        blocks.append(_with_leading(raw, render_entry(work.key, merged)))
     hand_added = [raw for raw in existing if raw.key not in generated_keys]
-    text = HEADER + "\n" + "\n\n".join(blocks + [raw.text for raw in hand_added]) + "\n"
+    blocks += [_with_leading(raw, raw.text) for raw in hand_added]
+    if trailer:
+        blocks.append(trailer)
+    text = HEADER + "\n" + "\n\n".join(blocks) + "\n"
     return MergeResult(text, generated_values, conflicts, [raw.key for raw in hand_added])
 
 
@@ -682,6 +727,17 @@ def dump_base(entries: dict[str, dict[str, str]]) -> str:
     return json.dumps(entries, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
 
 
+def write_atomically(path: Path, text: str) -> None:
+    """Write through a temporary file and rename it: Ctrl-C or a full disk mid-write leaves the
+    old file whole, never half a bibliography."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
 # --- the whole import -------------------------------------------------------------------------
 
 
@@ -689,13 +745,18 @@ def dump_base(entries: dict[str, dict[str, str]]) -> str:
 class ImportOutcome:
     report: BuildReport
     merge: MergeResult
-    changed: bool
+    changed: bool  # the merged text differs from the file
+    written: bool = False  # and it was written (never when report.issues is not empty)
 
 
 def run_import(
     sources_dir: Path, bib_path: Path, cache_path: Path, base_path: Path, write: bool = True
 ) -> ImportOutcome:
-    """Sources + cache -> merged references.bib (and the base of the next merge)."""
+    """Sources + cache -> merged references.bib (and the base of the next merge).
+
+    Nothing is written when the source lists have problems (report.issues) or cannot be read
+    (citelists.SourceError, a ValueError): fix them first.
+    """
     from boneguide.citelists import load_sources
     from boneguide.enrich import MetadataCache
 
@@ -704,9 +765,9 @@ def run_import(
     base = load_base(base_path)
     for _attempt in range(5):
         before = bib_path.read_text(encoding="utf-8") if bib_path.exists() else ""
-        existing = load_bib(bib_path)
+        existing, trailer = load_bib_with_trailer(bib_path)
         report = build_works(sources, cache.records, [raw.entry for raw in existing])
-        result = merge(report.works, existing, base, bib_path.name)
+        result = merge(report.works, existing, base, bib_path.name, trailer)
         parse_bib(result.text, f"{bib_path} (as generated)")
         # Others append entries at any time: write only if the file is still what was merged.
         now = bib_path.read_text(encoding="utf-8") if bib_path.exists() else ""
@@ -715,10 +776,13 @@ def run_import(
     else:
         raise BibError(f"{bib_path}: the file kept changing while it was being merged; try again")
     changed = result.text != before
-    if write:
+    # A malformed line would otherwise leave a half-read work behind (a junk entry such as
+    # "thirtyone2020j") or drop a work's provenance: with any problem in the lists, write nothing.
+    written = write and changed and not report.issues
+    if write and not report.issues:
         if changed:
-            bib_path.write_text(result.text, encoding="utf-8")
+            write_atomically(bib_path, result.text)
         base_text = dump_base(result.entries)
         if not base_path.exists() or base_path.read_text(encoding="utf-8") != base_text:
-            base_path.write_text(base_text, encoding="utf-8")
-    return ImportOutcome(report, result, changed)
+            write_atomically(base_path, base_text)
+    return ImportOutcome(report, result, changed, written)

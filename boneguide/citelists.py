@@ -272,14 +272,40 @@ def parse_vancouver(text: str) -> dict[str, Any] | None:
 # --- loading a source folder -----------------------------------------------------------------
 
 
+class SourceError(ValueError):
+    """A source folder that cannot be read at all (a file missing, source.yml not YAML): one line
+    naming the file (and line), so that the import refuses rather than drop the source's works."""
+
+
 def read_lines(path: Path) -> list[str]:
-    return path.read_text(encoding="utf-8").splitlines()
+    """The file's lines; a missing or unreadable file is a SourceError naming it.
+
+    An import that went on without the file would drop every work the source cited, and with
+    them the provenance (cited-in) of the works other sources share.
+    """
+    try:
+        return path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        raise SourceError(f"{path}: missing (each source folder needs its citation list)") from None
+    except UnicodeDecodeError as error:
+        raise SourceError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None
+    except OSError as error:
+        raise SourceError(f"{path}: cannot read: {error.strerror}") from None
 
 
 def load_meta(folder: Path) -> dict[str, Any]:
-    meta = yaml.safe_load((folder / "source.yml").read_text(encoding="utf-8")) or {}
+    path = folder / "source.yml"
+    try:
+        meta = yaml.safe_load("\n".join(read_lines(path))) or {}
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark else str(path)
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        raise SourceError(f"{where}: not valid YAML: {problem}") from None
+    if not isinstance(meta, dict):
+        raise SourceError(f"{path}:1: must be a mapping of keys to values (id, title, format, ...)")
     if meta.get("format") not in FORMATS:
-        raise ValueError(f"{folder / 'source.yml'}: format must be one of {', '.join(FORMATS)}")
+        raise SourceError(f"{path}: format must be one of {', '.join(FORMATS)}")
     return meta
 
 
@@ -417,7 +443,7 @@ def load_source(folder: Path) -> SourceList:
     if meta["format"] == "link-list":
         parse_link_list(source, refs, folder / "markers.txt")
     else:
-        parse_numbered(source, refs, read_lines(refs) if refs.exists() else [])
+        parse_numbered(source, refs, read_lines(refs))
     return source
 
 

@@ -4,8 +4,13 @@ A citation is ``[@key]`` or ``[@a; @b]``. Anything that looks like one (``[@`` .
 returned, even with keys that break the convention (``[@Smith:2020]``, ``[@a, p. 3]``), so that
 the checker can report them instead of skipping them silently; ``is_well_formed_key`` tells the
 two apart. Text that Markdown does not render as prose is never a citation: fenced code
-(``` and ~~~, any length, indented too), inline code spans, HTML comments, URLs and autolinks,
+(``` and ~~~, any length, indented too), indented code blocks (four spaces or a tab after a blank
+line, outside lists, admonitions, tabs and footnotes), inline code spans, HTML comments, URLs and autolinks,
 link targets (``[t](https://x/@y)``), e-mail addresses, and ``[@x](...)`` link texts.
+
+``find_stray_citations`` finds what an author meant as a citation but our renderer prints as
+text: ``[see @key]``, ``[-@key]`` (pandoc's prefixes and author suppression, which we do not
+support) and a bare ``@key`` in prose.
 
 Written by hand because no library parses this pandoc-like subset without rendering the page.
 """
@@ -31,6 +36,11 @@ _EMAIL_LOCAL = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01
 _EMAIL_DOMAIN = re.compile(r"[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
 _LINK_TARGET_START = re.compile(r"\]\(")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
+# Lines whose indented continuation is their content, not code (Python-Markdown and the
+# admonition, details, tabbed and footnote extensions): list items, !!! / ??? / ???+ blocks,
+# === tabs, footnote definitions and definition-list bodies.
+_CONTAINER_START = re.compile(r"^ {0,3}(?:[-*+][ \t]|\d+[.)][ \t]|!!!|\?\?\?|===|\[\^[^\]]+\]:|:[ \t])")
+_INDENTED = re.compile(r"^(?: {4}|[ ]{0,3}\t)")
 
 # "[" + optional space + "@" + anything without brackets, masks or a blank line + "]".
 _BLOCK = re.compile(r"(?<!\\)\[[ \t]*@(?P<body>(?:[^\[\]\x00\n]|\n(?![ \t]*\n))*)\]")
@@ -96,6 +106,59 @@ def _fence_spans(text: str) -> list[tuple[int, int]]:
         offset += len(line)
     if open_fence is not None:  # an unclosed fence runs to the end of the document
         spans.append((block_start, len(text)))
+    return spans
+
+
+def _indented_code_spans(text: str) -> list[tuple[int, int]]:
+    """Indented code blocks: Python-Markdown shows them as <pre><code>, so nothing there is cited.
+
+    Only a real one: it follows a blank line (an indented line cannot interrupt a paragraph) and
+    is not the indented content of a list item, admonition, tab or footnote.
+    """
+    if "    " not in text and "\t" not in text:
+        return []
+    lines = text.splitlines(keepends=True)
+    offset = 0
+    index = 0
+    if lines and lines[0].strip() == "---":  # a page's YAML front matter is indented data
+        for index in range(1, len(lines)):
+            offset += len(lines[index - 1])
+            if lines[index].strip() in ("---", "..."):
+                offset += len(lines[index])
+                index += 1
+                break
+        else:
+            return []
+    spans: list[tuple[int, int]] = []
+    previous_blank = True
+    in_container = False
+    block_start: int | None = None
+    block_end = 0
+    for line in lines[index:]:
+        body = line.rstrip("\r\n")
+        blank = not body.strip()
+        if block_start is not None:
+            if blank:
+                pass  # a blank line inside the block belongs to it if more code follows
+            elif _INDENTED.match(body):
+                block_end = offset + len(body)
+            else:
+                spans.append((block_start, block_end))
+                block_start = None
+        if block_start is None and not blank:
+            if _INDENTED.match(body):
+                if previous_blank and not in_container:
+                    block_start, block_end = offset, offset + len(body)
+            elif _CONTAINER_START.match(body):
+                in_container = True
+            elif previous_blank or not body.startswith((" ", "\t")):
+                # An unindented paragraph after a blank line ends the list or admonition; without
+                # one it may be a lazy continuation line, so the container goes on.
+                in_container = in_container and not previous_blank
+        previous_blank = blank
+        offset += len(line)
+    if block_start is not None:
+        spans.append((block_start, block_end))
     return spans
 
 
@@ -169,6 +232,7 @@ def _email_spans(text: str) -> list[tuple[int, int]]:
 # In this order: what is inside code is not a comment, URL or e-mail address, and so on.
 _MASKERS: tuple[Callable[[str], list[tuple[int, int]]], ...] = (
     _fence_spans,
+    _indented_code_spans,
     _code_span_spans,
     _pattern_spans(_HTML_COMMENT),
     _pattern_spans(_AUTOLINK),
@@ -178,10 +242,16 @@ _MASKERS: tuple[Callable[[str], list[tuple[int, int]]], ...] = (
 )
 
 
-def mask_non_prose(markdown: str) -> str:
-    """The text with code, comments, URLs, link targets and e-mail addresses replaced by NULs."""
+def mask_non_prose(markdown: str, *, indented_code: bool = True) -> str:
+    """The text with code, comments, URLs, link targets and e-mail addresses replaced by NULs.
+
+    ``indented_code=False`` for text that is not Markdown but YAML (front matter given alone),
+    where indentation is structure.
+    """
     masked = markdown
     for spans_of in _MASKERS:
+        if spans_of is _indented_code_spans and not indented_code:
+            continue
         masked = _apply(masked, spans_of(masked))
     return masked
 
@@ -195,11 +265,14 @@ def _split_keys(body: str) -> tuple[str, ...]:
     return tuple(keys)
 
 
-def find_citations(markdown: str, *, line_offset: int = 0) -> list[Citation]:
-    """Every citation block in ``markdown`` (a page body), in order of appearance."""
+def find_citations(markdown: str, *, line_offset: int = 0, indented_code: bool = True) -> list[Citation]:
+    """Every citation block in ``markdown`` (a page body), in order of appearance.
+
+    ``indented_code=False`` when ``markdown`` is YAML front matter on its own (see mask_non_prose).
+    """
     if not _BLOCK_START.search(markdown):
         return []  # most text has no citation at all: skip the masking
-    masked = mask_non_prose(markdown)
+    masked = mask_non_prose(markdown, indented_code=indented_code)
     citations: list[Citation] = []
     for match in _BLOCK.finditer(masked):
         start, end = match.span()
@@ -221,3 +294,57 @@ def find_citations(markdown: str, *, line_offset: int = 0) -> list[Citation]:
             )
         )
     return citations
+
+
+@dataclass(frozen=True)
+class StrayCitation:
+    """Something meant as a citation that the renderer prints as text."""
+
+    key: str
+    line: int
+    column: int  # 1-based, of the '[' or the bare '@'
+    raw: str  # "[see @key]", "[-@key]", "@key"
+    bracketed: bool  # inside [...] with a prefix or '-', rather than a bare @key
+
+
+# A bracket holding "@key" after other text or a '-': [see @a], [-@a], [e.g. @a; @b].
+_PREFIXED_BLOCK = re.compile(
+    r"(?<!\\)\[(?P<before>[^\[\]\x00\n@]*?)(?<![\w.%+\-])-?@(?P<key>[A-Za-z0-9_][\w:.\-]*)"
+    r"(?:[^\[\]\x00]|\n(?![ \t]*\n))*?\]"
+)
+_RAW_CODE_ELEMENT = re.compile(r"<(style|script)\b.*?(?:</\1\s*>|\Z)", re.DOTALL | re.IGNORECASE)
+# "@" at a word start, followed by a key: pandoc's in-text citation, which we do not render.
+_BARE = re.compile(r"(?<![\w@.%+\-\\/`\x00])@(?P<key>[A-Za-z0-9_][A-Za-z0-9_:.\-]*[A-Za-z0-9_]|[A-Za-z0-9_])")
+
+
+def find_stray_citations(markdown: str, *, line_offset: int = 0) -> list[StrayCitation]:
+    """``[see @key]``, ``[-@key]`` and bare ``@key`` in prose (code, URLs and e-mail exempt)."""
+    if "@" not in markdown:
+        return []
+    masked = mask_non_prose(markdown)
+    # CSS at-rules (@media) and script in raw HTML are not prose either.
+    masked = _apply(masked, [match.span() for match in _RAW_CODE_ELEMENT.finditer(masked)])
+    strays: list[StrayCitation] = []
+    # Real citation blocks and [@x](url) link texts are not stray: mask every [@...] block.
+    masked = _apply(masked, [match.span() for match in _BLOCK.finditer(masked)])
+    found: list[tuple[int, int, str, bool]] = []
+    link_texts: list[tuple[int, int]] = []
+    for match in _PREFIXED_BLOCK.finditer(masked):
+        if masked[match.end() : match.end() + 1] in ("(", "["):
+            link_texts.append(match.span())  # a link's text, such as [write to @nih](...)
+        else:
+            found.append((match.start(), match.end(), match["key"], True))
+    masked = _apply(masked, link_texts + [(start, end) for start, end, _key, _b in found])
+    found += [(m.start(), m.end(), m["key"], False) for m in _BARE.finditer(masked)]
+    for start, end, key, bracketed in sorted(found):
+        line_start = masked.rfind("\n", 0, start) + 1
+        strays.append(
+            StrayCitation(
+                key=key.rstrip(".:"),
+                line=masked.count("\n", 0, start) + 1 + line_offset,
+                column=start - line_start + 1,
+                raw=markdown[start:end],
+                bracketed=bracketed,
+            )
+        )
+    return strays

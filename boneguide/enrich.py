@@ -118,7 +118,9 @@ def cited_as_for_seed(record_id: str, has_identifier: bool) -> list[str]:
 def records_from_seed(seed: list[dict[str, Any]], seed_name: str) -> list[dict[str, Any]]:
     """Records of ``reference-metadata/seed-identifiers.json`` in the cache's shape."""
     records = []
-    for item in seed:
+    for position, item in enumerate(seed):
+        if not isinstance(item, dict) or not item.get("id") or not item.get("status"):
+            raise EnrichError(f"{seed_name}: record {position + 1}: needs at least an 'id' and a 'status'")
         input_ids = identifiers_in_text(item.get("input", ""))
         record: dict[str, Any] = {"id": item["id"], "origin": seed_name, "status": item["status"]}
         for name in RECORD_FIELDS:
@@ -152,9 +154,38 @@ class MetadataCache:
             raise EnrichError(f"{path}:{exc.lineno}: not valid JSON: {exc.msg}") from exc
         return cls(path, [normalise_record(r) for r in data.get("records", [])])
 
-    def upsert(self, record: dict[str, Any]) -> None:
+    def upsert(self, record: dict[str, Any]) -> str:
+        """Add or merge a record; never downgrade one. Returns what happened, for the report.
+
+        The record of the same id that is surer (verified > partial > unverified > unresolved)
+        wins whole: a rerun of an older seed must not replace what editors read since, and their
+        caveats (notes) go with it. At the same status the cached record is kept, completed with
+        any field it lacks. A surer new record replaces it, keeping the citations it was matched
+        to by hand (cited_as).
+        """
         record = normalise_record(record)
-        self.records = [r for r in self.records if r["id"] != record["id"]] + [record]
+        old = self.find(record["id"])
+        if old is None:
+            self.records.append(record)
+            return "added"
+        new_rank, old_rank = (
+            STATUS_RANK.get(record.get("status", ""), 0),
+            STATUS_RANK.get(old.get("status", ""), 0),
+        )
+        if new_rank > old_rank:
+            cited_as = list(dict.fromkeys([*old.get("cited_as", []), *record.get("cited_as", [])]))
+            merged = {**record, "cited_as": cited_as} if cited_as else record
+            outcome = f"upgraded from {old.get('status')} to {record.get('status')}"
+        elif new_rank < old_rank:
+            return f"kept as {old.get('status')} (the new record is only {record.get('status')})"
+        else:
+            merged = {**record, **old}
+            if merged == old:
+                return "unchanged"
+            added = ", ".join(sorted(set(merged) - set(old)))
+            outcome = f"completed with {added}"
+        self.records = [r for r in self.records if r["id"] != record["id"]] + [normalise_record(merged)]
+        return outcome
 
     def find(self, record_id: str) -> dict[str, Any] | None:
         return next((r for r in self.records if r["id"] == record_id), None)
@@ -164,7 +195,9 @@ class MetadataCache:
         return json.dumps({"records": records}, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
 
     def save(self) -> None:
-        self.path.write_text(self.dumps(), encoding="utf-8")
+        from boneguide.bibliography import write_atomically  # bibliography imports this module
+
+        write_atomically(self.path, self.dumps())
 
 
 # --- registries -------------------------------------------------------------------------------

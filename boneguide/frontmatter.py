@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -180,17 +181,44 @@ def load_yaml(path: Path, raw: str, offset: int = 1) -> tuple[Any, dict[tuple, i
     return _jsonable(data), _line_index(node, offset) if node is not None else {}
 
 
+def _non_finite(value: Any, location: tuple = ()) -> list[tuple[tuple, float]]:
+    """Every NaN or infinity in the data (YAML's ``.nan``, ``.inf``), with its JSON path."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return [(location, value)]
+    if isinstance(value, dict):
+        return [found for name, item in value.items() for found in _non_finite(item, (*location, name))]
+    if isinstance(value, list):
+        return [found for index, item in enumerate(value) for found in _non_finite(item, (*location, index))]
+    return []
+
+
+def _line_of(lines: dict[tuple, int], location: tuple) -> int:
+    while location and location not in lines:
+        location = location[:-1]
+    return lines.get(location, 1)
+
+
 def _schema_problems(path: Path, data: Any, lines: dict[tuple, int], schema: dict) -> list[Problem]:
+    # Checked here, not left to the schema: every JSON Schema comparison with NaN is false, so
+    # "maximum" lets .nan through, and the page would show "nan mg".
+    problems = [
+        Problem(
+            path,
+            _line_of(lines, location),
+            f"{'.'.join(map(str, location)) or 'front matter'}: {value} is not a finite number",
+        )
+        for location, value in _non_finite(data)
+    ]
     validator = jsonschema.Draft202012Validator(
         schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
     )
-    problems = []
+    non_finite = {location for location, _value in _non_finite(data)}
     for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
         location = tuple(error.absolute_path)
-        while location and location not in lines:
-            location = location[:-1]
+        if location in non_finite:
+            continue  # already reported, and "inf is greater than the maximum" would say it twice
         where = ".".join(str(p) for p in error.absolute_path) or "front matter"
-        problems.append(Problem(path, lines.get(location, 1), f"{where}: {error.message}"))
+        problems.append(Problem(path, _line_of(lines, location), f"{where}: {error.message}"))
     return problems
 
 
@@ -252,4 +280,44 @@ def _intake_conflicts(path: Path, data: dict[str, Any], lines: dict[tuple, int])
                 )
             else:
                 taken[(stage, sex, value["ages"])] = position
+    return problems + _limits_below_intake(path, data, lines)
+
+
+def _limits_below_intake(path: Path, data: dict[str, Any], lines: dict[tuple, int]) -> list[Problem]:
+    """An upper level below the RDA/AI of the same people is a typing error, not advice.
+
+    Only limits on total intake are compared: a limit on supplements alone (magnesium's 350 mg)
+    may well be below the RDA, since food is not counted against it. A limit in a unit of its own
+    (vitamin A's preformed retinol) cannot be compared with the intake values either.
+    """
+    # Imported here: the site plugin imports this module, and it owns the life-stage rules.
+    from boneguide.site.nutrients import age_range, stage_of
+
+    intake = data["intake"]
+    problems: list[Problem] = []
+    for index, limit in enumerate(intake.get("upper_limits", [])):
+        if limit.get("applies_to", "total intake") != "total intake":
+            continue
+        if limit.get("unit", intake.get("unit")) != intake.get("unit"):
+            continue
+        low, high = age_range(limit["ages"])
+        for position, value in enumerate(intake["values"]):
+            if stage_of(value) != stage_of(limit) or value["amount"] <= limit["amount"]:
+                continue
+            if limit.get("sex", "all") not in ("all", value["sex"]) and value["sex"] != "all":
+                continue
+            value_low, value_high = age_range(value["ages"])
+            if value_high < low or high < value_low:
+                continue
+            unit = intake.get("unit", "")
+            problems.append(
+                Problem(
+                    path,
+                    lines.get(("intake", "upper_limits", index), 1),
+                    f"intake.upper_limits.{index}: the upper level {limit['amount']:g} {unit} for ages "
+                    f"{limit['ages']} is below the {value['type']} {value['amount']:g} {unit} of "
+                    f"intake.values.{position} ({value['sex']}, ages {value['ages']}): one of them is "
+                    "mistyped (a limit on supplements only says so in applies_to)",
+                )
+            )
     return problems

@@ -158,6 +158,10 @@ PMCID_RE = re.compile(r"^PMC\d{1,9}$", re.IGNORECASE)
 DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
 
 
+class Refused(ScaffoldError):
+    """Well-formed input that cannot be added as asked (exit status 1, like a duplicate)."""
+
+
 class DuplicateReference(ScaffoldError):
     def __init__(self, key: str, line: int, reason: str):
         super().__init__(f"already in references.bib as '{key}' (line {line}): {reason}; cite it as [@{key}]")
@@ -261,7 +265,21 @@ def reference_key(record: dict, scheme: str, value: str, taken: set[str]) -> str
 
     if record.get("authors") and record.get("title"):
         return authored_key(record["authors"][0], record.get("year"), record["title"], taken)
-    return identifier_key({"pmcid": "pmc"}.get(scheme, scheme), value)
+    try:
+        return identifier_key({"pmcid": "pmc"}.get(scheme, scheme), value)
+    except ValueError:
+        # The key convention has pmc/pmid/nbk keys only: a work known by nothing but a DOI has no
+        # key until its authors, year and title are read.
+        if record.get("title"):
+            raise Refused(
+                f"the record of {scheme} {value} names no personal author, so it has no key: add it "
+                "with --record, giving its organization and a key (acronym + year + subject)"
+            ) from None
+        raise Refused(
+            f"no record of {scheme} {value} in the metadata cache, and a work known only by a "
+            f"{scheme.upper()} has no key: run again with --online to read it from the registries, "
+            "or add it with --record after reading its page"
+        ) from None
 
 
 def append_entry(bib_path: Path, key: str, fields: dict[str, str]) -> None:

@@ -16,8 +16,10 @@ the record must share an identifier with it and may not be less sure than it (no
 
 Metadata come from the committed cache (sources/metadata-cache.json) or, with --online, from the
 registries (PubMed, the PMC ID converter, Crossref); a work found in neither is added with its
-identifier only and flagged unverified. A work already in references.bib is refused, naming its key.
-Exit status: 0 added, 1 refused as a duplicate, 2 malformed input or unreadable files.
+identifier only and flagged unverified (a DOI alone gives no key: offline, such a work is refused).
+A work already in references.bib is refused, naming its key.
+Exit status: 0 added, 1 refused (a duplicate, or a DOI with no record offline), 2 usage error,
+malformed input or unreadable files, 130 interrupted (Ctrl-C: references.bib is left as it was).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from boneguide.enrich import EnrichError, MetadataCache, RegistryClient, Registr
 from boneguide.keys import is_valid_key
 from boneguide.scaffold import (
     DuplicateReference,
+    Refused,
     ScaffoldError,
     append_entry,
     complete_entry,
@@ -94,7 +97,7 @@ def resolve(args: argparse.Namespace, existing: list) -> tuple[dict, str, list[s
             )
         record["note"] = "From a pasted citation; not yet checked against a registry."
         return record, "unverified", [], "citation", ""
-    scheme = next(name for name in ("pmid", "pmcid", "doi") if getattr(args, name))
+    scheme = next(name for name in ("pmid", "pmcid", "doi") if getattr(args, name) is not None)
     value = normalise_identifier(scheme, getattr(args, scheme))
     if duplicate := find_duplicate(existing, {scheme: value}):
         raise DuplicateReference(*duplicate)
@@ -151,14 +154,30 @@ def locked(path: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+EXAMPLES = {
+    "pmid": "a PMID, e.g. 31454046",
+    "pmcid": "a PMCID, e.g. PMC6714464",
+    "doi": "a DOI, e.g. 10.1001/jama.2019.11889",
+    "citation": "a pasted citation, e.g. 'Clarke B. Normal bone anatomy and physiology. ...'",
+}
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
     try:
+        args = build_parser().parse_args(argv)
+        for name, example in EXAMPLES.items():
+            value = getattr(args, name)
+            if value is not None and not value.strip():
+                print(f"add_reference: error: --{name} is empty: give {example}", file=sys.stderr)
+                return 2
         with locked(args.bib):
             return add(args)
     except OSError as error:
         print(f"add_reference: error: {error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("add_reference: interrupted", file=sys.stderr)
+        return 130
 
 
 def add(args: argparse.Namespace) -> int:
@@ -182,7 +201,7 @@ def add(args: argparse.Namespace) -> int:
         if record.get("note"):
             fields["note"] = record["note"]
         append_entry(args.bib, key, fields)
-    except DuplicateReference as refused:
+    except (DuplicateReference, Refused) as refused:
         print(f"add_reference: refused: {refused}", file=sys.stderr)
         return 1
     except (ScaffoldError, BibError, EnrichError, OSError) as error:

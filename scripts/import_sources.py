@@ -1,8 +1,13 @@
 """Rebuild references.bib from the source articles' citation lists in sources/ (make import).
 
-Merges, never overwrites: hand edits to generated entries are kept (conflicts are reported) and
-entries added by hand are kept as written. Malformed input lines are reported as file:line and
-skipped; the exit status is then 1. Running it twice gives a byte-identical file.
+Merges, never overwrites: hand edits to generated entries are kept (conflicts are reported),
+entries added by hand are kept as written, and so are comments (% lines, @comment blocks).
+Malformed input lines are reported as file:line and nothing is written; the exit status is then 1.
+A source folder that cannot be read (references.txt missing, source.yml not YAML) is an error
+naming the file, exit status 2, nothing written. Running it twice gives a byte-identical file.
+
+Exit status: 0 written or unchanged, 1 problems in the lists (or --check: out of date),
+2 usage or configuration error, 130 interrupted.
 """
 
 from __future__ import annotations
@@ -39,6 +44,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        # Files are written by rename (bibliography.write_atomically): nothing is left half-written.
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def _main(argv: list[str] | None) -> int:
     args = build_parser().parse_args(argv)
     if args.extract_markers:
         try:
@@ -65,6 +79,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"inconsistency: {inconsistency}")
     for discrepancy in report.discrepancies:
         print(f"discrepancy: {discrepancy}")
+    if report.issues and outcome.changed:
+        print(f"{args.bib}: not written: fix the problems above first", file=sys.stderr)
     if not args.quiet:
         print_summary(outcome, args.bib)
     if args.check and outcome.changed:
@@ -85,7 +101,7 @@ def print_summary(outcome: ImportOutcome, bib: Path) -> None:
         + f" ({identifier_only} known only by an identifier); "
         f"{len(outcome.report.unresolved)} unresolved list items; "
         f"{len(outcome.merge.kept_hand_added)} entries kept as added by hand; "
-        + ("file updated" if outcome.changed else "file unchanged")
+        + ("file updated" if outcome.written else "file not written" if outcome.changed else "file unchanged")
     )
     for item in outcome.report.unresolved:
         print(f"unresolved: {item.source_id}:{item.marker}: {item.reason}")

@@ -4,6 +4,8 @@ that every citation key they use is in references.bib (pre-commit runs this on c
 
 python scripts/validate_frontmatter.py [docs/nutrients/zinc.md studies/zinc.yml ...]
     # default: every nutrient page and every studies/*.yml
+
+Exit status: 0 all valid, 1 problems found (each at file:line), 130 interrupted.
 """
 
 from __future__ import annotations
@@ -67,4 +69,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)  # it only reads: nothing to clean up
+        sys.exit(130)

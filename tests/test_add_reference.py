@@ -261,3 +261,32 @@ def test_complete_never_downgrades_a_verified_entry(files, tmp_path, capsys) -> 
     )
     assert "would downgrade it" in capsys.readouterr().err
     assert bib.read_text() == before
+
+
+def test_a_well_formed_doi_with_no_record_offline_is_refused_not_a_traceback(files, capsys) -> None:
+    before = files[0].read_text()
+    assert run(files, "--doi", "10.1234/not.in.cache") == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert err.startswith("add_reference: refused: no record of doi 10.1234/not.in.cache")
+    assert "--online" in err
+    assert files[0].read_text() == before
+
+
+@pytest.mark.parametrize("option", ["--pmid", "--pmcid", "--doi", "--citation"])
+@pytest.mark.parametrize("value", ["", "   "])
+def test_an_empty_value_is_a_usage_error_in_one_line(files, capsys, option: str, value: str) -> None:
+    before = files[0].read_text()
+    assert run(files, option, value) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"add_reference: error: {option} is empty: give ") and err.count("\n") == 1
+    assert files[0].read_text() == before
+
+
+def test_ctrl_c_is_one_line_and_exit_130(files, capsys, monkeypatch: pytest.MonkeyPatch) -> None:
+    def interrupted(*_args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(add_reference, "add", interrupted)
+    assert run(files, "--pmid", "23525894") == 130
+    assert capsys.readouterr().err == "add_reference: interrupted\n"

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from boneguide.citesyntax import Citation, find_citations, is_well_formed_key
+from boneguide.citesyntax import Citation, find_citations, find_stray_citations, is_well_formed_key
 
 
 def keys_of(text: str) -> list[tuple[str, ...]]:
@@ -150,3 +150,81 @@ def test_urls_autolinks_and_email_addresses_never_cite(key: str, domain: str, sc
         f"[the page]({scheme}://{domain}/@{key}); write to {key}@{domain} or [{key}@{domain}]."
     )
     assert find_citations(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Para.\n\n    [@a2020x]\n",  # an indented code block after a blank line
+        "    [@a2020x]\n",  # at the start of the document
+        "Para.\n\n\t[@a2020x]\n",  # a tab indents too
+        "Para.\n\n    code\n\n    [@a2020x]\n\nAfter.",  # a blank line inside the block
+    ],
+)
+def test_indented_code_blocks_hold_no_citation(text: str) -> None:
+    assert keys_of(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "- item\n\n    [@a2020x] continues the item\n",
+        "1. item\n\n    [@a2020x]\n",
+        '!!! note "Title"\n\n    [@a2020x] in an admonition\n',
+        '=== "Tab"\n\n    [@a2020x]\n',
+        "[^1]: note\n\n    [@a2020x]\n",
+        "Para\n    [@a2020x] cannot interrupt a paragraph\n",
+        "---\ntitle: x\nevidence:\n\n    - reason: [@a2020x]\n---\nBody\n",  # front matter is YAML
+    ],
+)
+def test_indented_text_that_markdown_renders_as_prose_keeps_its_citation(text: str) -> None:
+    assert keys_of(text) == [("a2020x",)]
+
+
+def test_a_paragraph_after_a_list_ends_it_and_the_next_indented_block_is_code() -> None:
+    assert keys_of("- item\n\nPara [@b2020y].\n\n    [@a2020x]\n") == [("b2020y",)]
+
+
+def test_yaml_given_alone_is_not_read_as_indented_code() -> None:
+    yaml_text = "evidence:\n\n    - reason: [@a2020x]\n"
+    assert find_citations(yaml_text) == []
+    assert [c.keys for c in find_citations(yaml_text, indented_code=False)] == [("a2020x",)]
+
+
+@pytest.mark.parametrize(
+    ("text", "raw", "key"),
+    [
+        ("As [see @a2020x] shows.", "[see @a2020x]", "a2020x"),
+        ("As shown [-@a2020x].", "[-@a2020x]", "a2020x"),
+        ("[e.g. @a2020x, p. 3; @b2020y]", "[e.g. @a2020x, p. 3; @b2020y]", "a2020x"),
+        ("As @a2020x showed.", "@a2020x", "a2020x"),
+        ("(@a2020x).", "@a2020x", "a2020x"),
+    ],
+)
+def test_citations_the_renderer_prints_as_text_are_found(text: str, raw: str, key: str) -> None:
+    [stray] = find_stray_citations(text)
+    assert (stray.raw, stray.key) == (raw, key)
+    assert find_citations(text) == []  # and they are not citations
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Write to editors@example.org.",
+        "Type `@a2020x` or `[see @a2020x]`.",
+        "```\nAs @a2020x\n```",
+        "Para.\n\n    As @a2020x\n",
+        "See https://example.org/@user and <mailto:a@b.org>.",
+        "Cited [@a2020x; @b2020y] and linked [@nih](https://x) or [ask @nih](https://x).",
+        "<!-- @a2020x -->",
+        "2 @ 3 and \\@a2020x",
+        "<style>\n@media print { .x { color: red } }\n</style>",
+    ],
+)
+def test_e_mail_code_links_and_real_citations_are_not_stray(text: str) -> None:
+    assert find_stray_citations(text) == []
+
+
+def test_stray_citations_carry_their_position() -> None:
+    [stray] = find_stray_citations("x\nAs @a2020x showed", line_offset=5)
+    assert (stray.line, stray.column) == (7, 4)

@@ -246,3 +246,56 @@ def test_enrich_command_online_against_the_local_server(registry, tmp_path: Path
     # Offline again: the cache alone gives the same file.
     assert enrich(common) == 0
     assert bib.read_text(encoding="utf-8") == text
+
+
+SHARED_SEED = ROOT.parent / "shared" / "reference-metadata" / "seed-identifiers.json"
+SEEDS = [FIXTURES / "seed-rerun.json"] + ([SHARED_SEED] if SHARED_SEED.exists() else [])
+
+
+def test_a_record_is_never_downgraded_and_the_change_is_named(tmp_path: Path) -> None:
+    cache = MetadataCache(tmp_path / "cache.json")
+    verified = {"id": "x", "status": "verified", "title": "T", "notes": "Caveat: only the abstract was read."}
+    assert cache.upsert(verified) == "added"
+    assert cache.upsert({"id": "x", "status": "partial", "title": "Other"}) == (
+        "kept as verified (the new record is only partial)"
+    )
+    assert cache.upsert({"id": "x", "status": "verified", "title": "T", "pmid": "1"}) == "completed with pmid"
+    assert cache.find("x") == {**verified, "pmid": "1"}  # the caveat is kept
+    assert cache.upsert({"id": "y", "status": "unresolved", "cited_as": ["s:1"]}) == "added"
+    assert (
+        cache.upsert({"id": "y", "status": "partial", "title": "U"}) == "upgraded from unresolved to partial"
+    )
+    assert cache.find("y") == {"id": "y", "status": "partial", "title": "U", "cited_as": ["s:1"]}
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=lambda path: path.name)
+def test_rerunning_the_seed_leaves_the_real_bibliography_unchanged(
+    tmp_path: Path, seed: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 18: the seed's poorer records replaced richer ones (8 entries fell back to identifiers)."""
+    enrich = load_script("enrich_references").main
+    shutil.copytree(ROOT / "sources", tmp_path / "sources")
+    shutil.copy(ROOT / "references.bib", tmp_path / "references.bib")
+    bib, cache = tmp_path / "references.bib", tmp_path / "sources" / "metadata-cache.json"
+    before_bib, before_cache = bib.read_bytes(), cache.read_bytes()
+    common = ["--sources", str(tmp_path / "sources"), "--bib", str(bib)]
+    assert enrich([*common, "--seed", str(seed)]) == 0
+    out = capsys.readouterr().out
+    assert "healthline-26: kept as verified (the new record is only unresolved)" in out
+    assert "no entry changed" in out
+    assert bib.read_bytes() == before_bib
+    assert cache.read_bytes() == before_cache
+
+
+def test_a_malformed_seed_is_one_line_naming_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    enrich = load_script("enrich_references").main
+    sources = tmp_path / "sources"
+    shutil.copytree(FIXTURES / "sources", sources)
+    seed = tmp_path / "seed.json"
+    seed.write_text('[{"id": "a", "status": "verified"},\n oops]\n', encoding="utf-8")
+    common = ["--sources", str(sources), "--bib", str(tmp_path / "references.bib")]
+    assert enrich([*common, "--seed", str(seed)]) == 2
+    assert capsys.readouterr().err == f"error: {seed}:2:2: not valid JSON: Expecting value\n"
+    seed.write_text('[{"status": "verified"}]\n', encoding="utf-8")
+    assert enrich([*common, "--seed", str(seed)]) == 2
+    assert "record 1: needs at least an 'id'" in capsys.readouterr().err

@@ -71,16 +71,80 @@ def test_check_fails_when_out_of_date(project: Path, capsys) -> None:
     assert "out of date" in capsys.readouterr().err
 
 
-def test_malformed_line_is_reported_with_file_and_line_and_the_rest_imported(project: Path, capsys) -> None:
+def test_malformed_line_is_reported_with_file_and_line_and_nothing_written(project: Path, capsys) -> None:
+    assert run(project, "-q") == 0
+    bib = project / "references.bib"
+    before = bib.read_bytes()
     refs = project / "sources" / "lifeext-2023-zinc-bone" / "references.txt"
     lines = refs.read_text(encoding="utf-8").splitlines()
     lines.insert(3, "#### broken paste ####")
+    # Half an item: read on its own it became a junk entry ('thirtyone2020j').
+    lines.insert(4, "31. J. 2020.")
     refs.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    capsys.readouterr()
     assert run(project, "-q") == 1
     err = capsys.readouterr().err
     assert f"warning: {refs}:4: not a numbered item, skipped: '#### broken paste ####'" in err
-    text = (project / "references.bib").read_text(encoding="utf-8")
-    assert "@article{wright2014recent," in text and "@article{pizzorno2015nothing," in text
+    assert f"{bib}: not written: fix the problems above first" in err
+    assert bib.read_bytes() == before
+
+
+def test_a_missing_citation_list_is_an_error_naming_it_and_nothing_is_written(project: Path, capsys) -> None:
+    assert run(project, "-q") == 0
+    bib = project / "references.bib"
+    before = bib.read_bytes()
+    assert "lifeext-2023-zinc-bone" in before.decode()  # provenance (cited-in) that must survive
+    refs = project / "sources" / "lifeext-2023-zinc-bone" / "references.txt"
+    refs.unlink()
+    assert run(project, "-q") == 2
+    err = capsys.readouterr().err
+    assert err == f"error: {refs}: missing (each source folder needs its citation list)\n"
+    assert bib.read_bytes() == before
+
+
+def test_a_yaml_error_in_source_yml_is_one_line_with_its_line(project: Path, capsys) -> None:
+    meta = project / "sources" / "lifeext-2023-zinc-bone" / "source.yml"
+    meta.write_text("id: x\ntitle: [unclosed\nformat: vancouver\n", encoding="utf-8")
+    assert run(project, "-q") == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {meta}:") and err.count("\n") == 1
+    assert "not valid YAML" in err and "Traceback" not in err
+    assert not (project / "references.bib").exists()
+
+
+def test_comments_and_comment_blocks_are_kept(project: Path) -> None:
+    assert run(project, "-q") == 0
+    bib = project / "references.bib"
+    text = bib.read_text(encoding="utf-8")
+    generated = text.index("@article{burt2019effect,")
+    text = (
+        text[:generated]
+        + "% Checked against the journal's page, 2026-01-10.\n"
+        + "@comment{burt2019effect: the dose is 10,000 IU, not 1,000 IU}\n"
+        + text[generated:]
+        + "\n% Added by hand: keep near the end.\n@misc{handadded2020note,\n  title = {A note},\n}\n"
+        + "\n% The last word.\n"
+    )
+    bib.write_text(text, encoding="utf-8")
+    assert run(project, "-q") == 0
+    after = bib.read_text(encoding="utf-8")
+    assert (
+        "% Checked against the journal's page, 2026-01-10.\n"
+        "@comment{burt2019effect: the dose is 10,000 IU, not 1,000 IU}\n"
+        "@article{burt2019effect," in after
+    )
+    assert "% Added by hand: keep near the end.\n@misc{handadded2020note," in after
+    assert after.endswith("% The last word.\n")
+    assert run(project, "--check", "-q") == 0  # and a rerun changes nothing
+
+
+def test_ctrl_c_is_one_line_and_exit_130(project: Path, capsys, monkeypatch: pytest.MonkeyPatch) -> None:
+    def interrupted(*_args: object, **_kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(importer, "run_import", interrupted)
+    assert run(project) == 130
+    assert capsys.readouterr().err == "interrupted\n"
 
 
 def test_bad_bibliography_is_a_clear_error_not_a_traceback(project: Path, capsys) -> None:

@@ -111,3 +111,16 @@ def test_schema_violation_names_field_and_line(tmp_path: Path, capsys: pytest.Ca
 def test_missing_file_is_an_error_not_a_traceback(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert validate_frontmatter.main([str(tmp_path / "nope.md")]) == 1
     assert "cannot read" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("value", [".nan", ".NaN", ".inf", "-.inf"])
+def test_a_number_that_is_not_finite_is_refused_at_its_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], value: str
+) -> None:
+    source = Path(__file__).parent / "fixtures" / "check" / "base"
+    page = tmp_path / "zinc.md"
+    text = (source / "docs" / "nutrients" / "zinc.md").read_text(encoding="utf-8")
+    page.write_text(text.replace("type: RDA, amount: 8}", f"type: RDA, amount: {value}}}"))
+    assert validate_frontmatter.main([str(page), "--bib", str(source / "references.bib")]) == 1
+    err = capsys.readouterr().err
+    assert f"{page}:21: intake.values.0.amount: " in err and "is not a finite number" in err
