@@ -1,23 +1,35 @@
 # The README's two commands are `make serve` and `make test`; everything else is listed there too.
+# Only test, pdf, offline and bench install Debian packages (SYSTEM_STAMP); the rest need Python alone.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The Debian packages (Chromium, poppler, fonts) only the tests, the PDF and the offline copy need:
+# their own stamp, so that serve, build, check, import and enrich never ask for root or apt.
+SYSTEM_STAMP := $(VENV)/.system-installed
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup serve build test lint check check-online import enrich pdf offline bench lock clean
+.PHONY: setup setup-system serve build test lint check check-online import enrich pdf offline bench lock clean
 
-$(STAMP): requirements/requirements.lock requirements/debian-packages.txt pyproject.toml
-	bash scripts/setup_system.sh
+# The Python environment: everything serve, build, check, import and enrich need.
+$(STAMP): requirements/requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q --require-hashes -r requirements/requirements.lock
 	$(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
 	touch $@
 
+# The Debian packages of requirements/debian-packages.txt (root or sudo, apt): test, pdf, offline, bench.
+$(SYSTEM_STAMP): requirements/debian-packages.txt
+	bash scripts/setup_system.sh
+	mkdir -p $(VENV)
+	touch $@
+
 setup: $(STAMP)
+
+setup-system: $(SYSTEM_STAMP)
 
 serve: $(STAMP)  ## build and serve the site at http://127.0.0.1:8000
 	$(BIN)/mkdocs serve -a 127.0.0.1:8000
@@ -25,7 +37,7 @@ serve: $(STAMP)  ## build and serve the site at http://127.0.0.1:8000
 build: $(STAMP)  ## strict build into site/
 	$(BIN)/mkdocs build --strict -d site
 
-test: $(STAMP)  ## the whole test suite (what CI runs)
+test: $(STAMP) $(SYSTEM_STAMP)  ## the whole test suite (what CI runs)
 	$(BIN)/ruff check boneguide scripts tests
 	$(BIN)/ruff format --check boneguide scripts tests
 	$(BIN)/python -m pytest
@@ -42,13 +54,13 @@ import: $(STAMP)  ## rebuild references.bib from sources/ (merging, never overwr
 enrich: $(STAMP)  ## complete identifier-only entries from the metadata cache (and registries with --online)
 	$(BIN)/python scripts/enrich_references.py
 
-pdf: $(STAMP)  ## the whole guide as one PDF: build/bone-nutrient-guide.pdf
+pdf: $(STAMP) $(SYSTEM_STAMP)  ## the whole guide as one PDF: build/bone-nutrient-guide.pdf
 	$(BIN)/python scripts/build_pdf.py
 
-offline: $(STAMP)  ## offline copy of the site as a zip: build/bone-nutrient-guide-offline.zip
+offline: $(STAMP) $(SYSTEM_STAMP)  ## offline copy of the site as a zip: build/bone-nutrient-guide-offline.zip
 	$(BIN)/python scripts/build_offline.py
 
-bench: $(STAMP)  ## benchmarks (not part of the tests): table on stdout, JSON in build/bench/
+bench: $(STAMP) $(SYSTEM_STAMP)  ## benchmarks (not part of the tests): table on stdout, JSON in build/bench/
 	$(BIN)/python scripts/bench.py
 
 lint: $(STAMP)

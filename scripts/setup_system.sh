@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Install the Debian packages listed in requirements/debian-packages.txt that are missing.
 # Headless Chromium drives the browser tests and prints the PDF; poppler-utils inspects the PDF.
+# Only the Makefile's test, pdf, offline and bench targets run this (make setup-system): serving,
+# building and checking the site need the Python environment alone, and no root.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 list="$here/requirements/debian-packages.txt"

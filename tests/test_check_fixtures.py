@@ -82,8 +82,9 @@ def test_unclosed_brace_names_the_field_and_the_rest_is_still_checked(tmp_path: 
         "entry 'reid2017calcium': the value of 'title' runs on into the next field 'journal': "
         "a closing brace or quote is missing",
     ) in result
-    # mkdocs-bibtex/pybtex abort the build; the checker says so and still checks the other entries.
-    assert any(f[4] == "build-failed" and "references.bib:34" in f[5] for f in result)
+    # pybtex stops at the brace; bng-citations logs it (a strict build fails) and renders the rest,
+    # so the checker's build goes on and the pages are checked too (tests/test_check_one_pass.py).
+    assert not any(f[4] == "build-failed" for f in result)
     assert ("references.bib", 34, 10, "info", "bib-unused") in [f[:5] for f in result]
 
 

@@ -1,12 +1,15 @@
 """The link and citation checker: sources, bibliography and the built site, in one pass.
 
 ``run(Options(...))`` returns every finding; it raises ConfigError only when the project cannot be
-checked at all (unreadable mkdocs.yml, no bibliography named). Any other bad input becomes a
-finding and the remaining checks still run.
+checked at all (unreadable mkdocs.yml, no bng-citations plugin naming the bibliography). Any other
+bad input becomes a finding and the remaining checks still run: a malformed or duplicate entry in
+the bibliography, invalid front matter or study records, a plugin refusing one page (PluginError)
+do not hide the link and citation findings on the other pages (build.py goes on past them, where
+``mkdocs build`` stops at the first).
 
 Finding codes (the word in brackets at the end of each line of output):
 
-* citations: citation-unknown-key, citation-malformed-key, citation-not-rendered, bib-unused (info;
+* citations: citation-unknown-key, citation-malformed-key, citation-syntax, citation-not-rendered, bib-unused (info;
   silence with ``keep-unused = {reason}``)
 * bibliography: bib-syntax, bib-duplicate-key, bib-duplicate-field, bib-same-work, bib-missing-field
   (a warning for ``metadata-status = {unverified}``), bib-doi, bib-doi-case, bib-pmid, bib-pmcid,
@@ -15,6 +18,9 @@ Finding codes (the word in brackets at the end of each line of output):
 * studies: study-unknown-key, study-missing-record (warning), citation-unidentified
 * pages: front-matter, review-stale (warning; ``--review-months``), review-date, page-unreadable
 * site: link-broken, build-failed, build-warning (an error when mkdocs.yml says ``strict: true``)
+* raw HTML and links (html_policy.py, errors): html-element, html-attribute (in raw HTML and attr_list's
+  ``{: }``), html-url-scheme, html-comment (one a browser ends early), link-unsafe-scheme (a built
+  link to javascript:, data: and the like, e.g. a Markdown ``[x](javascript:…)``)
 * ``--online``: online-broken (error), online-timeout, online-rate-limited, online-blocked,
   online-error (warnings), online-redirected, online-unverifiable (info)
 """
@@ -30,17 +36,24 @@ from pathlib import Path
 from typing import Any, Literal
 
 from boneguide.checks import build, content, studies
+from boneguide.checks.build import LogMessage
 from boneguide.checks.model import ConfigError, Finding, sort_findings
+from boneguide.site import citations as citations_plugin
 
 __all__ = ["ConfigError", "Finding", "Options", "Result", "run"]
 
-BIB_OPTION_NAMES = ("bib_file", "bibliography", "bib")
 NUTRIENT_PLUGIN = "bng-nutrients"
 CITATION_PLUGIN = "bng-citations"
-# MkDocs' own warnings that our checks report better (with a location and a suggestion).
-_COVERED_BUILD_WARNINGS = re.compile(
-    r"contains a link|unknown (citation|reference) key|Citing unknown reference|Affixes not supported"
-    r"|is not found among documentation files|unknown citation key"
+# mkdocs-bibtex, whose page syntax and bib_file option bng-citations keeps: the checker still checks
+# a project that renders citations with it.
+MKDOCS_BIBTEX_PLUGIN = "bibtex"
+# What these loggers say at WARNING or above, the checker reports itself, at the line and with a
+# suggestion: bng-citations logs only unknown keys and bibliography problems.
+_COVERED_LOGGERS = frozenset({citations_plugin.log.logger.name})
+# mkdocs-bibtex logs more than citation problems under its name: its citation messages by wording.
+_MKDOCS_BIBTEX_LOGGER = "mkdocs.plugins.mkdocs-bibtex"
+_MKDOCS_BIBTEX_COVERED = re.compile(
+    r"unknown (citation|reference) key|Citing unknown reference|Affixes not supported"
 )
 
 
@@ -74,15 +87,22 @@ def _display(path: Path, project_dir: Path) -> str:
 
 
 def bibliography_path(config: Any, project_dir: Path) -> Path:
-    """The .bib file named in mkdocs.yml by whichever plugin renders citations."""
-    for plugin in config["plugins"].values():
-        plugin_config = getattr(plugin, "config", None) or {}
-        for name in BIB_OPTION_NAMES:
-            value = plugin_config.get(name) if hasattr(plugin_config, "get") else None
-            if isinstance(value, str) and value.strip():
-                return (project_dir / value).resolve()
+    """The .bib file the citation plugin renders from: bng-citations' bib_file (else mkdocs-bibtex's).
+
+    Read through the plugin itself, not from the first plugin that happens to have a bib_file
+    option: bng-sources and bng-nutrients have one too, with a default that need not be the same.
+    """
+    for name in (CITATION_PLUGIN, MKDOCS_BIBTEX_PLUGIN):
+        plugin = config["plugins"].get(name)
+        if plugin is None:
+            continue
+        value = getattr(plugin, "config", {}).get("bib_file")
+        if isinstance(value, str) and value.strip():
+            return (project_dir / value).resolve()
+        raise ConfigError(f"no bibliography named in mkdocs.yml: the {name} plugin has no 'bib_file' option")
     raise ConfigError(
-        "no bibliography named in mkdocs.yml: no plugin has a 'bib_file' option (e.g. bibtex: bib_file: references.bib)"
+        f"no bibliography named in mkdocs.yml: no {CITATION_PLUGIN} plugin "
+        f"(plugins: - {CITATION_PLUGIN}: bib_file: references.bib)"
     )
 
 
@@ -114,12 +134,20 @@ def _markdown_files(config: Any, docs_dir: Path) -> list[tuple[str, Path]]:
     return found
 
 
+def _is_covered(warning: LogMessage) -> bool:
+    """A warning about something the checker reports itself (by who logged it, not how it is worded)."""
+    if warning.logger in _COVERED_LOGGERS:
+        return True
+    return warning.logger == _MKDOCS_BIBTEX_LOGGER and bool(_MKDOCS_BIBTEX_COVERED.search(warning.text))
+
+
 def _build_warning_finding(
-    message: str, docs_prefix: str, config_display: str, strict: bool
+    warning: LogMessage, docs_prefix: str, config_display: str, strict: bool
 ) -> Finding | None:
     """A warning MkDocs logged; an error when the project builds strictly, since that build fails on it."""
-    if _COVERED_BUILD_WARNINGS.search(message):
+    if _is_covered(warning):
         return None
+    message = warning.text
     match = re.search(r"(?:Doc file|page) '([^']+\.md)'", message)
     path = f"{docs_prefix}{match[1]}" if match else config_display
     text = re.sub(r"\s+", " ", message).strip()
@@ -206,11 +234,24 @@ def _run(
     warnings = list(result.warnings)
     if result.error and result.error.startswith("Aborted") and warnings:
         # MkDocs logs the reason, then raises a bare "Aborted with a BuildError!".
-        result.error = re.sub(r"\s+", " ", warnings.pop()).strip()
+        result.error = re.sub(r"\s+", " ", warnings.pop().text).strip()
     findings += [
         f
         for w in warnings
         if (f := _build_warning_finding(w, docs_prefix, config_display, strict)) is not None
+    ]
+    # A plugin refused its input (say, invalid front matter): `mkdocs build` stops there, the
+    # checker's build went on without that step, so the other pages' links and citations were checked.
+    findings += [
+        Finding(
+            config_display,
+            0,
+            0,
+            "error",
+            "build-failed",
+            f"the site does not build: {message} (the checker built and checked the rest of the site)",
+        )
+        for message in result.plugin_errors
     ]
     if result.error:
         findings.append(

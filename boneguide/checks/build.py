@@ -13,6 +13,10 @@ Two shortcuts keep the check fast on a large site (issue 10), both undone by ``f
   additions) and the announcement bar. Navigation links come from MkDocs' nav, which MkDocs
   validates itself.
 * The search plugin is left out: it writes search_index.json, which holds no links to check.
+
+One bad input must not hide the findings on every other page (issue 18): a plugin that raises
+PluginError (the error MkDocs plugins raise for bad input, such as invalid front matter) has its
+message recorded and the build goes on without that step's result, where ``mkdocs build`` would stop.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from typing import Any
 from jinja2 import ChoiceLoader, DictLoader
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
 
 from boneguide.checks.model import ConfigError
 
@@ -45,25 +50,70 @@ class PageRecord:
     )  # Markdown given to each page_markdown handler, then the result
 
 
+@dataclass(frozen=True)
+class LogMessage:
+    logger: str  # the logger's name: tells which plugin or part of MkDocs spoke, whatever the wording
+    text: str
+
+
 @dataclass
 class BuildResult:
     site_dir: Path
     pages: dict[str, PageRecord] = field(default_factory=dict)  # by src_uri
-    warnings: list[str] = field(default_factory=list)
-    error: str | None = None
+    warnings: list[LogMessage] = field(default_factory=list)  # WARNING and above
+    error: str | None = None  # the build stopped: nothing after this point was built
+    plugin_errors: list[str] = field(default_factory=list)  # PluginErrors the build went on past
     seconds: float = 0.0
 
 
 class _Collect(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
-        self.messages: list[str] = []
+        self.records: list[LogMessage] = []
+
+    @property
+    def messages(self) -> list[str]:
+        return [record.text for record in self.records]
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
-            self.messages.append(record.getMessage())
+            text = record.getMessage()
         except Exception:  # a plugin's malformed log call must not stop the check
-            self.messages.append(str(record.msg))
+            text = str(record.msg)
+        self.records.append(LogMessage(record.name, text))
+
+
+class _KeepGoing:
+    """Wraps the project's event handlers so that a plugin's PluginError does not end the build.
+
+    The failing handler's event goes on with its input unchanged (MkDocs keeps an event's item when
+    a handler returns None). A plugin that failed may fail again on the state it was left in (say,
+    on_files stopped before it read the data its page events use): anything it raises afterwards
+    is a consequence of the failure already recorded, and is dropped too.
+    """
+
+    def __init__(self) -> None:
+        self.errors: list[str] = []
+        self._failed: set[int] = set()  # id() of each plugin (or hook module) that raised PluginError
+
+    def wrap(self, handler: Callable[..., Any]) -> Callable[..., Any]:
+        owner = id(getattr(handler, "__self__", None) or getattr(handler, "__module__", handler))
+
+        @functools.wraps(handler)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return handler(*args, **kwargs)
+            except PluginError as error:
+                if owner not in self._failed:
+                    self._failed.add(owner)
+                    self.errors.append(re.sub(r"\s+", " ", str(error).strip() or type(error).__name__))
+                return None
+            except Exception:
+                if owner in self._failed:
+                    return None
+                raise
+
+        return guarded
 
 
 def load(config_file: Path, site_dir: Path | None = None) -> MkDocsConfig:
@@ -121,7 +171,8 @@ SKIMMED_BLOCKS = (
 _SKIM_TEMPLATE = '{%% extends "%s" %%}' + "".join(
     f"{{%% block {b} %%}}{{%% endblock %%}}" for b in SKIMMED_BLOCKS
 )
-SKIPPED_PLUGINS = ("search", "material/search")
+# bng-csp only rewrites finished pages (a policy meta); checking would parse each page twice.
+SKIPPED_PLUGINS = ("search", "material/search", "bng-csp")
 
 
 class _ThemeSkim:
@@ -172,6 +223,13 @@ def build(
     if not full_theme:
         _skip_plugins(config, SKIPPED_PLUGINS)  # before the handlers below are wrapped
     events = config.plugins.events
+    keep_going = _KeepGoing()  # the project's handlers only: ours, added below, never fail on input
+    for handlers in events.values():
+        handlers[:] = [keep_going.wrap(handler) for handler in handlers]
+    # The checker checks every link and anchor itself, on the built HTML and with the line it was
+    # written on: MkDocs' own link validation would only repeat those findings in other words.
+    config["validation"]["links"]["not_found"] = logging.DEBUG
+    config["validation"]["links"]["anchors"] = logging.DEBUG
     events["page_markdown"] = [_recording(handler, result.pages) for handler in events["page_markdown"]]
 
     def final(markdown: str, *, page: Any, **_: Any) -> str:
@@ -216,5 +274,6 @@ def build(
         result.seconds = time.perf_counter() - start
         logger.removeHandler(collect)
         logger.propagate = propagate
-    result.warnings = collect.messages
+    result.warnings = collect.records
+    result.plugin_errors = keep_going.errors
     return result

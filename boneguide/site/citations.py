@@ -51,6 +51,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pybtex.errors
 from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
@@ -96,6 +97,9 @@ class Bibliography:
     signature: tuple[int, int]
     entries: dict[str, FormattedEntry]
     csl_json: str
+    # What pybtex could not read ("file:line: reason"); the entries are what it could. Logged as
+    # errors on every build (a strict build fails), but the rest of the site still renders.
+    problems: list[str] = field(default_factory=list)
 
     @property
     def keys(self) -> list[str]:
@@ -148,14 +152,27 @@ def _line_of(error: PybtexError, text: str) -> int:
     return 1
 
 
-def _parse(path: Path) -> BibliographyData:
+def _parse(path: Path) -> tuple[BibliographyData, list[str]]:
+    """The entries pybtex can read, and a "file:line: reason" for each problem it met.
+
+    A bad entry (a duplicate key, a missing brace) used to stop the build at once: `mkdocs serve`
+    then showed nothing, and the checker saw no page. pybtex can carry on past its errors, keeping
+    the entries it could read; the strict parse is tried first, since it is the usual case.
+    """
     try:
-        return parse_file(str(path), bib_format="bibtex")
-    except PybtexError as error:
-        text = path.read_text(encoding="utf-8", errors="replace")
-        raise PluginError(f"{path}:{_line_of(error, text)}: {error}") from None
+        return parse_file(str(path), bib_format="bibtex"), []
+    except PybtexError:
+        pass
     except (OSError, UnicodeDecodeError) as error:
         raise PluginError(f"{path}: cannot read the bibliography: {error}") from None
+    text = path.read_text(encoding="utf-8", errors="replace")
+    with pybtex.errors.capture() as errors:
+        try:
+            data = parse_file(str(path), bib_format="bibtex")
+        except PybtexError as error:  # one pybtex does not recover from
+            errors.append(error)
+            data = BibliographyData()
+    return data, [f"{path}:{_line_of(error, text)}: {error}" for error in errors]
 
 
 def _signature(path: Path) -> tuple[int, int]:
@@ -178,11 +195,11 @@ def cached_bibliography(path: Path, cache_dir: Path | None) -> Bibliography | No
     if not cache_file.is_file():
         return None
     try:
-        entries, csl_json = pickle.loads(cache_file.read_bytes())
+        entries, csl_json, problems = pickle.loads(cache_file.read_bytes())
     except Exception:  # a stale or torn cache file is only a lost speed-up
         log.debug("ignoring unreadable citation cache %s", cache_file)
         return None
-    return Bibliography(path, _signature(path), entries, csl_json)
+    return Bibliography(path, _signature(path), entries, csl_json, problems)
 
 
 def load_bibliography(path: Path, cache_dir: Path | None = None) -> Bibliography:
@@ -192,7 +209,7 @@ def load_bibliography(path: Path, cache_dir: Path | None = None) -> Bibliography
     if cached is not None:
         return cached
     cache_file = _cache_file(path, cache_dir) if cache_dir is not None else None
-    data = _parse(path)
+    data, problems = _parse(path)
     entries = {key: references_format.format_entry(key, entry) for key, entry in data.entries.items()}
     csl = [references_format.to_csl_json(key, entry) for key, entry in data.entries.items()]
     # One entry per line: compact for 10,000 entries, still diffable.
@@ -201,11 +218,12 @@ def load_bibliography(path: Path, cache_dir: Path | None = None) -> Bibliography
         try:
             cache_file.parent.mkdir(parents=True, exist_ok=True)
             temporary = cache_file.with_suffix(f".{os.getpid()}.tmp")
-            temporary.write_bytes(pickle.dumps((entries, csl_json), protocol=pickle.HIGHEST_PROTOCOL))
+            payload = (entries, csl_json, problems)
+            temporary.write_bytes(pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
             temporary.replace(cache_file)
         except OSError as error:
             log.debug("could not write citation cache: %s", error)
-    return Bibliography(path, signature, entries, csl_json)
+    return Bibliography(path, signature, entries, csl_json, problems)
 
 
 def _load_in_worker(path: Path, cache_dir: Path | None) -> Bibliography:
@@ -340,7 +358,12 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
                 log.debug("citation worker failed (%s); parsing in this process", error)
                 self._bibliography = load_bibliography(self._bib_path, self._cache_dir)
             self._known_keys = set(self._bibliography.entries)
+            self._report(self._bibliography)
         return self._bibliography
+
+    def _report(self, bibliography: Bibliography) -> None:
+        for problem in bibliography.problems:
+            log.error(problem)
 
     @property
     def _ready(self) -> bool:
@@ -359,13 +382,18 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
         if not any(isinstance(e, StashFragments) for e in config.markdown_extensions):
             config.markdown_extensions.append(StashFragments(self))
         self._bib_path = bib_path
+        # `mkdocs serve` watches only docs_dir and mkdocs.yml by itself: rebuild on a bibliography edit too.
+        if str(bib_path) not in config["watch"]:
+            config["watch"].append(str(bib_path))
         self._cache_dir = (config_dir / self.config.cache_dir) if self.config.cache_dir else None
         current = self._bibliography if self._pending is None else None
         if current is not None and current.path == bib_path and current.signature == _signature(bib_path):
+            self._report(current)  # every build says what is wrong, not only the first after the edit
             return config  # mkdocs serve, references.bib unchanged: nothing to parse or format
         self._bibliography = cached_bibliography(bib_path, self._cache_dir)
         if self._bibliography is not None:
             self._known_keys = set(self._bibliography.entries)
+            self._report(self._bibliography)
         elif self.config.parallel and len(keys := quick_keys(bib_path)) >= self.config.parallel_from_entries:
             # pybtex needs ~0.4 ms an entry: 4 s for 10,000 entries. A second process does it
             # while this one renders pages; nothing waits for it before the Bibliography page.
@@ -376,6 +404,7 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
         else:
             self._bibliography = load_bibliography(bib_path, self._cache_dir)
             self._known_keys = set(self._bibliography.entries)
+            self._report(self._bibliography)
         return config
 
     def _stash(self, fragment: str) -> str:
@@ -436,7 +465,9 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
             pieces.append(markdown[position : citation.start])
             if known:
                 # A slot, like the list: the search plugin need not parse the links (see on_post_page).
-                cites.append(PageCite(citation_html(known, state), [f"cite-{k}-{state.occurrences[k]}" for k in known]))
+                cites.append(
+                    PageCite(citation_html(known, state), [f"cite-{k}-{state.occurrences[k]}" for k in known])
+                )
                 pieces.append(self._stash(f"<!--bng-cite:{len(cites) - 1}-->"))
             else:
                 pieces.append(html.escape(citation.raw))
@@ -507,7 +538,9 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
             return
         page.markdown = bibliography_page.expand_markdown(page.markdown, page, bibliography, self.config)
         page.render(config, self.files)
-        page.content = config.plugins.on_page_content(page.content, page=page, config=config, files=self.files)
+        page.content = config.plugins.on_page_content(
+            page.content, page=page, config=config, files=self.files
+        )
 
     @event_priority(50)  # early: other plugins (search, print-site) see the filled copy
     def on_page_context(self, context: Any, *, page: Page, config: Any, nav: Any) -> Any:
@@ -580,5 +613,7 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
             for key, places in sorted(self.cited_at.items())
         }
         # One key a line: json's C encoder (indent= falls back to pure Python, 0.3 s at 10,000 keys).
-        lines = [f"{json.dumps(key)}: {json.dumps(places, ensure_ascii=False)}" for key, places in usage.items()]
+        lines = [
+            f"{json.dumps(key)}: {json.dumps(places, ensure_ascii=False)}" for key, places in usage.items()
+        ]
         target.write_text("{\n" + ",\n".join(lines) + "\n}\n", encoding="utf-8")

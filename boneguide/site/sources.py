@@ -24,6 +24,7 @@ from boneguide.citelists import Citation, SourceList, identifier_tokens, load_so
 log = get_plugin_logger(__name__)
 
 MARKER = "<!-- bng:sources -->"
+CITATION_PLUGIN = "bng-citations"
 FORMAT_LABELS = {
     "vancouver": "numbered reference list (Vancouver style)",
     "link-list": "list of every link of the page, aligned with the in-text markers",
@@ -81,7 +82,9 @@ def source_counts(source: SourceList, index: BibIndex) -> tuple[int, int, list[s
     return len(markers), len(resolved), missing
 
 
-def render_source(source: SourceList, index: BibIndex, claims: list[dict[str, Any]] | None = None) -> list[str]:
+def render_source(
+    source: SourceList, index: BibIndex, claims: list[dict[str, Any]] | None = None
+) -> list[str]:
     meta = source.meta
     total, resolved, _ = source_counts(source, index)
     lines = [f"## {_escape(meta.get('title', source.source_id))} {{#{source.source_id}}}", ""]
@@ -193,7 +196,9 @@ def load_claims(sources_dir: Path, root: Path) -> dict[str, list[dict[str, Any]]
     for path in sorted(sources_dir.glob("*/claims.yml")):
         shown = path.relative_to(root) if path.is_relative_to(root) else path
         try:
-            found[path.parent.name] = frontmatter.validate_claims_file(shown, path.read_text(encoding="utf-8"))
+            found[path.parent.name] = frontmatter.validate_claims_file(
+                shown, path.read_text(encoding="utf-8")
+            )
         except frontmatter.FrontMatterError as error:
             raise ValueError(str(error)) from None
     return found
@@ -207,13 +212,33 @@ class SourcesConfig(base.Config):
 class SourcesPlugin(BasePlugin[SourcesConfig]):
     """``bng-sources``: fills ``<!-- bng:sources -->``."""
 
+    def on_config(self, config: Any) -> Any:
+        root = Path(config["config_file_path"]).parent
+        # `mkdocs serve` rebuilds when what the Sources page is made from changes, as it does for pages.
+        for path in ((root / self.config.sources_dir).resolve(), (root / self.config.bib_file).resolve()):
+            if path.exists() and str(path) not in config["watch"]:
+                config["watch"].append(str(path))
+        return config
+
     def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Any) -> str:
         if MARKER not in markdown:
             return markdown
         root = Path(config["config_file_path"]).parent
+        notice = ""
         try:
             sources = load_sources(root / self.config.sources_dir)
-            index = index_bibliography(root / self.config.bib_file)
+            try:
+                index = index_bibliography(root / self.config.bib_file)
+            except BibError as exc:
+                # The articles and their markers do not depend on the bibliography: the page is still
+                # made (other pages link to its anchors), saying why no work is resolved.
+                index = BibIndex({}, {}, {})
+                notice = (
+                    f'!!! failure "The bibliography could not be read"\n\n    {_escape(str(exc))}. '
+                    "No marker is shown resolved until it is fixed.\n\n"
+                )
+                if CITATION_PLUGIN not in config["plugins"]:  # which otherwise reports it, at its line
+                    log.error(f"bng-sources: {exc}")
             claims = load_claims(root / self.config.sources_dir, root)
         except (BibError, ValueError, OSError) as exc:
             raise PluginError(f"bng-sources: {exc}") from exc
@@ -221,9 +246,9 @@ class SourcesPlugin(BasePlugin[SourcesConfig]):
             for issue in source.issues:
                 log.warning(f"bng-sources: {issue}")
             _, _, missing = source_counts(source, index)
-            if missing:
+            if missing and not notice:  # with no readable bibliography every marker is "missing"
                 log.warning(
                     f"bng-sources: {source.source_id} markers {', '.join(missing)} resolve to works that "
                     f"{self.config.bib_file} does not list: run make import"
                 )
-        return markdown.replace(MARKER, render_sources(sources, index, claims))
+        return markdown.replace(MARKER, notice + render_sources(sources, index, claims))
