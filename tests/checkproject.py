@@ -17,3 +17,16 @@ def project(tmp_path: Path, overlay: str | None) -> Path:
     if overlay:
         shutil.copytree(FIXTURES / overlay, target, dirs_exist_ok=True)
     return target / "mkdocs.yml"
+
+
+def findings(tmp_path: Path, overlay: str | None, *severities: str) -> list[tuple]:
+    """The checker's findings on the base fixture with ``overlay``: errors and warnings by default."""
+    from boneguide.checks import Options, run
+
+    result = run(Options(project(tmp_path, overlay), today=TODAY))
+    wanted = severities or ("error", "warning")
+    return [
+        (f.path, f.line, f.col, f.severity, f.code, f.message)
+        for f in result.findings
+        if f.severity in wanted
+    ]

@@ -6,19 +6,9 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from checkproject import TODAY, project
+from checkproject import TODAY, findings, project
 
 from boneguide.checks import ConfigError, Options, run
-
-
-def findings(tmp_path: Path, overlay: str | None, *severities: str) -> list[tuple]:
-    result = run(Options(project(tmp_path, overlay), today=TODAY))
-    wanted = severities or ("error", "warning")
-    return [
-        (f.path, f.line, f.col, f.severity, f.code, f.message)
-        for f in result.findings
-        if f.severity in wanted
-    ]
 
 
 def test_clean_fixture_has_no_finding(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from checkproject import TODAY, project
+from checkproject import TODAY, findings, project
 
 from boneguide.checks import Options, run
 from boneguide.checks.html_policy import check_page, raw_tags, unsafe_url
@@ -14,15 +14,6 @@ from boneguide.checks.html_policy import check_page, raw_tags, unsafe_url
 PAGE = "docs/nutrients/zinc.md"
 ALLOWED = Path(__file__).parent / "fixtures" / "html-policy" / "allowed"
 NOT_ALLOWED = "which can run code or disguise content (allowed: http, https, mailto, or a relative URL)"
-
-
-def findings(tmp_path: Path, overlay: str) -> list[tuple]:
-    result = run(Options(project(tmp_path, overlay), today=TODAY))
-    return [
-        (f.path, f.line, f.col, f.severity, f.code, f.message)
-        for f in result.findings
-        if f.severity in ("error", "warning")
-    ]
 
 
 def test_the_raw_html_the_site_uses_is_accepted(tmp_path: Path) -> None:

@@ -4,20 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from checkproject import TODAY, project
+from checkproject import findings
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
-
-from boneguide.checks import Options, run
-
-
-def findings(tmp_path: Path, overlay: str) -> list[tuple]:
-    result = run(Options(project(tmp_path, overlay), today=TODAY))
-    return [
-        (f.path, f.line, f.col, f.severity, f.code, f.message)
-        for f in result.findings
-        if f.severity in ("error", "warning")
-    ]
 
 
 def test_nan_and_infinity_in_front_matter_are_errors_at_their_line(tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ stays readable without the plugin):
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 import posixpath
 import re
 from pathlib import Path
@@ -631,13 +632,8 @@ def load_studies(directory: Path, project: Path) -> tuple[list[dict[str, Any]], 
     seen: dict[str, str] = {}
     for path in sorted(directory.glob("*.yml")):
         shown = _readable_path(path, project)
-        try:
-            found = frontmatter.validate_studies_file(shown, path.read_text(encoding="utf-8"))
-        except frontmatter.FrontMatterError as error:
-            problems.extend(str(p) for p in error.problems)
-            continue
-        except UnicodeDecodeError as error:
-            problems.append(f"{shown}:1: not UTF-8 text ({error.reason} at byte {error.start})")
+        found = _validated(path, shown, frontmatter.validate_studies_file, problems)
+        if found is None:
             continue
         for record in found:
             where = f"{shown}:{record['line']}"
@@ -653,6 +649,17 @@ def load_studies(directory: Path, project: Path) -> tuple[list[dict[str, Any]], 
 
 
 # --- the plugin -------------------------------------------------------------------------------------
+
+
+def _validated(path: Path, shown: Path, validate: Callable[[Path, str], Any], problems: list[str]) -> Any:
+    """``validate(shown, text)`` of the file at ``path``, or None with its problems (file:line) added."""
+    try:
+        return validate(shown, path.read_text(encoding="utf-8"))
+    except frontmatter.FrontMatterError as error:
+        problems.extend(str(p) for p in error.problems)
+    except UnicodeDecodeError as error:
+        problems.append(f"{shown}:1: not UTF-8 text ({error.reason} at byte {error.start})")
+    return None
 
 
 def _readable_path(path: Path, project: Path) -> Path:
@@ -702,14 +709,8 @@ class NutrientDataPlugin(BasePlugin[NutrientDataConfig]):
                 continue
             source = Path(file.abs_src_path)
             shown = _readable_path(source, project)
-            try:
-                text = source.read_text(encoding="utf-8")
-                data = frontmatter.validate_nutrient_page(shown, text)
-            except frontmatter.FrontMatterError as error:
-                problems.extend(str(p) for p in error.problems)
-                continue
-            except UnicodeDecodeError as error:
-                problems.append(f"{shown}:1: not UTF-8 text ({error.reason} at byte {error.start})")
+            data = _validated(source, shown, frontmatter.validate_nutrient_page, problems)
+            if data is None:
                 continue
             if data["nutrient_id"] in ids:
                 problems.append(
