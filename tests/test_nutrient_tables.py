@@ -441,3 +441,16 @@ def test_foods_in_the_second_unit_are_converted_for_the_share() -> None:
         },
     }
     assert table_rows(foods_table(data))[1] == ["Trout", "75 g", "570 IU", "95%"]  # 570 / 40 = 14.25 of 15 µg
+
+
+def test_sexes_with_the_same_values_share_one_column() -> None:
+    data = nutrient(
+        values=[
+            {"group": "Girls", "sex": "female", "ages": "9–13", "type": "RDA", "amount": 8},
+            {"group": "Boys", "sex": "male", "ages": "9–13", "type": "RDA", "amount": 8},
+            {"group": "Infants", "sex": "all", "ages": "0–6 months", "type": "AI", "amount": 2},
+        ],
+    )
+    rows = table_rows(intake_tables(data))
+    assert rows[0] == ["Ages", "Per day", "Upper level"]
+    assert ["9–13 years", "8 mg (RDA)", "—"] in rows

@@ -250,8 +250,8 @@ def _stage_table(
         rows.setdefault(value["ages"], {})[slot] = value
     if columns == "stage":
         heads = ["pregnancy", "lactation"]
-    elif all(value["sex"] == "all" for value in items):
-        heads = ["all"]
+    elif all(_same_for_both_sexes(row) for row in rows.values()):
+        heads = ["all"]  # one column where women and men share every value: it fits a phone
     else:
         heads = ["female", "male"]
     labels = {"pregnancy": "Pregnancy", "lactation": "Breastfeeding", "all": "Per day"}
@@ -269,6 +269,8 @@ def _stage_table(
         row = rows[ages]
 
         def pick(head: str, row: dict[str, dict[str, Any]] = row) -> dict[str, Any] | None:
+            if head == "all":
+                return row.get("all") or row.get("female")
             return row.get(head) or (row.get("all") if head in ("female", "male") else None)
 
         cells = [value_cell(pick(head)) for head in heads]
@@ -279,6 +281,14 @@ def _stage_table(
             upper = "; ".join(f"{labels.get(slot, slot)}: {text}" for slot, text in uppers.items())
         lines.append(f"| {_ages_label(ages)} | " + " | ".join(cells) + f" | {upper} |")
     return [*lines, ""]
+
+
+def _same_for_both_sexes(row: dict[str, dict[str, Any]]) -> bool:
+    if "all" in row and len(row) == 1:
+        return True
+    female, male = row.get("female"), row.get("male")
+    fields = ("amount", "type", "source", "note")
+    return bool(female and male) and all(female.get(f) == male.get(f) for f in fields)
 
 
 def intake_tables(data: dict[str, Any]) -> str:
