@@ -147,6 +147,30 @@ def _link(href: str, text: str) -> str:
     return f'<a href="{html.escape(href, quote=True)}" rel="noopener">{html.escape(text)}</a>'
 
 
+LONG_RUN = 18  # characters: about half a phone's line of reference text
+
+
+def _identifier_html(text: str) -> str:
+    """An identifier that wraps only after a "/": each run between slashes is kept whole.
+
+    Reference lists break long addresses anywhere so a phone never scrolls sideways; on a DOI or
+    PMCID that split digit runs ("PMC728791 / 7", "10.338 / 9/..."), which a reader copies or
+    reads aloud wrongly. The CSS keeps each ``bng-ref__nb`` run on one line (screen and PDF) and
+    ``<wbr>`` marks the only places a line may end: after a "/", and in a very long run also after
+    punctuation, so a letter or digit run is never cut.
+    """
+    runs = []
+    for run in re.findall(r"[^/]*/|[^/]+$", text):
+        # A run too long for a phone's line ("0003-4819-158-9-201305070-00603") may also end a line
+        # after its own punctuation; letters and digits are never split.
+        runs += re.findall(r"[^.\-);:]*[.\-);:]+|[^.\-);:]+$", run) if len(run) > LONG_RUN else [run]
+    return "<wbr>".join(f'<span class="bng-ref__nb">{html.escape(run)}</span>' for run in runs if run)
+
+
+def _id_link(href: str, text: str) -> str:
+    return f'<a class="bng-ref__ident" href="{html.escape(href, quote=True)}" rel="noopener">{_identifier_html(text)}</a>'
+
+
 @dataclass(frozen=True)
 class Identifiers:
     doi: str = ""
@@ -166,12 +190,12 @@ class Identifiers:
     def links_html(self, urldate: str = "") -> list[str]:
         links = []
         if self.doi:
-            links.append("doi: " + _link("https://doi.org/" + quote(self.doi, safe="/:;()._-"), self.doi))
+            links.append("doi: " + _id_link("https://doi.org/" + quote(self.doi, safe="/:;()._-"), self.doi))
         if self.pmid:
-            links.append("PMID: " + _link(f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/", self.pmid))
+            links.append("PMID: " + _id_link(f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/", self.pmid))
         if self.pmcid:
             links.append(
-                "PMCID: " + _link(f"https://pmc.ncbi.nlm.nih.gov/articles/{self.pmcid}/", self.pmcid)
+                "PMCID: " + _id_link(f"https://pmc.ncbi.nlm.nih.gov/articles/{self.pmcid}/", self.pmcid)
             )
         if not links and self.url:
             href = _safe_href(self.url)
@@ -204,6 +228,17 @@ class FormattedEntry:
     status: str  # verified | partial | unverified | "" (not stated)
     cited_in: tuple[tuple[str, str], ...] = field(default=())  # (source-id, marker)
     keep_unused: str = ""  # why an uncited entry is kept on purpose
+    editors_note: str = ""  # HTML: the importer's note on an identifier-only entry (editors only)
+
+    @property
+    def flag_html(self) -> str:
+        """The editors' badge for metadata not (fully) checked; not part of ``html``.
+
+        Readers see the reference as published; whether an editor has checked it against a registry
+        is the editors' working, shown only with bng-citations' ``editors_view`` (and on Sources).
+        """
+        badge = status_flag_html("unverified" if self.kind == "identifier-only" else self.status)
+        return badge + self.editors_note
 
 
 def parse_cited_in(value: str) -> tuple[tuple[str, str], ...]:
@@ -265,7 +300,7 @@ def _venue_html(entry: Entry) -> str:
     return html.escape(" ".join(parts))
 
 
-def _status_marker(status: str) -> str:
+def status_flag_html(status: str) -> str:
     if status == "unverified":
         return ' <span class="bng-ref__flag" data-metadata-status="unverified">unverified metadata</span>'
     if status == "partial":
@@ -287,14 +322,15 @@ def format_entry(key: str, entry: Entry) -> FormattedEntry:
     status = _field(entry, "metadata-status").lower()
     kind = entry_kind(entry)
     links = ids.links_html(_field(entry, "urldate"))
+    editors_note = ""
     if kind == "identifier-only":
         status = status or "unverified"
         label = ids.label()
         body = f'<span class="bng-ref__id">{html.escape(label)}.</span>'
-        body += _status_marker("unverified")
+        # On an identifier-only entry the note is the importer's account of the citing list
+        # ("Marker 33 of <source id> points to ..."): an editors' working, kept out of ``html``.
         note = _field(entry, "note")
-        if note:
-            body += f" {html.escape(_sentence(note))}"
+        editors_note = f" {html.escape(_sentence(note))}" if note else ""
     else:
         authors = authors_text(entry)
         title = _field(entry, "title")
@@ -307,14 +343,16 @@ def format_entry(key: str, entry: Entry) -> FormattedEntry:
         venue = _venue_html(entry)
         if venue:
             parts.append(f'<span class="bng-ref__venue">{venue}</span>')
-        body = " ".join(parts) + _status_marker(status)
+        body = " ".join(parts)
     if links:
         body += ' <span class="bng-ref__links">' + "; ".join(links) + "</span>"
     text = html.unescape(re.sub(r"<[^>]+>", "", body))
     sort_key = (_first_author_sort(entry), _field(entry, "year"), key)
     cited_in = parse_cited_in(entry.fields.get("cited-in", ""))
     keep_unused = _field(entry, "keep-unused")
-    return FormattedEntry(key, body, " ".join(text.split()), kind, sort_key, status, cited_in, keep_unused)
+    return FormattedEntry(
+        key, body, " ".join(text.split()), kind, sort_key, status, cited_in, keep_unused, editors_note
+    )
 
 
 def _csl_name(person: Person) -> dict[str, str]:

@@ -80,13 +80,16 @@ def test_identifier_only_entry_shows_its_identifier_and_no_invented_title() -> N
         *entry("@misc{pmc6059859, pmcid = {PMC6059859}, metadata-status = {unverified}}")
     )
     assert formatted.kind == "identifier-only"
-    assert formatted.text == "PMCID PMC6059859. unverified metadata PMCID: PMC6059859"
+    # The badge is the editors' (flag_html, shown with editors_view), not part of the reference.
+    assert formatted.text == "PMCID PMC6059859. PMCID: PMC6059859"
+    assert "unverified metadata" in formatted.flag_html
     assert 'href="https://pmc.ncbi.nlm.nih.gov/articles/PMC6059859/"' in formatted.html
 
 
 def test_pmid_only_entry_links_to_pubmed() -> None:
     formatted = format_entry(*entry("@misc{pmid30956224, pmid = {30956224}}"))
-    assert formatted.text.startswith("PMID 30956224. unverified metadata")
+    assert formatted.text.startswith("PMID 30956224. PMID: 30956224")
+    assert "unverified metadata" not in formatted.html
     assert 'href="https://pubmed.ncbi.nlm.nih.gov/30956224/"' in formatted.html
 
 
@@ -153,3 +156,29 @@ def test_and_others_becomes_et_al() -> None:
     assert to_csl_json(*entry("@article{k2016x, author = {Doe, J. and others}, title = {T}}"))["author"] == [
         {"family": "Doe", "given": "J."}
     ]
+
+
+def test_partly_verified_entries_carry_the_badge_only_for_editors() -> None:
+    formatted = format_entry(
+        *entry(
+            "@article{smith2020zinc, author = {Smith, Ann}, title = {Zinc and bone}, journal = {Bone},"
+            " year = {2020}, metadata-status = {partial}}"
+        )
+    )
+    assert "partly verified" not in formatted.html
+    assert "metadata partly verified" in formatted.flag_html
+
+
+def test_identifiers_may_wrap_only_after_a_slash() -> None:
+    formatted = format_entry(
+        *entry(
+            "@article{smith2021zinc, author = {Smith, Ann}, title = {Zinc}, journal = {Front Nutr},"
+            " year = {2021}, doi = {10.3389/fnut.2021.728791}, pmcid = {PMC7287917}}"
+        )
+    )
+    assert (
+        '<span class="bng-ref__nb">10.3389/</span><wbr><span class="bng-ref__nb">fnut.2021.728791</span>'
+        in formatted.html
+    )
+    assert '<span class="bng-ref__nb">PMC7287917</span></a>' in formatted.html
+    assert "doi: 10.3389/fnut.2021.728791" in formatted.text

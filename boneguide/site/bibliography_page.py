@@ -43,6 +43,7 @@ def _relative(target: str, page: Page) -> str:
 
 def expand_markdown(markdown: str, page: Page, bibliography: Bibliography, config: Any) -> str:
     downloads = config.downloads_dir.strip("/")
+    editors_view = bool(config.editors_view)
     by_kind: dict[str, list[FormattedEntry]] = {kind: [] for kind in KIND_ORDER}
     for entry in bibliography.entries.values():
         by_kind[entry.kind].append(entry)
@@ -54,10 +55,14 @@ def expand_markdown(markdown: str, page: Page, bibliography: Bibliography, confi
         f"[references.csl.json (CSL-JSON)]({_relative(f'{downloads}/references.csl.json', page)})",
         "",
         # Filled in by citations.js; hidden without JavaScript, where the grouped list still works.
-        '<div class="bng-bib-filter" hidden><label>Filter by author, title, journal or key '
+        '<div class="bng-bib-filter" hidden><label>Filter by author, title or journal '
         '<input type="search" class="bng-bib-filter__text" autocomplete="off"></label> '
-        '<label><input type="checkbox" class="bng-bib-filter__cited"> cited on the site only</label> '
-        '<output class="bng-bib-filter__count" aria-live="polite"></output></div>',
+        + (
+            '<label><input type="checkbox" class="bng-bib-filter__cited"> cited on the site only</label> '
+            if editors_view
+            else ""
+        )
+        + '<output class="bng-bib-filter__count" aria-live="polite"></output></div>',
         "",
     ]
     for kind in KIND_ORDER:
@@ -115,10 +120,19 @@ def render_slots(
     cited_at: dict[str, list[CitedAt]],
     pages: dict[str, Page],
     sources_page: Page | None,
+    *,
+    editors_view: bool = False,
 ) -> dict[str, str]:
-    """Slot -> HTML: the summary sentence and one sorted list per kind of work."""
+    """Slot -> HTML: the summary sentence and one sorted list per kind of work.
+
+    Readers get each reference and where the guide cites it. Citation keys, metadata badges,
+    uncited-entry notes and which source article listed the work are editors' workings, shown only
+    with ``editors_view`` (the Sources page shows the provenance to everyone).
+    """
 
     def meta(entry: FormattedEntry) -> str:
+        if not editors_view:
+            return _cited_in_html(cited_at[entry.key], page, pages) if cited_at.get(entry.key) else ""
         parts = [f'<code class="bng-bib__key">{entry.key}</code>']
         if cited_at.get(entry.key):
             parts.append(_cited_in_html(cited_at[entry.key], page, pages))
@@ -136,13 +150,19 @@ def render_slots(
         by_kind[entry.kind].append(entry)
     cited = sum(1 for key in bibliography.entries if cited_at.get(key))
     slots = {SUMMARY_SLOT: f"{cited} of them are cited on the site."}
-    for kind, entries in by_kind.items():
-        items = [
+
+    def item(entry: FormattedEntry) -> str:
+        body = entry.html + entry.flag_html if editors_view else entry.html
+        details = meta(entry)
+        return (
             f'<li id="ref-{entry.key}" class="bng-bib__entry" data-reference-key="{entry.key}" '
-            f'data-kind="{entry.kind}"><p class="bng-ref">{entry.html}</p>'
-            f'<p class="bng-bib__meta">{meta(entry)}</p></li>'
-            for entry in sorted(entries, key=lambda e: e.sort_key)
-        ]
+            f'data-kind="{entry.kind}"><p class="bng-ref">{body}</p>'
+            + (f'<p class="bng-bib__meta">{details}</p>' if details else "")
+            + "</li>"
+        )
+
+    for kind, entries in by_kind.items():
+        items = [item(entry) for entry in sorted(entries, key=lambda e: e.sort_key)]
         slots[LIST_SLOT.format(kind=kind)] = (
             f'<ul class="bng-bibliography" data-kind="{kind}">\n' + "\n".join(items) + "\n</ul>"
         )

@@ -61,10 +61,11 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from pybtex.database import BibliographyData, parse_file
+from pybtex.database.input import bibtex as pybtex_bibtex
 from pybtex.exceptions import PybtexError
 
 from boneguide import references_format
-from boneguide.citesyntax import find_citations
+from boneguide.citesyntax import find_citations, line_in_source
 from boneguide.references_format import FormattedEntry
 from boneguide.site import bibliography_page
 
@@ -84,6 +85,9 @@ class CitationsConfig(base.Config):
     cache_dir = config_options.Optional(config_options.Type(str))  # relative to mkdocs.yml
     usage_json = config_options.Type(str, default="data/citations.json")
     # Parse and format references.bib in a second process while pages render (see module docstring).
+    # Off for readers: metadata badges, citation keys, source-article provenance and the
+    # "cited on the site only" filter are editors' workings (`mkdocs serve` with it on to see them).
+    editors_view = config_options.Type(bool, default=False)
     parallel = config_options.Type(bool, default=True)
     # Starting the second process costs about a second: below this size, parsing here is quicker.
     parallel_from_entries = config_options.Type(int, default=2000)
@@ -165,14 +169,25 @@ def _parse(path: Path) -> tuple[BibliographyData, list[str]]:
         pass
     except (OSError, UnicodeDecodeError) as error:
         raise PluginError(f"{path}: cannot read the bibliography: {error}") from None
-    text = path.read_text(encoding="utf-8", errors="replace")
+    try:
+        data_bytes = path.read_bytes()
+    except OSError as error:
+        raise PluginError(f"{path}: cannot read the bibliography: {error}") from None
+    text = data_bytes.decode("utf-8", errors="replace")
+    problems: list[str] = []
+    if "\ufffd" in text:
+        from boneguide.bibliography import utf8_errors  # only for a broken file
+
+        # Each bad byte at its line and column (pybtex names a byte offset, at line 1); the
+        # entries are still read, with U+FFFD in place of the bad bytes.
+        problems += [f"{path}:{line}:{col}: {reason}" for line, col, reason in utf8_errors(data_bytes)]
     with pybtex.errors.capture() as errors:
         try:
-            data = parse_file(str(path), bib_format="bibtex")
+            data = pybtex_bibtex.Parser().parse_string(text)
         except PybtexError as error:  # one pybtex does not recover from
             errors.append(error)
             data = BibliographyData()
-    return data, [f"{path}:{_line_of(error, text)}: {error}" for error in errors]
+    return data, problems + [f"{path}:{_line_of(error, text)}: {error}" for error in errors]
 
 
 def _signature(path: Path) -> tuple[int, int]:
@@ -343,6 +358,7 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
         self._late_html: dict[str, LateHtml] = {}  # by src_uri: what goes into the slots
         # Built while the worker was busy: entry text is filled in at on_post_build.
         self._unfilled_pages: list[Page] = []
+        self._search_summaries: dict[str, str] = {}  # by src_uri: summary HTML added for indexing only
         self._unfilled_files: list[Path] = []
 
     @property
@@ -428,21 +444,14 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
             files.append(bibliography_file)
         return files
 
-    def _unknown_key(self, page: Page, key: str, line_in_markdown: int) -> str:
-        source = page.file.content_string
-        line = line_in_markdown
-        found = re.search(rf"@{re.escape(key)}\b", source) or re.search(rf"\b{re.escape(key)}\b", source)
-        where = ""
-        if found:
-            line = source.count("\n", 0, found.start()) + 1
-        else:  # the citation came from a table another plugin generated from front matter
-            where = " (in generated content)"
+    def _unknown_key(self, page: Page, key: str, line: int) -> str:
+        """The warning for a key not in the bibliography; ``line`` is in the source file, 0 when
+        the citation came from a table another plugin generated from front matter."""
+        where = "" if line else " (in generated content)"
         close = difflib.get_close_matches(key, sorted(self._known_keys), n=1)
         hint = f"; did you mean '{close[0]}'?" if close else ""
-        return (
-            f"{page.file.src_path}:{line}: unknown citation key '{key}'{where} "
-            f"(not in {self.config.bib_file}){hint}"
-        )
+        what = f"unknown citation key '{key}'" if key else "empty citation key ('[@]' or ';;')"
+        return f"{page.file.src_path}:{line or 1}: {what}{where} (not in {self.config.bib_file}){hint}"
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: Any, files: Files) -> str:
         src_uri = page.file.src_uri
@@ -453,13 +462,20 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
         pieces: list[str] = []
         position = 0
         reported: set[str] = set()
-        for citation in find_citations(markdown):
+        citations = find_citations(markdown)
+        # The source's own citations, to give each warning its line in the file the editor opens
+        # (parsed once per page, and only for pages that cite anything).
+        source_citations = find_citations(page.file.content_string) if citations else []
+        for index, citation in enumerate(citations):
             known = [key for key in citation.keys if key in entries]
             for key in citation.keys:
-                self.cited_lines.setdefault((src_uri, key), citation.line)
+                if (src_uri, key) not in self.cited_lines or (key not in entries and key not in reported):
+                    # Located in the source file, not in this (front-matter-less, generated-into) text.
+                    line = line_in_source(source_citations, citations, index) or 0
+                    self.cited_lines.setdefault((src_uri, key), line)
                 if key not in entries and key not in reported:
                     reported.add(key)  # once per page and key: the first place is enough to fix it
-                    message = self._unknown_key(page, key, citation.line)
+                    message = self._unknown_key(page, key, line)
                     self.problems.append(message)
                     log.warning(message)
             pieces.append(markdown[position : citation.start])
@@ -524,7 +540,15 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
 
     def _fill_entries(self, text: str) -> str:
         entries = self.bibliography.entries if self.bibliography else {}
-        return ENTRY_SLOT.sub(lambda m: entries[m[1]].html if m[1] in entries else "", text)
+        editors = self.config.editors_view
+
+        def entry_html(match: re.Match[str]) -> str:
+            entry = entries.get(match[1])
+            if entry is None:
+                return ""
+            return entry.html + entry.flag_html if editors else entry.html
+
+        return ENTRY_SLOT.sub(entry_html, text)
 
     def _expand_bibliography_page(self, page: Page, config: Any) -> None:
         """Render the Bibliography page's Markdown again, now with a heading per kind of work.
@@ -551,6 +575,7 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
             page.html = self._fill_page(page.html, src_uri, with_entries=ready)
             if not ready:
                 self._unfilled_pages.append(page)
+        self._add_search_summary(page)
         if src_uri == self.config.bibliography_page:
             self._expand_bibliography_page(page, config)
             sources = self.files.get_file_from_path(bibliography_page.SOURCES_PAGE) if self.files else None
@@ -561,10 +586,28 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
                 self.cited_at,
                 self.pages,
                 sources.page if sources is not None else None,
+                editors_view=self.config.editors_view,
             )
             if isinstance(getattr(page, "html", None), str):
                 page.html = bibliography_page.fill(page.html, self._bibliography_slots)
         return context
+
+    def _add_search_summary(self, page: Page) -> None:
+        """Put the page's summary where the search plugin (next) indexes the page's own entry.
+
+        A nutrient page starts with its H1 and then "Key points", so its page-level search entry
+        had no text and a result for the page itself showed only a title. The summary (front
+        matter ``description``) goes after the H1 for indexing only; ``on_post_page`` takes it out
+        of the HTML again, so readers and the PDF (which keeps its own copy) never see it twice.
+        """
+        summary = page.meta.get("description") if page.meta else None
+        if not isinstance(summary, str) or not summary.strip() or not page.content:
+            return
+        marker = f'<p class="bng-search-summary">{html.escape(summary.strip(), quote=False)}</p>'
+        content, count = re.subn(r"(</h1>)", lambda m: m.group(1) + marker, page.content, count=1)
+        if count:
+            page.content = content
+            self._search_summaries[page.file.src_uri] = marker
 
     def on_post_page(self, output: str, *, page: Page, config: Any) -> str:
         """Reference lists go into the final HTML only, after the search plugin has indexed the page.
@@ -574,6 +617,8 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
         the same titles in search results once per citing page; readers search the bibliography
         with the Bibliography page's filter instead. Citation numbers ("[1, 2]") are not indexed.
         """
+        if marker := self._search_summaries.pop(page.file.src_uri, None):
+            output = output.replace(marker, "", 1)
         if page.file.src_uri in self._late_html:
             ready = self._ready
             output = self._fill_page(output, page.file.src_uri, with_entries=ready)

@@ -150,3 +150,63 @@ def test_nutrient_page_layout_desktop_and_phone(
     article = mobile.locator("article.md-content__inner").bounding_box()
     assert article and article["width"] >= PHONE["width"] * 0.85, "the text does not get the phone's width"
     mobile.screenshot(path=artifacts / "nutrient-mobile.png")
+
+
+TOUCH_TARGET_MIN_PX = 24  # WCAG 2.2 target size (minimum)
+
+
+def test_citation_and_back_link_targets_are_big_enough_to_tap(
+    phone: BrowserContext, loader, sample_nutrient: str
+) -> None:
+    page = phone.new_page()
+    loader.open(page, sample_nutrient)
+    small = page.evaluate(
+        """(min) => [...document.querySelectorAll('a.bng-cite__ref, .bng-ref__back a')]
+            .map(a => [a.id || a.getAttribute('href'), a.getBoundingClientRect()])
+            .filter(([, r]) => r.width < min - 0.5 || r.height < min - 0.5)
+            .map(([name, r]) => `${name}: ${r.width.toFixed(1)}x${r.height.toFixed(1)}`)""",
+        TOUCH_TARGET_MIN_PX,
+    )
+    assert page.locator("a.bng-cite__ref").count(), f"/{sample_nutrient} has no citation"
+    assert not small, f"targets under {TOUCH_TARGET_MIN_PX} px: {small[:10]}"
+
+
+def test_tapping_a_citation_previews_it_in_place(phone: BrowserContext, loader, sample_nutrient: str) -> None:
+    page = phone.new_page()
+    loader.open(page, sample_nutrient)
+    citation = page.locator("a.bng-cite__ref").first
+    key = citation.get_attribute("data-citation-key")
+    entry = " ".join(page.locator(f'[id="ref-{key}"] .bng-ref').inner_text().split())
+    citation.scroll_into_view_if_needed()
+    before = page.evaluate("window.scrollY")
+    citation.tap()
+    preview = page.locator(".bng-cite-preview")
+    preview.wait_for(state="visible", timeout=5000)
+    page.wait_for_timeout(300)
+    assert page.evaluate("location.hash") == "", "the tap jumped to the reference list"
+    assert abs(page.evaluate("window.scrollY") - before) < 50, "the page scrolled away from the citation"
+    assert entry[:40] in " ".join(preview.inner_text().split()), "the preview does not show the reference"
+
+
+def test_a_back_link_closes_the_preview_and_shows_the_citing_sentence(
+    phone: BrowserContext, loader, sample_nutrient: str
+) -> None:
+    page = phone.new_page()
+    loader.open(page, sample_nutrient)
+    citation = page.locator("a.bng-cite__ref").first
+    cite_id = citation.get_attribute("id")
+    citation.scroll_into_view_if_needed()
+    citation.tap()
+    page.locator(".bng-cite-preview").wait_for(state="visible", timeout=5000)
+    page.locator(".bng-cite-preview a", has_text="reference list").tap()
+    page.wait_for_function("() => location.hash.startsWith('#ref-')")
+    page.locator(f'.bng-ref__back a[href$="#{cite_id}"]').tap()
+    page.wait_for_function(f"() => location.hash === '#{cite_id}'")
+    page.wait_for_timeout(600)  # smooth scrolling
+    assert page.locator(".bng-cite-preview").count() == 0, "the preview is still open after ↩"
+    box = page.locator(f'[id="{cite_id}"]').bounding_box()
+    header = page.locator(".md-header").bounding_box()
+    assert box and header
+    assert header["y"] + header["height"] <= box["y"] < PHONE["height"], (
+        f"the citation is at y={box['y']:.0f}, under the header (bottom {header['y'] + header['height']:.0f}) or off screen"
+    )

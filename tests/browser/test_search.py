@@ -121,3 +121,47 @@ def test_a_search_without_results_says_so(page: Page, loader) -> None:
     groups = search(page, loader, "zqxjvw")
     assert groups == []
     assert page.locator(".md-search-result__meta").inner_text().strip() == "No matching documents"
+
+
+def test_a_misspelt_nutrient_still_finds_its_page(page: Page, loader) -> None:
+    # Exact search finds nothing for the typo; the worker's fuzzy fallback must.
+    groups = search(page, loader, "magnesum")
+    assert groups, "no result for 'magnesum'"
+    assert pages_of(groups)[0] == "nutrients/magnesium/", f"first results: {pages_of(groups)[:5]}"
+
+
+@pytest.mark.parametrize("abbreviation", ["UL", "RDA", "AI", "BMD"])
+def test_abbreviations_find_what_they_stand_for(page: Page, loader, abbreviation: str) -> None:
+    groups = search(page, loader, abbreviation)
+    assert groups, f"no result for {abbreviation!r}"
+    first = page.locator(RESULTS).first.inner_text().lower()
+    # Material alone searched "ul*", whose best match was a study of "ultrasound".
+    assert "ultrasound" not in first, f"{abbreviation!r}: first result is about ultrasound: {first[:200]}"
+    assert pages_of(groups)[0].startswith(("nutrients/", "overview/")), (
+        f"{abbreviation!r}: first results {pages_of(groups)[:5]}"
+    )
+
+
+def test_topical_queries_rank_explanations_above_lists(page: Page, loader) -> None:
+    groups = search(page, loader, "osteoporosis")
+    top = pages_of(groups)[:2]
+    assert top, "no result for 'osteoporosis'"
+    for listing in ("sources/", "bibliography/", "overview/glossary/"):
+        assert listing not in top, f"{listing} in the top two for 'osteoporosis': {pages_of(groups)[:5]}"
+
+
+def test_a_nutrient_page_result_shows_its_summary(page: Page, loader) -> None:
+    groups = search(page, loader, "vitamin d dose")
+    assert "nutrients/vitamin-d/" in pages_of(groups)[:3], f"first results: {pages_of(groups)[:5]}"
+    item = page.locator(RESULTS).nth(pages_of(groups).index("nutrients/vitamin-d/"))
+    summary = item.locator("a.md-search-result__link").first.locator("article p").first.inner_text().strip()
+    assert len(summary) > 40, f"the Vitamin D page's own result has no text: {summary!r}"
+
+
+def test_snippets_have_no_gap_where_citations_were(page: Page, loader) -> None:
+    groups = search(page, loader, "osteoporosis")
+    assert groups
+    texts = page.locator(".md-search-result__list").inner_text()
+    assert " ." not in texts and " ," not in texts, (
+        f"a snippet keeps the space of a removed citation number: {texts[texts.find(' .') - 60 :][:80]!r}"
+    )

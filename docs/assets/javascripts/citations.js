@@ -13,6 +13,7 @@
     var count = filter.querySelector(".bng-bib-filter__count");
     var entries = Array.prototype.slice.call(document.querySelectorAll(".bng-bib__entry"));
     var haystacks = entries.map(function (li) { return li.textContent.toLowerCase(); });
+    // The "cited on the site only" box exists only in the editors' view (bng-citations editors_view).
     var cited = entries.map(function (li) { return !!li.querySelector(".bng-bib__cited"); });
     var timer = null;
 
@@ -20,7 +21,7 @@
       var words = text.value.toLowerCase().split(/\s+/).filter(Boolean);
       var shown = 0;
       entries.forEach(function (li, i) {
-        var visible = (!citedOnly.checked || cited[i]) &&
+        var visible = (!citedOnly || !citedOnly.checked || cited[i]) &&
           words.every(function (w) { return haystacks[i].indexOf(w) !== -1; });
         li.hidden = !visible;
         if (visible) shown += 1;
@@ -38,7 +39,7 @@
       clearTimeout(timer);
       timer = setTimeout(apply, 120);
     });
-    citedOnly.addEventListener("change", apply);
+    if (citedOnly) citedOnly.addEventListener("change", apply);
     apply();
   }
 
