@@ -529,6 +529,43 @@ def _comment_text(gap: str) -> str:
     return gap if gap.strip() else ""
 
 
+def utf8_errors(data: bytes) -> list[tuple[int, int, str]]:
+    """(line, column, reason) of every byte sequence that is not UTF-8, 1-based, so the editor can
+    go to it: Python's own error names a byte offset, which no editor jumps to."""
+    problems = []
+    position = 0
+    while True:
+        try:
+            data[position:].decode("utf-8")
+            return problems
+        except UnicodeDecodeError as error:
+            start = position + error.start
+            if problems and error.start == 0:  # a run of bad bytes (a Latin-1 "é" is one) is one problem
+                position = position + error.end
+                continue
+            line_start = data.rfind(b"\n", 0, start) + 1
+            column = len(data[line_start:start].decode("utf-8", errors="replace")) + 1
+            byte = data[start : start + 1].hex()
+            problems.append(
+                (
+                    data.count(b"\n", 0, start) + 1,
+                    column,
+                    f"byte 0x{byte} is not UTF-8 ({error.reason}): save the file as UTF-8",
+                )
+            )
+            position = position + error.end
+
+
+def read_bib_text(path: Path) -> str:
+    """The .bib file's text; BibError at the line and column of the first byte that is not UTF-8."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        line, column, reason = utf8_errors(data)[0]
+        raise BibError(f"{path}:{line}:{column}: {reason}") from None
+
+
 def parse_bib(text: str, name: str) -> BibliographyData:
     """Strict pybtex parse; any problem is a BibError naming the file and line."""
     pybtex.errors.set_strict_mode(True)
@@ -562,7 +599,7 @@ def load_bib_with_trailer(path: Path) -> tuple[list[RawEntry], str]:
     """load_bib, and the comments after the last entry (which belong to no entry)."""
     if not path.exists():
         return [], ""
-    text = path.read_text(encoding="utf-8")
+    text = read_bib_text(path)
     data = parse_bib(text, str(path))
     raw_entries = []
     pending: list[str] = []

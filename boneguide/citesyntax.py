@@ -296,6 +296,24 @@ def find_citations(markdown: str, *, line_offset: int = 0, indented_code: bool =
     return citations
 
 
+def line_in_source(source_citations: list[Citation], citations: list[Citation], index: int) -> int | None:
+    """The line of ``citations[index]`` (found in a page's Markdown as a plugin sees it: front
+    matter removed, generated tables inserted) in the page's source file, whose citations are
+    ``source_citations`` (``find_citations(source)``), or None when the citation is not in the
+    source (generated content).
+
+    Matched by its exact text and how many identical citations come before it, never by
+    searching for its key: an empty key (``[@]``, ``[@a;;@b]``) or a key that also appears in
+    an earlier sentence would otherwise point at the wrong line.
+    """
+    citation = citations[index]
+    earlier = sum(1 for other in citations[:index] if other.raw == citation.raw)
+    in_source = [found for found in source_citations if found.raw == citation.raw]
+    if not in_source:
+        return None
+    return in_source[min(earlier, len(in_source) - 1)].line
+
+
 @dataclass(frozen=True)
 class StrayCitation:
     """Something meant as a citation that the renderer prints as text."""

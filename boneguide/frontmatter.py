@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -218,8 +219,34 @@ def _schema_problems(path: Path, data: Any, lines: dict[tuple, int], schema: dic
         if location in non_finite:
             continue  # already reported, and "inf is greater than the maximum" would say it twice
         where = ".".join(str(p) for p in error.absolute_path) or "front matter"
+        extras = _unexpected_keys(error)
+        if extras:
+            # jsonschema names them all in one error at the mapping's line: each gets its own.
+            problems += [
+                Problem(
+                    path,
+                    _line_of(lines, (*location, key)),
+                    f"{where}: Additional properties are not allowed ({key!r} was unexpected)",
+                )
+                for key in extras
+            ]
+            continue
         problems.append(Problem(path, _line_of(lines, location), f"{where}: {error.message}"))
     return problems
+
+
+def _unexpected_keys(error: jsonschema.ValidationError) -> list[str]:
+    """The keys an additionalProperties error is about (none for other errors)."""
+    if error.validator != "additionalProperties" or not isinstance(error.instance, dict):
+        return []
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    known = schema.get("properties", {})
+    patterns = list(schema.get("patternProperties", {}))
+    return [
+        key
+        for key in error.instance
+        if key not in known and not any(re.search(pattern, str(key)) for pattern in patterns)
+    ]
 
 
 def validate_studies_file(path: Path, text: str | None = None) -> list[dict[str, Any]]:

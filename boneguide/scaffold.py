@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import json
 import re
 from pathlib import Path
+
+import yaml
 
 from boneguide import frontmatter
 from boneguide.keys import ascii_fold
 
 TEMPLATE = """\
 ---
-title: {title}
-nutrient_id: {nutrient_id}
+title: {title_yaml}
+nutrient_id: {nutrient_id_yaml}
 kind: {kind}
-summary: TODO one plain sentence on {title_lower} and bone, 20 to 300 characters long.
+summary: {summary_yaml}
 evidence:
   - outcome: bone-density
     population: TODO who the grade is about
@@ -99,18 +103,44 @@ class ScaffoldError(Exception):
     pass
 
 
+MAX_SLUG = 100
+
+
 def slugify(name: str) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_fold(name).lower()).strip("-")
     if not slug or not slug[0].isalpha():
         raise ScaffoldError(f"cannot make a page id from {name!r}: start with a letter")
+    if len(slug) > MAX_SLUG:  # the id is a file name: the file system caps its length
+        raise ScaffoldError(
+            f"cannot make a page id from {name!r}: {len(slug)} characters, at most {MAX_SLUG}; use a shorter name"
+        )
     return slug
 
 
+def yaml_scalar(text: str) -> str:
+    """`text` as a YAML scalar usable both as a key and as a value: plain when it reads back as
+    itself, else double-quoted (JSON is YAML), so names like "Omega-3: fish oil" or "No" are data."""
+    with contextlib.suppress(yaml.YAMLError):
+        if yaml.safe_load(f"{text}: x") == {text: "x"} and yaml.safe_load(f"k: {text}") == {"k": text}:
+            return text
+    return json.dumps(text, ensure_ascii=False)
+
+
+def display_name(name: str) -> str:
+    # One line: a newline or tab in the name would break the heading, the nav entry and the YAML.
+    return " ".join(name.split())
+
+
 def render_page(name: str, kind: str, today: dt.date) -> str:
+    title = display_name(name)
     return TEMPLATE.format(
-        title=name.strip(),
-        title_lower=name.strip().lower(),
+        title=title,
+        title_yaml=yaml_scalar(title),
+        summary_yaml=yaml_scalar(
+            f"TODO one plain sentence on {title.lower()} and bone, 20 to 300 characters long."
+        ),
         nutrient_id=slugify(name),
+        nutrient_id_yaml=yaml_scalar(slugify(name)),  # "no", "on", "null" are not strings in YAML
         kind=kind,
         today=today.isoformat(),
     )
@@ -140,10 +170,15 @@ def create_nutrient_page(root: Path, name: str, kind: str = "other", today: dt.d
     if page.exists():
         raise ScaffoldError(f"{page.relative_to(root)} already exists; edit it instead")
     text = render_page(name, kind, today or dt.date.today())
-    frontmatter.validate_nutrient_page(page, text)  # the template itself must satisfy the schema
+    try:  # the template itself must satisfy the schema
+        frontmatter.validate_nutrient_page(page, text)
+    except frontmatter.FrontMatterError as error:
+        # The page does not exist yet: name the input at fault, not a file the editor cannot open.
+        problems = "; ".join(problem.message for problem in error.problems)
+        raise ScaffoldError(f"cannot make a page for {name!r}: {problems} (nothing written)") from None
     config = root / "mkdocs.yml"
     new_config = add_nav_entry(
-        config.read_text(encoding="utf-8"), name.strip(), f"nutrients/{nutrient_id}.md"
+        config.read_text(encoding="utf-8"), yaml_scalar(display_name(name)), f"nutrients/{nutrient_id}.md"
     )
     page.parent.mkdir(parents=True, exist_ok=True)
     page.write_text(text, encoding="utf-8")

@@ -95,10 +95,12 @@ def resolve(args: argparse.Namespace, existing: list) -> tuple[dict, str, list[s
             raise ScaffoldError(
                 "cannot tell authors and title apart in that citation (expected 'Authors. Title. Journal. Year;...')"
             )
+        if problem := unbalanced_braces(record):
+            raise ScaffoldError(f"in the pasted citation, {problem}: correct it and try again")
         record["note"] = "From a pasted citation; not yet checked against a registry."
         return record, "unverified", [], "citation", ""
     scheme = next(name for name in ("pmid", "pmcid", "doi") if getattr(args, name) is not None)
-    value = normalise_identifier(scheme, getattr(args, scheme))
+    value = identifier(scheme, getattr(args, scheme))
     if duplicate := find_duplicate(existing, {scheme: value}):
         raise DuplicateReference(*duplicate)
     cache = MetadataCache.load(args.cache)
@@ -112,6 +114,33 @@ def resolve(args: argparse.Namespace, existing: list) -> tuple[dict, str, list[s
         note = "Known only by its identifier: metadata not yet confirmed (run with --online, or make enrich)."
         return {scheme: value, "note": note}, "unverified", [], scheme, value
     return record, record.get("status", "partial"), list(record.get("seen_at", [])), scheme, value
+
+
+def identifier(scheme: str, value: str) -> str:
+    """normalise_identifier, refusing the number 0 too: PubMed and PMC number from 1, and a zero
+    would be written to references.bib as an identifier no registry knows."""
+    normalised = normalise_identifier(scheme, value)
+    if scheme in ("pmid", "pmcid") and not normalised.upper().removeprefix("PMC").strip("0"):
+        example = "31454046" if scheme == "pmid" else "PMC6714464"
+        raise ScaffoldError(f"malformed {scheme.upper()} {value!r}: identifiers start at 1, e.g. {example}")
+    return normalised
+
+
+def unbalanced_braces(record: dict) -> str | None:
+    """The first field whose braces do not balance: BibTeX would read it as running on into the
+    next entry, so it is refused as malformed input before references.bib is touched."""
+    for name, value in record.items():
+        for text in value if isinstance(value, list) else [value]:
+            if not isinstance(text, str):
+                continue
+            depth = 0
+            for char in text:
+                depth += {"{": 1, "}": -1}.get(char, 0)
+                if depth < 0:
+                    break
+            if depth:
+                return f"the {name} {text!r} has unbalanced braces {{ }}"
+    return None
 
 
 def read_record(path: Path) -> dict:
@@ -137,9 +166,11 @@ def read_record(path: Path) -> dict:
         raise ScaffoldError(f"{path}:1: the record needs {', '.join(missing)}")
     if record["status"] not in ("verified", "partial"):
         raise ScaffoldError(f"{path}:1: status must be 'verified' or 'partial', not {record['status']!r}")
+    if problem := unbalanced_braces(record):
+        raise ScaffoldError(f"{path}:1: {problem}")
     for scheme in ("pmid", "pmcid", "doi"):
         if record.get(scheme):
-            record[scheme] = normalise_identifier(scheme, str(record[scheme]))
+            record[scheme] = identifier(scheme, str(record[scheme]))
     return record
 
 

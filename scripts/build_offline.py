@@ -2,7 +2,8 @@
 """Build the offline copy of the site as a zip: unzip, open index.html, read with no network.
 
 python scripts/build_offline.py             # bundles build/bone-nutrient-guide.pdf, (re)building it if
-                                            # missing or older than the pages
+                                            # missing or older than any of its inputs (docs/, mkdocs.yml,
+                                            # references.bib, sources/, studies/, overrides/, boneguide/)
 python scripts/build_offline.py --no-pdf    # site only (the "Download PDF" link is left out)
 """
 
@@ -13,7 +14,7 @@ import os
 import sys
 from pathlib import Path
 
-from boneguide.export.offline import ZIP_NAME, build_offline, newest_source_change
+from boneguide.export.offline import ZIP_NAME, build_offline, pdf_staleness
 from boneguide.export.pdf import PDF_NAME, build_pdf
 from boneguide.export.variant import ExportError
 
@@ -39,12 +40,13 @@ def main(argv: list[str] | None = None) -> int:
     strict = not args.draft
     try:
         pdf_path = None if args.no_pdf else args.pdf
-        if pdf_path and (
-            not pdf_path.is_file()
-            or pdf_path.stat().st_mtime < newest_source_change(args.config_file.resolve().parent)
-        ):
-            print(f"build_offline: {pdf_path} is missing or older than the pages; building it first")
+        stale = pdf_path and pdf_staleness(pdf_path, args.config_file.resolve().parent)
+        if pdf_path and stale:
+            print(f"build_offline: {stale}; building it first")
             build_pdf(args.config_file, pdf_path, strict=strict)
+            if still := pdf_staleness(pdf_path, args.config_file.resolve().parent):
+                # An input changed while the PDF was being built: bundling it would ship old text.
+                raise ExportError(f"{still}: an input changed during the PDF build; run again")
         result = build_offline(args.config_file, args.output, pdf=pdf_path, strict=strict)
     except ExportError as error:
         print(f"build_offline: error: {error}", file=sys.stderr)

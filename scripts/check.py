@@ -1,7 +1,8 @@
 """Link and citation checker: python scripts/check.py [-f mkdocs.yml] [--online] [--format human|github|json].
 
 Exit 0: no problem at or above --fail-on (default: error); 1: problems found; 2: usage or
-configuration error (unreadable mkdocs.yml, no bibliography named in it).
+configuration error (unreadable mkdocs.yml, no bibliography named in it, or the named one missing);
+130: interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
@@ -11,9 +12,13 @@ import os
 import sys
 from pathlib import Path
 
-from boneguide.checks import ConfigError, Options, run
-from boneguide.checks.model import SEVERITY_ORDER
-from boneguide.checks.report import FORMATS, render
+try:  # importing MkDocs and the plugins takes a moment: Ctrl-C then is still one line, exit 130
+    from boneguide.checks import ConfigError, Options, run
+    from boneguide.checks.model import CONFIGURATION_CODES, SEVERITY_ORDER
+    from boneguide.checks.report import FORMATS, render
+except KeyboardInterrupt:
+    print("check.py: interrupted", file=sys.stderr)
+    sys.exit(130)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -71,7 +76,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         action="store_true",
         help="leave out info findings (unused entries, unverifiable hosts)",
     )
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    for name in ("review_months", "cache_days"):
+        if getattr(args, name) < 0:  # a negative age would make every page stale or every result fresh
+            parser.error(f"--{name.replace('_', '-')} must be 0 or more, not {getattr(args, name)}")
+    return args
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -95,6 +104,9 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as error:
         print(f"check.py: configuration error: {error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # Ctrl-C: one line, not a traceback
+        print("check.py: interrupted", file=sys.stderr)
+        return 130
     except (
         Exception
     ) as error:  # a bug in the checker itself: say so plainly (BNG_CHECK_DEBUG=1 for the traceback)
@@ -113,6 +125,9 @@ def main(argv: list[str] | None = None) -> int:
             f"site build {times.get('build_seconds', 0.0):.2f} s, checks {times['check_seconds_excluding_build']:.2f} s)",
             file=sys.stderr,
         )
+    if any(f.code in CONFIGURATION_CODES for f in result.findings):
+        print("check.py: configuration error: see the findings above", file=sys.stderr)
+        return 2
     limit = SEVERITY_ORDER[args.fail_on]
     return 1 if any(SEVERITY_ORDER[f.severity] <= limit for f in result.findings) else 0
 

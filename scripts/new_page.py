@@ -10,8 +10,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from boneguide import frontmatter
-from boneguide.scaffold import ScaffoldError, create_nutrient_page
+try:  # Ctrl-C while the schema libraries load is still one line, exit 130
+    from boneguide import frontmatter
+    from boneguide.scaffold import ScaffoldError, create_nutrient_page
+except KeyboardInterrupt:
+    print("new_page: interrupted", file=sys.stderr)
+    sys.exit(130)
 
 ROOT = Path(__file__).resolve().parent.parent
 KINDS = ["vitamin", "macromineral", "trace-element", "phytoestrogen", "other"]
@@ -30,6 +34,9 @@ def main(argv: list[str] | None = None) -> int:
     except (ScaffoldError, frontmatter.FrontMatterError, OSError) as error:
         print(f"new_page: error: {error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # Ctrl-C: one line, not a traceback (CONTRIBUTING: exit 130)
+        print("new_page: interrupted", file=sys.stderr)
+        return 130
     print(f"created {page.relative_to(args.root)} and its nav entry in mkdocs.yml")
     print("next: replace every TODO (and [@todo]) with cited text; `make check` lists what is left")
     return 0

@@ -92,6 +92,9 @@ def test_same_title_and_year_is_a_duplicate_too(files, capsys) -> None:
         ("--pmid", "12ab", "malformed PMID '12ab'"),
         ("--pmcid", "6714464", "malformed PMCID '6714464'"),
         ("--doi", "jama.2019.11889", "malformed DOI 'jama.2019.11889'"),
+        ("--pmid", "0", "malformed PMID '0': identifiers start at 1"),
+        ("--pmid", "000", "malformed PMID '000'"),
+        ("--pmcid", "PMC0", "malformed PMCID 'PMC0'"),
     ],
 )
 def test_malformed_identifiers_are_refused(files, capsys, option, value, message) -> None:
@@ -116,6 +119,23 @@ def test_pasted_citation_is_parsed_and_flagged(files, capsys) -> None:
     entry = parse_file(str(files[0])).entries["smith2021zinc"]
     assert entry.fields["pages"] == "10--19"
     assert entry.fields["metadata-status"] == "unverified"
+
+
+@pytest.mark.parametrize(
+    "citation",
+    [
+        "Smith J, Doe A. Zinc {and bone in mice. J Bone Res. 2021;5(2):10-19.",
+        "Smith J, Doe A. Zinc} and {bone in mice. J Bone Res. 2021;5(2):10-19.",
+        "Smith J, Doe A. Zinc and bone in mice. J Bone {Res. 2021;5(2):10-19.",
+    ],
+)
+def test_a_citation_with_unbalanced_braces_blames_the_citation_not_the_bib(files, capsys, citation) -> None:
+    before = files[0].read_text()
+    assert run(files, "--citation", citation) == 2
+    err = capsys.readouterr().err
+    assert "in the pasted citation" in err and "unbalanced braces" in err
+    assert "references.bib" not in err
+    assert files[0].read_text() == before
 
 
 def test_unparseable_citation_is_an_error(files, capsys) -> None:

@@ -133,3 +133,63 @@ def test_unreadable_bytes_do_not_crash(tmp_path: Path) -> None:
     path.write_bytes(b"@misc{a2020x, title = {\xff\xfe}}")
     _bib, findings = bibliography.load(path, "refs.bib")
     assert [f.code for f in findings] == ["bib-unreadable"]
+
+
+def test_string_macros_are_defined_for_the_entries_after_them(tmp_path: Path) -> None:
+    text = (
+        '@string{jbmr = "Journal of Bone and Mineral Research"}\n'  # 1
+        "@STRING(osteo = {Osteoporos Int})\n"  # 2
+        "@article{smith2020zinc,\n  author = {Smith, J},\n  title = {Zinc},\n"  # 3-5
+        "  journal = jbmr # { (Suppl)},\n  year = {2020}\n}\n"  # 6-8
+        "@article{doe2021bone,\n  author = {Doe, J},\n  title = {Bone},\n"  # 9-11
+        "  journal = Osteo,\n  month = jan,\n  year = {2021}\n}\n"  # 12-15
+        "@article{roe2021late,\n  author = {Roe, J},\n  title = {Late},\n"  # 16-18
+        "  journal = later,\n  year = {2021}\n}\n"  # 19-21
+        '@string{later = "Later Journal"}\n'  # 22: BibTeX reads in order, as the build does
+    )
+    path = tmp_path / "refs.bib"
+    path.write_text(text, encoding="utf-8")
+    bib, findings = bibliography.load(path, "refs.bib")
+    assert [(f.line, f.code, f.message) for f in findings] == [
+        (19, "bib-syntax", "entry 'roe2021late': undefined string: later")
+    ]
+    assert bib.value("smith2020zinc", "journal") == "Journal of Bone and Mineral Research (Suppl)"
+    assert bib.value("doe2021bone", "journal") == "Osteoporos Int"
+
+
+def test_a_malformed_string_macro_is_reported_at_its_line(tmp_path: Path) -> None:
+    text = "@misc{a2020x,\n  title = {T}\n}\n@string{= {x}}\n"
+    assert [(line, code) for line, _, code, _ in check_text(tmp_path, text) if code == "bib-syntax"] == [
+        (4, "bib-syntax")
+    ]
+
+
+NOT_UTF8 = b"@misc{a2020x,\n  title = {ok}\n}\n@misc{b2020y,\n  title = {caf\xe9 au lait \xff}\n}\n"
+
+
+def test_bytes_that_are_not_utf8_are_reported_at_their_line_and_the_rest_is_checked(tmp_path: Path) -> None:
+    path = tmp_path / "refs.bib"
+    path.write_bytes(NOT_UTF8)
+    bib, findings = bibliography.load(path, "refs.bib")
+    assert [(f.line, f.col, f.code) for f in findings] == [
+        (5, 15, "bib-unreadable"),
+        (5, 25, "bib-unreadable"),
+    ]
+    assert findings[0].message == "byte 0xe9 is not UTF-8 (invalid continuation byte): save the file as UTF-8"
+    assert set(bib.entries) == {"a2020x", "b2020y"}
+
+
+def test_the_build_and_the_scripts_name_the_line_of_a_byte_that_is_not_utf8(tmp_path: Path) -> None:
+    from boneguide.bibliography import BibError, load_bib
+    from boneguide.site.citations import _parse
+
+    path = tmp_path / "refs.bib"
+    path.write_bytes(NOT_UTF8)
+    with pytest.raises(BibError, match=r"refs\.bib:5:15: byte 0xe9 is not UTF-8"):
+        load_bib(path)
+    data, problems = _parse(path)
+    assert (
+        problems[0]
+        == f"{path}:5:15: byte 0xe9 is not UTF-8 (invalid continuation byte): save the file as UTF-8"
+    )
+    assert set(data.entries) == {"a2020x", "b2020y"}  # the build still shows the other entries

@@ -122,3 +122,33 @@ def test_bad_input_never_gives_a_traceback(tmp_path: Path, overlay: str) -> None
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stdout + result.stderr
     assert ": error: " in result.stdout
+
+
+@pytest.mark.parametrize("option", ["--review-months", "--cache-days"])
+def test_negative_ages_are_usage_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], option: str
+) -> None:
+    assert check_script.main(["-f", str(project(tmp_path)), option, "-5"]) == 2
+    assert f"{option} must be 0 or more, not -5" in capsys.readouterr().err
+
+
+def test_a_missing_bib_file_exits_2_and_still_reports_the_pages(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = project(tmp_path, "malformed-key")
+    (config.parent / "references.bib").unlink()
+    assert check_script.main(["-f", str(config)]) == 2
+    captured = capsys.readouterr()
+    assert "[bib-missing]" in captured.out and "[citation-malformed-key]" in captured.out
+    assert "configuration error" in captured.err
+
+
+def test_ctrl_c_prints_one_line_and_exits_130(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def interrupted(options: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(check_script, "run", interrupted)
+    assert check_script.main(["-f", str(project(tmp_path))]) == 130
+    assert capsys.readouterr().err == "check.py: interrupted\n"

@@ -254,3 +254,99 @@ def test_online_mode_of_the_whole_checker_reports_a_dead_page_link(server: str, 
     assert online_findings == [
         ("docs/index.md", 3, 19, "online-broken", f"{server}/gone: 410 Gone (gone for good)")
     ]
+
+
+def _refused_urls(count: int) -> list[str]:
+    """Addresses on 127.0.0.1 where nothing listens: each port is a distinct host that refuses."""
+    import socket
+
+    ports = []
+    holders = []
+    for _ in range(count):
+        holder = socket.socket()
+        holder.bind(("127.0.0.1", 0))  # bound, never listening: connecting is refused at once
+        holders.append(holder)
+        ports.append(holder.getsockname()[1])
+    urls = [f"http://127.0.0.1:{port}/page" for port in ports]
+    for holder in holders:
+        holder.close()
+    return urls
+
+
+def test_refused_connections_everywhere_give_one_network_unreachable_verdict(tmp_path: Path) -> None:
+    targets = [Target(url, "docs/a.md", n + 1, 1) for n, url in enumerate(_refused_urls(40))]
+    # The shipped timing (retries and backoff): the verdict must come quickly with them too.
+    settings = Settings(only_hosts=("127.0.0.1",), check_registries=False, workers=4)
+    started = time.monotonic()
+    findings = online.check(targets, tmp_path / "c.json", settings=settings, verdict_path="mkdocs.yml")
+    assert time.monotonic() - started < 30
+    assert [(f.path, f.line, f.severity, f.code) for f in findings] == [
+        ("mkdocs.yml", 0, "error", "online-unreachable")
+    ]
+    assert findings[0].message.startswith("network unreachable: connection refused (127.0.0.1:")
+    assert findings[0].message.endswith(
+        "; 40 of 40 external links and identifiers were not checked (run again when online)"
+    )
+
+
+def test_a_resolver_failure_gives_the_verdict_and_names_the_cause(tmp_path: Path) -> None:
+    # ".invalid" never resolves (RFC 6761): a resolver failure without the internet.
+    hosts = [f"host{n}.invalid" for n in range(10)]
+    targets = [Target(f"http://{host}/x", "docs/a.md", 1, n + 1) for n, host in enumerate(hosts)]
+    settings = Settings(only_hosts=tuple(hosts), check_registries=False, retries=0, workers=2)
+    started = time.monotonic()
+    findings = online.check(targets, tmp_path / "c.json", settings=settings)
+    assert time.monotonic() - started < 30
+    assert [f.code for f in findings] == ["online-unreachable"]
+    assert "the host name could not be resolved" in findings[0].message
+    assert not json.loads((tmp_path / "c.json").read_text())["results"]  # failures are not cached
+
+
+def test_one_dead_host_among_live_ones_is_a_broken_link_not_a_dead_network(
+    server: str, tmp_path: Path
+) -> None:
+    dead = _refused_urls(2)
+    targets = [
+        Target(dead[0], "docs/a.md", 1, 1),
+        Target(server + "/ok", "docs/a.md", 2, 1),
+        Target(dead[1], "docs/a.md", 3, 1),
+        Target(server + "/missing", "docs/a.md", 4, 1),
+    ]
+    findings = online.check(targets, tmp_path / "c.json", settings=fast(server, workers=1))
+    assert [(f.line, f.code) for f in findings] == [
+        (1, "online-broken"),
+        (3, "online-broken"),
+        (4, "online-broken"),
+    ]
+
+
+def test_check_py_online_without_network_exits_1_with_one_verdict(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib.util
+
+    config = tmp_path / "project" / "mkdocs.yml"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "check" / "base", config.parent)
+    links = " ".join(f"[l{n}]({url})" for n, url in enumerate(_refused_urls(12)))
+    (config.parent / "docs" / "index.md").write_text(f"# Home\n\n{links} [@clarke2008normal].\n")
+    spec = importlib.util.spec_from_file_location(
+        "check_script", Path(__file__).parent.parent / "scripts" / "check.py"
+    )
+    assert spec and spec.loader
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    settings = Settings(only_hosts=("127.0.0.1",), check_registries=False)
+    monkeypatch.setattr(online, "Settings", lambda: settings)  # never the internet
+    code = script.main(["-f", str(config), "--online", "--cache", str(tmp_path / "c.json")])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert out.count("[online-unreachable]") == 1
+    assert "online-broken" not in out
+
+
+def test_after_the_verdict_nothing_else_is_requested(server: str, tmp_path: Path) -> None:
+    targets = [Target(url, "docs/a.md", 1, 1) for url in _refused_urls(3)]
+    targets += [Target(f"{server}/ok?{n}", "docs/a.md", 2, 1) for n in range(20)]
+    findings = online.check(targets, tmp_path / "c.json", settings=fast(server))
+    assert [f.code for f in findings] == ["online-unreachable"]
+    assert sum(Handler.hits.values()) == 0

@@ -80,3 +80,42 @@ def test_template_date_is_today_and_schema_valid(tmp_path: Path) -> None:
     data = frontmatter.validate_nutrient_page(tmp_path / "iodine.md", text)
     assert data["last_reviewed"] == "2026-01-02"
     assert data["title"] == "Iodine"
+
+
+@pytest.mark.parametrize("name", ["Omega-3: fish oil", "No", "Zinc #2", 'Vitamin "K" [menaquinone]'])
+def test_names_with_yaml_syntax_make_a_valid_page_and_nav(
+    project: Path, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    import yaml
+
+    assert new_page.main([name, "--root", str(project)]) == 0, capsys.readouterr().err
+    created = capsys.readouterr().out.split()[1]
+    data = frontmatter.validate_nutrient_page(project / created)
+    assert data["title"] == name
+    nav = yaml.safe_load((project / "mkdocs.yml").read_text())["nav"][1]["Nutrients"]
+    assert nav[-1] == {name: created.removeprefix("docs/")}
+
+
+def test_a_name_the_page_cannot_take_names_the_input_not_a_missing_file(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = (project / "mkdocs.yml").read_text()
+    assert new_page.main(["Q", "--root", str(project)]) == 2  # a title needs 2 characters
+    err = capsys.readouterr().err
+    assert "cannot make a page for 'Q'" in err and "(nothing written)" in err
+    assert ".md:" not in err
+    assert new_page.main(["Zinc" + "x" * 400, "--root", str(project)]) == 2
+    assert "at most 100; use a shorter name" in capsys.readouterr().err
+    assert (project / "mkdocs.yml").read_text() == before
+    assert not (project / "docs" / "nutrients" / "q.md").exists()
+
+
+def test_ctrl_c_prints_one_line_and_exits_130(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def interrupted(*args: object) -> Path:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(new_page, "create_nutrient_page", interrupted)
+    assert new_page.main(["Boron", "--root", str(project)]) == 130
+    assert capsys.readouterr().err == "new_page: interrupted\n"

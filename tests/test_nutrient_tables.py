@@ -454,3 +454,19 @@ def test_sexes_with_the_same_values_share_one_column() -> None:
     rows = table_rows(intake_tables(data))
     assert rows[0] == ["Ages", "Per day", "Upper level"]
     assert ["9–13 years", "8 mg (RDA)", "—"] in rows
+
+
+@pytest.mark.slow
+def test_a_second_page_with_the_same_nutrient_id_fails_the_build_naming_both(
+    project: Path, tmp_path: Path
+) -> None:
+    page = project / "docs" / "nutrients" / "example.md"
+    shutil.copy(page, project / "docs" / "nutrients" / "example-copy.md")
+    result = build_site(project / "mkdocs.yml", tmp_path / "site")
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert (
+        "docs/nutrients/example.md:1: nutrient_id 'example' is already used by docs/nutrients/example-copy.md"
+        in output
+    )
+    assert not (tmp_path / "site" / "data" / "nutrients.json").exists()

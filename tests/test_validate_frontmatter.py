@@ -124,3 +124,29 @@ def test_a_number_that_is_not_finite_is_refused_at_its_line(
     assert validate_frontmatter.main([str(page), "--bib", str(source / "references.bib")]) == 1
     err = capsys.readouterr().err
     assert f"{page}:21: intake.values.0.amount: " in err and "is not a finite number" in err
+
+
+def test_each_unknown_field_is_reported_at_its_own_line(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from boneguide import frontmatter
+
+    text = render_page("Iodine", "trace-element", dt.date(2026, 1, 1))
+    text = text.replace("kind:", "colour: red\nshade: dark\nkind:", 1)
+    text = text.replace("  unit:", "  unitt: x\n  unit:", 1)
+    lines = text.splitlines()
+    expected = {
+        name: lines.index(next(line for line in lines if line.strip().startswith(name))) + 1
+        for name in ("colour:", "shade:", "unitt:")
+    }
+    with pytest.raises(frontmatter.FrontMatterError) as raised:
+        frontmatter.validate_nutrient_page(tmp_path / "iodine.md", text)
+    assert [(p.line, p.message) for p in raised.value.problems] == [
+        (
+            expected["colour:"],
+            "front matter: Additional properties are not allowed ('colour' was unexpected)",
+        ),
+        (expected["shade:"], "front matter: Additional properties are not allowed ('shade' was unexpected)"),
+        (expected["unitt:"], "intake: Additional properties are not allowed ('unitt' was unexpected)"),
+    ]
+    assert expected["colour:"] > 2

@@ -22,7 +22,8 @@ Finding codes (the word in brackets at the end of each line of output):
   ``{: }``), html-url-scheme, html-comment (one a browser ends early), link-unsafe-scheme (a built
   link to javascript:, data: and the like, e.g. a Markdown ``[x](javascript:…)``)
 * ``--online``: online-broken (error), online-timeout, online-rate-limited, online-blocked,
-  online-error (warnings), online-redirected, online-unverifiable (info)
+  online-error (warnings), online-redirected, online-unverifiable (info); online-unreachable
+  (error, once, instead of a finding per link when the network is down)
 """
 
 from __future__ import annotations
@@ -279,6 +280,7 @@ def _run(
             settings=options.online_settings,
             cache_days=options.cache_days,
             today=options.today,
+            verdict_path=config_display,
         )
         timings["online_seconds"] = time.perf_counter() - online_started
 

@@ -19,7 +19,7 @@ from pybtex.database.input import bibtex as pybtex_bibtex
 from pybtex.scanner import PybtexSyntaxError
 
 from boneguide import keys as keyrules
-from boneguide.checks.bibtex_scan import BibEntry, scan
+from boneguide.checks.bibtex_scan import BibEntry, MacroBlock, scan
 from boneguide.checks.model import Finding
 from boneguide.checks.urls import url_problem
 
@@ -99,15 +99,32 @@ def _finding(bib: Bibliography, line: int, col: int, severity: str, code: str, m
 def load(path: Path, display_path: str) -> tuple[Bibliography, list[Finding]]:
     bib = Bibliography(path, display_path)
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except FileNotFoundError:
         bib.readable = False
         return bib, [_finding(bib, 0, 0, "error", "bib-missing", "bibliography file not found")]
-    except (OSError, UnicodeDecodeError) as error:
+    except OSError as error:
         bib.readable = False
         return bib, [_finding(bib, 0, 0, "error", "bib-unreadable", f"cannot read the bibliography: {error}")]
     findings: list[Finding] = []
-    entries, problems = scan(text)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        from boneguide.bibliography import utf8_errors  # only here: the checker starts without it
+
+        # Each bad byte at its line; the rest of the file is still checked (U+FFFD in their place).
+        findings += [
+            _finding(bib, line, col, "error", "bib-unreadable", reason)
+            for line, col, reason in utf8_errors(data)
+        ]
+        text = data.decode("utf-8", errors="replace")
+    macro_blocks: list[MacroBlock] = []
+    entries, problems = scan(text, macro_blocks)
+    # Each entry is parsed on its own (one bad entry must not hide the others), so the @string
+    # macros defined before it are read first, in file order, as pybtex does for the whole file.
+    macro_parser = _StrictParser()
+    pending_macros = iter(macro_blocks)
+    next_macro = next(pending_macros, None)
     findings += [_finding(bib, p.line, p.col, "error", "bib-syntax", p.message) for p in problems]
     for entry in entries:
         first = bib.entries.get(entry.key)
@@ -137,9 +154,12 @@ def load(path: Path, display_path: str) -> tuple[Bibliography, list[Finding]]:
                     f"entry '{entry.key}': field '{repeated.name}' is given twice",
                 )
             )
+        while next_macro is not None and next_macro.start < entry.start:
+            findings += _read_macro(bib, text, next_macro, macro_parser)
+            next_macro = next(pending_macros, None)
         if entry.broken or entry.duplicate_fields:
             continue
-        parser = _StrictParser()
+        parser = _StrictParser(macros=macro_parser.macros)
         try:
             data = parser.parse_string(text[entry.start : entry.end])
             parsed = data.entries.get(entry.key)
@@ -153,7 +173,19 @@ def load(path: Path, display_path: str) -> tuple[Bibliography, list[Finding]]:
             findings.append(
                 _finding(bib, entry.line, entry.col, "error", "bib-syntax", f"entry '{entry.key}': {error}")
             )
+    for block in [next_macro, *pending_macros] if next_macro else []:  # after the last entry
+        findings += _read_macro(bib, text, block, macro_parser)
     return bib, findings
+
+
+def _read_macro(bib: Bibliography, text: str, block: MacroBlock, parser: _StrictParser) -> list[Finding]:
+    """Define an @string's macro in `parser`; a malformed one is reported and stays undefined."""
+    try:
+        parser.parse_string(text[block.start : block.end])
+    except Exception as error:  # pybtex raises assorted types on malformed input
+        reason = re.sub(r"\s*in line \d+", "", str(error)).strip()
+        return [_finding(bib, block.line, block.col, "error", "bib-syntax", f"@string: {reason}")]
+    return []
 
 
 def _normalise_title(title: str) -> str:

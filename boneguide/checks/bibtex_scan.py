@@ -111,7 +111,18 @@ def _read_braced(text: str, pos: int, closer: str) -> int:
     raise _Unclosed(len(text))
 
 
-def scan(text: str) -> tuple[list[BibEntry], list[ScanProblem]]:
+@dataclass(frozen=True)
+class MacroBlock:
+    """An @string definition: the entries after it may use its name (BibTeX reads in order)."""
+
+    start: int
+    end: int
+    line: int
+    col: int
+
+
+def scan(text: str, macros: list[MacroBlock] | None = None) -> tuple[list[BibEntry], list[ScanProblem]]:
+    """Entries and syntax problems; each well-formed @string block is added to `macros` if given."""
     cursor = _Cursor(text)
     entries: list[BibEntry] = []
     problems: list[ScanProblem] = []
@@ -135,6 +146,9 @@ def scan(text: str) -> tuple[list[BibEntry], list[ScanProblem]]:
             except _Unclosed as unclosed:
                 problems.append(ScanProblem(line, col, f"@{entry_type} is not closed"))
                 pos = unclosed.resume_at
+            else:
+                if entry_type == "string" and macros is not None and pos > at:
+                    macros.append(MacroBlock(at, pos, line, col))
             if pos <= at:
                 pos = at + 1
             continue

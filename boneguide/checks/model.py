@@ -22,6 +22,11 @@ class Finding:
         return asdict(self)
 
 
+# Findings that mean the configuration names something that is not there: the run still reports
+# everything else, but the exit status is 2 (configuration error), as for a ConfigError.
+CONFIGURATION_CODES = frozenset({"bib-missing"})
+
+
 class ConfigError(Exception):
     """The project cannot be checked at all (exit 2): unreadable config, no bibliography named."""
 

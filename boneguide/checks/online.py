@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import json
 import os
+import socket
 import threading
 import time
 from collections.abc import Iterable
@@ -23,6 +25,7 @@ from urllib.parse import quote, urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3 import exceptions as urllib3_exceptions
 from urllib3.util.retry import Retry
 
 from boneguide.checks.bibliography import Bibliography
@@ -60,6 +63,9 @@ class Settings:
         120.0  # a longer Retry-After is not waited for: the URL is reported as rate-limited
     )
     per_host_concurrency: int = 2
+    # This many hosts in a row that cannot be connected to (refused, unresolvable, no route) mean
+    # the network, not the links, is down: the rest is not requested and one verdict is reported.
+    unreachable_after: int = 3
     per_host_delay: float = 1.0  # seconds between the starts of two requests to one host
     workers: int = 8
     max_redirects: int = 10
@@ -91,6 +97,12 @@ class Outcome:
     code: int | None = None
     final_url: str | None = None
     checked: str = field(default_factory=lambda: dt.date.today().isoformat())
+    # Why the host could not be connected to at all ("" when it answered or timed out reading);
+    # feeds the network-unreachable verdict and is never cached.
+    unreachable: str = ""
+
+    def cached(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k != "unreachable"}
 
 
 class _CappedRetry(Retry):
@@ -162,6 +174,59 @@ def is_blocking_host(host: str, settings: Settings) -> bool:
     return any(host == blocked or host.endswith("." + blocked) for blocked in settings.blocking_hosts)
 
 
+def _connection_failure(error: BaseException) -> str:
+    """The cause when no connection could be made at all (resolver, refused, no route), else ""."""
+    chain: list[BaseException] = []
+    pending: list[BaseException | None] = [error]
+    while pending:  # urllib3 wraps the cause in MaxRetryError, requests wraps that again
+        current = pending.pop()
+        if current is None or any(current is seen for seen in chain):
+            continue
+        chain.append(current)
+        pending += [current.__cause__, current.__context__, getattr(current, "reason", None)]
+        pending += [arg for arg in current.args if isinstance(arg, BaseException)]
+    # Most specific first: urllib3's NewConnectionError subclasses ConnectTimeoutError.
+    rules: list[tuple[type[BaseException], str]] = [
+        (urllib3_exceptions.NameResolutionError, "the host name could not be resolved"),
+        (socket.gaierror, "the host name could not be resolved"),
+        (ConnectionRefusedError, "connection refused"),
+        (urllib3_exceptions.NewConnectionError, "no connection could be made"),
+        (urllib3_exceptions.ConnectTimeoutError, "no connection within the timeout"),
+    ]
+    for kind, cause in rules:
+        if any(isinstance(current, kind) for current in chain):
+            return cause
+    unreachable = (errno.ENETUNREACH, errno.EHOSTUNREACH)
+    if any(isinstance(current, OSError) and current.errno in unreachable for current in chain):
+        return "no route to the host"
+    return ""
+
+
+class _Breaker:
+    """Trips after N hosts in a row could not be connected to; any answer from a host resets it."""
+
+    def __init__(self, limit: int):
+        self.limit = max(1, limit)
+        self.lock = threading.Lock()
+        self.failed: dict[str, str] = {}  # host -> cause, since the last host that answered
+        self.tripped = False
+
+    def record(self, host: str, outcome: Outcome) -> None:
+        with self.lock:
+            if self.tripped:
+                return
+            if outcome.unreachable:
+                self.failed[host] = outcome.unreachable
+                self.tripped = len(self.failed) >= self.limit
+            elif outcome.status != "unverifiable":  # not requested: says nothing about the network
+                self.failed.clear()
+
+    def cause(self) -> str:
+        causes = sorted(set(self.failed.values()))
+        hosts = ", ".join(sorted(self.failed))
+        return f"{'; '.join(causes)} ({hosts})"
+
+
 def _describe(response: requests.Response) -> str:
     return f"{response.status_code} {response.reason or ''}".strip()
 
@@ -183,19 +248,24 @@ def check_url(url: str, session: requests.Session, gate: _HostGate, settings: Se
                 response.close()
     except requests.exceptions.TooManyRedirects:
         return Outcome("broken", f"more than {settings.max_redirects} redirects")
-    except requests.exceptions.Timeout:
+    except requests.exceptions.Timeout as error:
         return Outcome(
-            "timeout", f"no answer within {settings.connect_timeout:g}/{settings.read_timeout:g} s"
+            "timeout",
+            f"no answer within {settings.connect_timeout:g}/{settings.read_timeout:g} s",
+            unreachable=_connection_failure(error),
         )
     except requests.exceptions.RetryError as error:
         return Outcome("broken", f"gave up after {settings.retries} retries ({error.__class__.__name__})")
     except requests.exceptions.ConnectionError as error:
         reason = str(error.args[0]) if error.args else str(error)
+        cause = _connection_failure(error)
         if "timed out" in reason.lower():
             return Outcome(
-                "timeout", f"no answer within {settings.connect_timeout:g}/{settings.read_timeout:g} s"
+                "timeout",
+                f"no answer within {settings.connect_timeout:g}/{settings.read_timeout:g} s",
+                unreachable=cause,
             )
-        return Outcome("broken", f"cannot connect ({reason[:160]})")
+        return Outcome("broken", f"cannot connect ({reason[:160]})", unreachable=cause)
     except requests.exceptions.RequestException as error:
         return Outcome("error", f"request failed: {error}"[:200])
     code = response.status_code
@@ -229,10 +299,18 @@ def check_identifier(
         with gate.enter(host):
             response = session.get(url, timeout=(settings.connect_timeout, settings.read_timeout))
         payload = response.json() if response.content else {}
-    except requests.exceptions.Timeout:
-        return Outcome("timeout", f"the {target.kind} registry did not answer in time")
+    except requests.exceptions.Timeout as error:
+        return Outcome(
+            "timeout",
+            f"the {target.kind} registry did not answer in time",
+            unreachable=_connection_failure(error),
+        )
     except (requests.exceptions.RequestException, ValueError) as error:
-        return Outcome("error", f"the {target.kind} registry could not be asked: {error}"[:200])
+        return Outcome(
+            "error",
+            f"the {target.kind} registry could not be asked: {error}"[:200],
+            unreachable=_connection_failure(error),
+        )
     found = _registry_found(target, response.status_code, payload)
     if found is None:
         return Outcome(
@@ -254,6 +332,15 @@ def _registry_found(target: Target, status: int, payload: Any) -> bool | None:
         return isinstance(record, dict) and "error" not in record
     records = payload.get("records") or []
     return bool(records) and all(r.get("status") != "error" and r.get("pmcid") for r in records)
+
+
+def _request_host(target: Target, settings: Settings) -> str:
+    if target.kind == "url":
+        return urlsplit(target.url).netloc.lower()
+    registry = {"doi": settings.doi_registry, "pmid": settings.pubmed_registry}.get(
+        target.kind, settings.pmc_registry
+    )
+    return urlsplit(registry).netloc.lower()
 
 
 def bibliography_targets(bib: Bibliography) -> list[Target]:
@@ -313,7 +400,10 @@ def check(
     settings: Settings | None = None,
     cache_days: int = 7,
     today: dt.date | None = None,
+    verdict_path: str = "mkdocs.yml",
 ) -> list[Finding]:
+    """Findings for the targets; when the network is unreachable, one `online-unreachable` error
+    (at `verdict_path`) instead of a finding per link, within seconds rather than minutes."""
     settings = settings or Settings()
     today = today or dt.date.today()
     targets = list(targets)
@@ -353,26 +443,62 @@ def check(
 
     session = _session(settings)
     gate = _HostGate(settings.per_host_concurrency, settings.per_host_delay)
+    breaker = _Breaker(settings.unreachable_after)
 
-    def one(target: Target) -> tuple[str, Outcome]:
+    def one(target: Target) -> tuple[str, Outcome | None]:
+        if breaker.tripped:  # the network is down: asking the remaining hosts would only wait
+            return target.url, None
         if target.kind == "url":
-            return target.url, check_url(target.url, session, gate, settings)
-        return target.url, check_identifier(target, session, gate, settings)
+            outcome = check_url(target.url, session, gate, settings)
+        else:
+            outcome = check_identifier(target, session, gate, settings)
+        breaker.record(_request_host(target, settings), outcome)
+        return target.url, outcome
 
+    # Probe first: one target on each of the first few distinct hosts, before the rest start. With
+    # no network they all fail at once and nothing else is requested; otherwise threads that had
+    # already started would each wait out their own retries before the verdict.
+    probe: list[Target] = []
+    probed_hosts: set[str] = set()
+    for target in to_check:
+        host = _request_host(target, settings)
+        if host not in probed_hosts and len(probe) < breaker.limit:
+            probed_hosts.add(host)
+            probe.append(target)
+    rest = [target for target in to_check if target not in probe]
     with ThreadPoolExecutor(max_workers=max(1, settings.workers)) as pool:
-        for url, outcome in pool.map(one, to_check):
-            outcomes[url] = outcome
-            outcome.checked = today.isoformat()
-            cache[url] = outcome.__dict__.copy()
+        for url, result in [*pool.map(one, probe), *pool.map(one, rest)]:
+            if result is None:
+                continue
+            outcomes[url] = result
+            result.checked = today.isoformat()
     session.close()
+    for url in {target.url for target in to_check} & outcomes.keys():
+        if not (breaker.tripped and outcomes[url].unreachable):  # the network's fault, not the link's
+            cache[url] = outcomes[url].cached()
     with contextlib.suppress(OSError):
         save_cache(cache_path, cache)
 
     findings = []
+    if breaker.tripped:
+        unchecked = sum(1 for t in to_check if t.url not in outcomes or outcomes[t.url].unreachable)
+        findings.append(
+            Finding(
+                verdict_path,
+                0,
+                0,
+                "error",
+                "online-unreachable",
+                f"network unreachable: {breaker.cause()}; {unchecked} of {len(to_check)} external "
+                "links and identifiers were not checked (run again when online)",
+            )
+        )
     for target in targets:
         outcome = outcomes.get(target.url)
         if outcome is None or outcome.status == "ok":
             continue
+        if breaker.tripped and outcome.unreachable:
+            continue  # the verdict above says it once
         label = target.url if target.kind == "url" else f"{target.kind} {target.identifier}"
         findings.append(
             Finding(

@@ -45,12 +45,61 @@ class OfflineResult:
     pdf_included: bool
 
 
+# Everything the PDF is made from, relative to the project: pages and theme, the bibliography and
+# what it is built from, the study records the tables show. The tooling package (plugins, schemas,
+# reference formatting) is an input too; PACKAGE_DIR is added to these.
+PDF_INPUT_FILES = ("mkdocs.yml", "references.bib")
+PDF_INPUT_FOLDERS = ("docs", "overrides", "sources", "studies")
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+
+
+def _input_files(folder: Path) -> list[Path]:
+    # Bytecode caches and hidden files (editor swaps, .DS_Store) change without changing the PDF:
+    # counting them would make every PDF stale as soon as the package is imported.
+    return [
+        path
+        for path in folder.rglob("*")
+        if path.is_file()
+        and not any(part.startswith(".") or part == "__pycache__" for part in path.relative_to(folder).parts)
+        and path.suffix not in (".pyc", ".pyo")
+    ]
+
+
+def newest_input(root: Path, package: Path = PACKAGE_DIR) -> tuple[float, Path | None]:
+    """The latest modification time among the PDF's inputs, and the file that has it."""
+    paths = [root / name for name in PDF_INPUT_FILES if (root / name).is_file()]
+    for folder in (*(root / name for name in PDF_INPUT_FOLDERS), package):
+        if folder.is_dir():
+            paths += _input_files(folder)
+    newest: tuple[float, Path | None] = (0.0, None)
+    for path in paths:
+        try:
+            mtime = path.stat().st_mtime
+        except OSError:  # removed while we looked: it is not an input any more
+            continue
+        if mtime > newest[0]:
+            newest = (mtime, path)
+    return newest
+
+
 def newest_source_change(root: Path) -> float:
-    """Latest modification time of anything the site is built from (to spot a stale PDF)."""
-    sources = [root / "mkdocs.yml", root / "references.bib"]
-    for folder in ("docs", "overrides"):
-        sources += [p for p in (root / folder).rglob("*") if p.is_file()]
-    return max((p.stat().st_mtime for p in sources if p.exists()), default=0.0)
+    """Latest modification time of anything the PDF is built from (to spot a stale PDF)."""
+    return newest_input(root)[0]
+
+
+def pdf_staleness(pdf: Path, root: Path, package: Path = PACKAGE_DIR) -> str | None:
+    """Why `pdf` must be rebuilt before it is bundled (missing, or older than one of its inputs),
+    or None when it is up to date."""
+    if not pdf.is_file():
+        return f"{pdf} is missing"
+    mtime, newest = newest_input(root, package)
+    if newest is not None and pdf.stat().st_mtime < mtime:
+        try:
+            shown = newest.relative_to(root).as_posix()
+        except ValueError:
+            shown = str(newest)
+        return f"{pdf} is older than {shown}"
+    return None
 
 
 def check_shim(docs_dir: Path) -> None:
