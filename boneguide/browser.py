@@ -33,6 +33,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 LOCAL_HOST = "127.0.0.1"
+# The phone the tests read the site on: the narrowest common screen.
+PHONE = {"width": 375, "height": 812}
 
 
 class _SiteHandler(SimpleHTTPRequestHandler):

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Response, sync_playwright
 
-from boneguide.browser import launch_chromium, serve_directory, site_base_path, site_pages
+from boneguide.browser import PHONE, launch_chromium, serve_directory, site_base_path, site_pages
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -94,6 +94,16 @@ def context(browser: Browser) -> Iterator[BrowserContext]:
     ctx = browser.new_context(viewport=DESKTOP, color_scheme="light", locale="en-GB")
     yield ctx
     ctx.close()
+
+
+@pytest.fixture
+def phone(browser: Browser) -> Iterator[BrowserContext]:
+    """A fresh phone profile: 375 px wide, touch, twice the pixel density."""
+    context = browser.new_context(
+        viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, color_scheme="light"
+    )
+    yield context
+    context.close()
 
 
 @pytest.fixture

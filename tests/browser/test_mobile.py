@@ -3,26 +3,17 @@ navigation drawer opens, and text is readable without zooming."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import BrowserContext, Page
+
+from boneguide.browser import PHONE
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"width": 375, "height": 812}
 BODY_TEXT_MIN_PX = 16  # browsers' default size: read without zooming
 SMALL_TEXT_MIN_PX = 11  # tables, tags, notes, reference lists (citation numbers excepted: 0.8em digits)
-
-
-@pytest.fixture
-def phone(browser: Browser) -> Iterator[BrowserContext]:
-    context = browser.new_context(
-        viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, color_scheme="light"
-    )
-    yield context
-    context.close()
 
 
 OVERFLOW = """() => {

@@ -3,14 +3,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import BrowserContext, Page
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"width": 375, "height": 812}
 
 # What editors use to judge the bibliography, and readers cannot act on (issue 17 B).
 EDITORS_WORDING = [
@@ -50,15 +47,6 @@ def test_bibliography_shows_no_citation_keys_or_source_ids(page: Page, loader) -
         }"""
     )
     assert not shown, f"the Bibliography shows raw keys or source ids: {shown[:10]}"
-
-
-@pytest.fixture
-def phone(browser: Browser) -> Iterator[BrowserContext]:
-    context = browser.new_context(
-        viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, color_scheme="light"
-    )
-    yield context
-    context.close()
 
 
 # Where each identifier's rendered text starts a new line: the characters either side of the break.
