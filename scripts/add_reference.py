@@ -144,7 +144,7 @@ def unbalanced_braces(record: dict) -> str | None:
 
 
 def read_record(path: Path) -> dict:
-    """A hand-read record: refused unless it says where it was read and has authors, title, year."""
+    """A hand-read record: refused unless it says where it was read, how sure it is, and who and what."""
     try:
         record = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as error:
