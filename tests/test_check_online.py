@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+import socket
 import threading
 import time
 from collections import Counter
@@ -350,3 +351,34 @@ def test_after_the_verdict_nothing_else_is_requested(server: str, tmp_path: Path
     findings = online.check(targets, tmp_path / "c.json", settings=fast(server))
     assert [f.code for f in findings] == ["online-unreachable"]
     assert sum(Handler.hits.values()) == 0
+
+
+def test_silently_dropped_connections_give_the_verdict_within_30_seconds(tmp_path: Path) -> None:
+    # A listener whose queue is full drops further SYNs without a word, as a firewall that drops
+    # packets does: connections neither succeed nor fail until the connect timeout.
+    listeners, fillers = [], []
+    for _ in range(4):
+        listener = socket.socket()
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(0)
+        filler = socket.create_connection(listener.getsockname())
+        listeners.append(listener)
+        fillers.append(filler)
+    urls = [
+        f"http://127.0.0.1:{listener.getsockname()[1]}/page{n}" for listener in listeners for n in range(10)
+    ]
+    targets = [Target(url, "docs/a.md", n + 1, 1) for n, url in enumerate(urls)]
+    # The shipped retries, backoff and connect timeout: each probe would otherwise wait 4 × 10 s.
+    settings = Settings(only_hosts=("127.0.0.1",), check_registries=False, per_host_delay=0)
+    started = time.monotonic()
+    try:
+        findings = online.check(targets, tmp_path / "c.json", settings=settings)
+    finally:
+        for sock in [*fillers, *listeners]:
+            sock.close()
+    assert time.monotonic() - started < 30
+    assert [f.code for f in findings] == ["online-unreachable"]
+    assert "no connection within the timeout" in findings[0].message
+    assert findings[0].message.endswith(
+        "40 of 40 external links and identifiers were not checked (run again when online)"
+    )

@@ -18,7 +18,7 @@ import threading
 import time
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -225,6 +225,26 @@ class _Breaker:
         causes = sorted(set(self.failed.values()))
         hosts = ", ".join(sorted(self.failed))
         return f"{'; '.join(causes)} ({hosts})"
+
+
+def _probe(targets: list[Target], ask: Any, deadline: float) -> dict[str, Outcome | None]:
+    """Each target asked on its own daemon thread, waiting at most `deadline` seconds in all.
+
+    Plain daemon threads, not a pool: where packets are silently dropped a resolver can hang well
+    past any timeout requests can set, and a pool's threads would hold the process until it ends.
+    """
+    results: dict[str, Outcome | None] = {}
+
+    def run(target: Target) -> None:
+        results[target.url] = ask(target)
+
+    threads = [threading.Thread(target=run, args=(target,), daemon=True) for target in targets]
+    for thread in threads:
+        thread.start()
+    end = time.monotonic() + deadline
+    for thread in threads:
+        thread.join(max(0.0, end - time.monotonic()))
+    return dict(results)
 
 
 def _describe(response: requests.Response) -> str:
@@ -445,19 +465,19 @@ def check(
     gate = _HostGate(settings.per_host_concurrency, settings.per_host_delay)
     breaker = _Breaker(settings.unreachable_after)
 
-    def one(target: Target) -> tuple[str, Outcome | None]:
+    def one(target: Target, with_session: requests.Session = session) -> tuple[str, Outcome | None]:
         if breaker.tripped:  # the network is down: asking the remaining hosts would only wait
             return target.url, None
         if target.kind == "url":
-            outcome = check_url(target.url, session, gate, settings)
+            outcome = check_url(target.url, with_session, gate, settings)
         else:
-            outcome = check_identifier(target, session, gate, settings)
+            outcome = check_identifier(target, with_session, gate, settings)
         breaker.record(_request_host(target, settings), outcome)
         return target.url, outcome
 
-    # Probe first: one target on each of the first few distinct hosts, before the rest start. With
-    # no network they all fail at once and nothing else is requested; otherwise threads that had
-    # already started would each wait out their own retries before the verdict.
+    # Probe first: one try, no retries, on each of the first few distinct hosts, before the rest
+    # start. With no network they all fail together and nothing else is requested; a probe that
+    # could not connect is asked again, with retries, with the rest if the network proves up.
     probe: list[Target] = []
     probed_hosts: set[str] = set()
     for target in to_check:
@@ -465,9 +485,29 @@ def check(
         if host not in probed_hosts and len(probe) < breaker.limit:
             probed_hosts.add(host)
             probe.append(target)
-    rest = [target for target in to_check if target not in probe]
+    probe_session = _session(replace(settings, retries=0))
+    probed = _probe(probe, lambda target: one(target, probe_session)[1], settings.connect_timeout + 2)
+    probe_session.close()
+    for target in probe:
+        if target.url not in probed:  # no answer at all, not even a timeout (a resolver that hangs)
+            probed[target.url] = Outcome(
+                "timeout",
+                "no answer within the timeout",
+                unreachable=f"no answer within {settings.connect_timeout + 2:g} s",
+            )
+            breaker.record(_request_host(target, settings), probed[target.url])
+    retry_probe = [
+        target
+        for target in probe
+        if not breaker.tripped and (outcome := probed[target.url]) is not None and outcome.unreachable
+    ]
+    rest = retry_probe + [target for target in to_check if target not in probe]
+    for url, outcome in probed.items():
+        if outcome is not None:
+            outcomes[url] = outcome
+            outcome.checked = today.isoformat()
     with ThreadPoolExecutor(max_workers=max(1, settings.workers)) as pool:
-        for url, result in [*pool.map(one, probe), *pool.map(one, rest)]:
+        for url, result in pool.map(one, rest):
             if result is None:
                 continue
             outcomes[url] = result
