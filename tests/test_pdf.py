@@ -405,7 +405,11 @@ def test_links_to_pages_left_out_of_the_pdf_go_online(tmp_path: Path) -> None:
 
 def test_a_table_wider_than_the_page_fails_the_build(tmp_path: Path) -> None:
     unbreakable = '<span style="white-space: nowrap">' + "long words that may not wrap " * 12 + "</span>"
-    config = small_guide(tmp_path, f"| a | b |\n|---|---|\n| {unbreakable} | x |\n")
-    with pytest.raises(ExportError, match=r"wider than the page: index: <table>"):
+    config = small_guide(tmp_path, f"Intro.\n\n## Amounts\n\n| a | b |\n|---|---|\n| {unbreakable} | x |\n")
+    with pytest.raises(ExportError, match=r"wider than the page: \S*docs/index\.md:\d+: <table>") as raised:
         pdf_export.build_pdf(config, tmp_path / "guide.pdf")
+    located = re.search(r"docs/index\.md:(\d+): <table> \(section '([^']+)'\)", str(raised.value))
+    assert located, str(raised.value)
+    lines = (config.parent / "docs" / "index.md").read_text().splitlines()
+    assert lines[int(located[1]) - 1] == "## Amounts" == f"## {located[2]}"
     assert not (tmp_path / "guide.pdf").exists()

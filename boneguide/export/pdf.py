@@ -9,6 +9,7 @@ target-counter(), so page numbers need this second pass).
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sys
 import tempfile
@@ -98,6 +99,7 @@ class PrintPage:
     html: Path  # the combined page print-site wrote
     site_url: str
     online_pages: dict[str, str]  # print-site's page key -> online address, for pages left out
+    sources: dict[str, Path] = field(default_factory=dict)  # print-site's page key -> Markdown file
 
 
 def build_print_page(
@@ -135,10 +137,26 @@ def build_print_page(
         raise ExportError(f"{config_file}: the print build wrote no print_page")
     site_url = config["site_url"] or ""
     online = {}
-    for src in left_out if site_url else []:
+
+    def page_key(src: str) -> tuple[str, str]:
         url = File(src, str(docs_dir), str(site_dir), config["use_directory_urls"]).url
-        online[get_page_key(url)] = urljoin(site_url, url)
-    return PrintPage(page, site_url, online)
+        return get_page_key(url.removeprefix("./")), url  # a Page's URL for the home page is ""
+
+    for src in left_out if site_url else []:
+        key, url = page_key(src)
+        online[key] = urljoin(site_url, url)
+    sources = {}
+    for markdown_file in sorted(docs_dir.rglob("*.md")):
+        sources[page_key(markdown_file.relative_to(docs_dir).as_posix())[0]] = _display_path(markdown_file)
+    return PrintPage(page, site_url, online, sources)
+
+
+def _display_path(path: Path) -> Path:
+    """Relative to the working directory when under it, as editors type paths."""
+    try:
+        return path.relative_to(Path.cwd())
+    except ValueError:
+        return path
 
 
 def destination_pages(pdf: bytes) -> dict[str, int]:
@@ -153,13 +171,28 @@ def destination_pages(pdf: bytes) -> dict[str, int]:
     return pages
 
 
-def _check(report: dict[str, Any], *, strict: bool) -> None:
+def _locate(item: dict[str, Any], sources: dict[str, Path]) -> str:
+    """'docs/x.md:LINE: <table> N px wide …' from print-site's page key and the heading above it."""
+    source = sources.get(item["page"])
+    where = str(source) if source else item["page"] or "?"
+    if source and item["heading"]:
+        with contextlib.suppress(OSError, UnicodeDecodeError):
+            for number, line in enumerate(source.read_text(encoding="utf-8").splitlines(), 1):
+                if line.startswith("#") and line.lstrip("#").strip() == item["heading"]:
+                    where = f"{source}:{number}"
+                    break
+    section = f" (section '{item['heading']}')" if item["heading"] else ""
+    return f"{where}: <{item['tag']}>{section} {item['width']}px wide, page {item['pageWidth']}px"
+
+
+def _check(report: dict[str, Any], *, strict: bool, sources: dict[str, Path] | None = None) -> None:
+    sources = sources or {}
     problems: list[str] = []
     if report.get("error"):
         problems.append(report["error"])
     problems += [f"link to a missing anchor: {item}" for item in report["dangling"]]
     problems += [f"duplicate id after joining pages: {item}" for item in report["duplicates"]]
-    problems += [f"wider than the page: {item}" for item in report["overflowing"]]
+    problems += [f"wider than the page: {_locate(item, sources)}" for item in report["overflowing"]]
     if problems and strict:
         raise ExportError("the PDF would be broken:\n  " + "\n  ".join(problems))
     for problem in problems:
@@ -189,7 +222,7 @@ def print_pdf(
         )  # the light palette, whatever the host prefers
         options = {"title": title, "siteUrl": source.site_url, "onlinePages": source.online_pages}
         report = page.evaluate(PREPARE_JS.read_text(encoding="utf-8"), options)
-        _check(report, strict=strict)
+        _check(report, strict=strict, sources=source.sources)
         numbers: dict[str, str] | None = None
         for _ in range(MAX_PASSES):
             final = numbers is not None

@@ -152,7 +152,18 @@
     const box = el.getBoundingClientRect();
     if (box.width > width + 1 || el.scrollWidth > box.width + 1) {
       const page = el.closest("section.print-page[id]");
-      report.overflowing.push(`${page ? page.id : "?"}: <${el.tagName.toLowerCase()}> ${Math.round(Math.max(box.width, el.scrollWidth))}px wide, page ${Math.round(width)}px`);
+      // The nearest heading before the element: Python turns it into a line of the source file.
+      let heading = "";
+      for (const h of page ? page.querySelectorAll("h1, h2, h3, h4, h5, h6") : []) {
+        if (!(h.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING)) break;
+        heading = [...h.childNodes]
+          .filter((n) => !(n.classList && n.classList.contains("headerlink")))
+          .map((n) => n.textContent).join("").trim();
+      }
+      report.overflowing.push({
+        page: page ? page.id : "", heading, tag: el.tagName.toLowerCase(),
+        width: Math.round(Math.max(box.width, el.scrollWidth)), pageWidth: Math.round(width),
+      });
     }
   }
   return report;
