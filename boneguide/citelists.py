@@ -274,7 +274,15 @@ def parse_vancouver(text: str) -> dict[str, Any] | None:
 
 class SourceError(ValueError):
     """A source folder that cannot be read at all (a file missing, source.yml not YAML): one line
-    naming the file (and line), so that the import refuses rather than drop the source's works."""
+    naming the file (and line), so that the import refuses rather than drop the source's works.
+
+    `path` and `line` (0: the whole file) let the checker report it where it is, not on the page
+    that happened to read it."""
+
+    def __init__(self, path: Path, line: int, message: str) -> None:
+        super().__init__(f"{path}:{line}: {message}" if line else f"{path}: {message}")
+        self.path = path
+        self.line = line
 
 
 def read_lines(path: Path) -> list[str]:
@@ -286,26 +294,27 @@ def read_lines(path: Path) -> list[str]:
     try:
         return path.read_text(encoding="utf-8").splitlines()
     except FileNotFoundError:
-        raise SourceError(f"{path}: missing (each source folder needs its citation list)") from None
+        raise SourceError(path, 0, "missing (each source folder needs its citation list)") from None
     except UnicodeDecodeError as error:
-        raise SourceError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None
+        raise SourceError(path, 0, f"not UTF-8 text ({error.reason} at byte {error.start})") from None
     except OSError as error:
-        raise SourceError(f"{path}: cannot read: {error.strerror}") from None
+        raise SourceError(path, 0, f"cannot read: {error.strerror}") from None
 
 
 def load_meta(folder: Path) -> dict[str, Any]:
     path = folder / "source.yml"
+    lines = read_lines(path)
     try:
-        meta = yaml.safe_load("\n".join(read_lines(path))) or {}
+        meta = yaml.safe_load("\n".join(lines)) or {}
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark else str(path)
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-        raise SourceError(f"{where}: not valid YAML: {problem}") from None
+        raise SourceError(path, mark.line + 1 if mark else 0, f"not valid YAML: {problem}") from None
     if not isinstance(meta, dict):
-        raise SourceError(f"{path}:1: must be a mapping of keys to values (id, title, format, ...)")
+        raise SourceError(path, 1, "must be a mapping of keys to values (id, title, format, ...)")
     if meta.get("format") not in FORMATS:
-        raise SourceError(f"{path}: format must be one of {', '.join(FORMATS)}")
+        line = next((n for n, text in enumerate(lines, 1) if text.startswith("format:")), 0)
+        raise SourceError(path, line, f"format must be one of {', '.join(FORMATS)}")
     return meta
 
 

@@ -106,6 +106,23 @@ def test_a_plugin_error_on_one_page_leaves_the_others_built_and_checked(tmp_path
     ]
 
 
+def test_a_yaml_error_in_a_source_is_reported_in_that_file_not_on_the_page_reading_it(
+    tmp_path: Path,
+) -> None:
+    config = project(tmp_path, "one-pass-bib")
+    shutil.copy(FIXTURES / "base" / "references.bib", config.parent / "references.bib")  # no duplicate
+    folder = config.parent / "sources" / "broken-source"
+    folder.mkdir(parents=True)
+    (folder / "source.yml").write_text("id: broken-source\nformat: vancouver\ntitle: [unclosed\n")
+    (folder / "references.txt").write_text("1. Clarke B. Normal bone anatomy. 2008.\n")
+    (config.parent / "docs" / "sources.md").write_text("# Sources\n\n<!-- bng:sources -->\n")
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("plugins:\n", "plugins:\n  - bng-sources\n"), encoding="utf-8")
+    failed = [f for f in findings(config, serial=True) if f[4] == "build-failed"]
+    assert [f[:5] for f in failed] == [("sources/broken-source/source.yml", 3, 0, "error", "build-failed")]
+    assert "not valid YAML" in failed[0][5]
+
+
 def test_the_bibliography_is_the_citation_plugins_bib_file(tmp_path: Path) -> None:
     """Not the first plugin with a bib_file option: bng-sources, listed first, names another file."""
     config_file = project(tmp_path, None)

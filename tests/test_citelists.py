@@ -194,7 +194,7 @@ def test_vancouver_malformed_repeated_and_truncated_lines_are_reported_and_skipp
 def test_unknown_format_is_an_error_naming_the_file(tmp_path: Path) -> None:
     folder = make_source(tmp_path, "vancouver", "")
     (folder / "source.yml").write_text("id: x\nformat: spreadsheet\n", encoding="utf-8")
-    with pytest.raises(ValueError, match=r"source\.yml: format must be one of"):
+    with pytest.raises(ValueError, match=r"source\.yml:2: format must be one of"):
         load_source(folder)
 
 

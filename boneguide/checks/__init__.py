@@ -245,14 +245,14 @@ def _run(
     # checker's build went on without that step, so the other pages' links and citations were checked.
     findings += [
         Finding(
-            config_display,
-            0,
+            _display(failure.path, project_dir) if failure.path else config_display,
+            failure.line,
             0,
             "error",
             "build-failed",
-            f"the site does not build: {message} (the checker built and checked the rest of the site)",
+            f"the site does not build: {failure.message} (the checker built and checked the rest of the site)",
         )
-        for message in result.plugin_errors
+        for failure in result.plugin_errors
     ]
     if result.error:
         findings.append(

@@ -62,7 +62,7 @@ class BuildResult:
     pages: dict[str, PageRecord] = field(default_factory=dict)  # by src_uri
     warnings: list[LogMessage] = field(default_factory=list)  # WARNING and above
     error: str | None = None  # the build stopped: nothing after this point was built
-    plugin_errors: list[str] = field(default_factory=list)  # PluginErrors the build went on past
+    plugin_errors: list[PluginFailure] = field(default_factory=list)  # PluginErrors the build went past
     seconds: float = 0.0
 
 
@@ -83,6 +83,24 @@ class _Collect(logging.Handler):
         self.records.append(LogMessage(record.name, text))
 
 
+@dataclass(frozen=True)
+class PluginFailure:
+    message: str
+    path: Path | None = None  # the input file at fault, when the error (or its cause) names one
+    line: int = 0
+
+
+def _plugin_failure(error: PluginError) -> PluginFailure:
+    message = re.sub(r"\s+", " ", str(error).strip() or type(error).__name__)
+    cause: BaseException | None = error
+    while cause is not None:  # plugins raise PluginError from the input's own located error
+        path, line = getattr(cause, "path", None), getattr(cause, "line", None)
+        if isinstance(path, Path) and isinstance(line, int):
+            return PluginFailure(message, path, line)
+        cause = cause.__cause__
+    return PluginFailure(message)
+
+
 class _KeepGoing:
     """Wraps the project's event handlers so that a plugin's PluginError does not end the build.
 
@@ -93,7 +111,7 @@ class _KeepGoing:
     """
 
     def __init__(self) -> None:
-        self.errors: list[str] = []
+        self.errors: list[PluginFailure] = []
         self._failed: set[int] = set()  # id() of each plugin (or hook module) that raised PluginError
 
     def wrap(self, handler: Callable[..., Any]) -> Callable[..., Any]:
@@ -106,7 +124,7 @@ class _KeepGoing:
             except PluginError as error:
                 if owner not in self._failed:
                     self._failed.add(owner)
-                    self.errors.append(re.sub(r"\s+", " ", str(error).strip() or type(error).__name__))
+                    self.errors.append(_plugin_failure(error))
                 return None
             except Exception:
                 if owner in self._failed:
