@@ -413,3 +413,68 @@ def test_a_table_wider_than_the_page_fails_the_build(tmp_path: Path) -> None:
     lines = (config.parent / "docs" / "index.md").read_text().splitlines()
     assert lines[int(located[1]) - 1] == "## Amounts" == f"## {located[2]}"
     assert not (tmp_path / "guide.pdf").exists()
+
+
+# --- printed matter: metadata, bookmarks, wording, abbreviations, page breaks -------------------------
+
+
+def test_metadata_names_the_guide_its_editors_subject_keywords_and_edition(built_pdf: BuiltPdf) -> None:
+    info = built_pdf.reader.metadata
+    assert info is not None
+    assert info["/Title"] == "Bone Nutrient Guide"
+    assert info["/Author"] == yaml.safe_load((ROOT / "mkdocs.yml").read_text())["site_author"]
+    assert "bone health" in info["/Subject"]
+    keywords = info["/Keywords"].split(", ")
+    assert {"Zinc", "Calcium", "Vitamin D", "Soy isoflavones"} <= set(keywords)
+    assert info["/Creator"] == f"Bone Nutrient Guide, edition {built_pdf.edition}"
+    assert "Chrome" not in info["/Creator"]
+
+
+def test_it_opens_with_the_bookmarks_panel(built_pdf: BuiltPdf) -> None:
+    assert built_pdf.reader.trailer["/Root"]["/PageMode"] == "/UseOutlines"
+    assert outline_entries(built_pdf.reader), "the bookmarks panel would be empty"
+
+
+def test_paper_is_not_told_to_hover_point_or_tap(built_pdf: BuiltPdf) -> None:
+    words = re.findall(r"\b(hover\w*|tap it|tap a|point at|click\w*)\b", built_pdf.text, re.I)
+    assert words == []
+
+
+def test_abbreviations_are_spelled_out_at_first_use_in_running_text_only(tmp_path: Path) -> None:
+    body = (
+        "## The RDA\n\nThe RDA is set for each group; the RDA for zinc differs.\n\n"
+        "An Adequate Intake (AI) is set when evidence is thin.\n\n"
+        "Doses in mg are shown as written.\n\n| RDA | AI |\n|---|---|\n| 8 mg | 2 mg |\n\n"
+        "*[RDA]: Recommended Dietary Allowance: the daily intake that meets nearly everyone's needs\n"
+        "*[AI]: Adequate Intake: assumed to be enough\n*[mg]: milligram (one thousandth of a gram)\n"
+    )
+    config = small_guide(tmp_path, body)
+    config.write_text(config.read_text().replace("[tables,", "[abbr, tables,"), encoding="utf-8")
+    output = tmp_path / "guide.pdf"
+    pdf_export.build_pdf(config, output)
+    text = " ".join(
+        subprocess.run(["pdftotext", str(output), "-"], capture_output=True, text=True).stdout.split()
+    )
+    assert text.count("RDA (Recommended Dietary Allowance)") == 1  # the first use in running text
+    assert "The RDA (Recommended Dietary Allowance) is set for each group" in text  # not the heading
+    assert "AI (Adequate Intake)" not in text  # the writer spelled it out already
+    assert "milligram" not in text  # units stay as they are
+
+
+def test_no_page_ends_early_except_before_a_new_chapter(built_pdf: BuiltPdf, tmp_path: Path) -> None:
+    """A heading kept with a long table must not leave half a page blank in mid-chapter."""
+    subprocess.run(["pdftoppm", "-r", "20", "-gray", str(built_pdf.path), str(tmp_path / "p")], check=True)
+    starts = {page for _, _, page in outline_entries(built_pdf.reader)}
+    early = []
+    for number, image in enumerate(sorted(tmp_path.glob("p-*.pgm")), start=1):
+        header, pixels = image.read_bytes().split(b"\n255\n", 1)
+        width, height = map(int, header.split()[1:3])
+        inked = [
+            y
+            for y in range(int(height * 0.08), int(height * 0.93))
+            if min(pixels[y * width : (y + 1) * width]) < 200
+        ]
+        filled = (inked[-1] / height) if inked else 0.0
+        if number > 2 and filled < 0.6 and (number + 1) not in starts and number < len(built_pdf.pages_text):
+            early.append((number, round(filled, 2)))
+    assert early == []

@@ -21,9 +21,10 @@ from typing import Any
 from urllib.parse import urljoin
 
 import markdown
+import yaml
 from mkdocs.structure.files import File
 from mkdocs_print_site_plugin.urls import get_page_key  # the key print-site prefixes ids with
-from pypdf import PdfReader
+from pypdf import PdfReader, PdfWriter
 
 from boneguide.export.browser import offline_page
 from boneguide.export.variant import ExportError, build_variant
@@ -185,6 +186,60 @@ def _locate(item: dict[str, Any], sources: dict[str, Path]) -> str:
     return f"{where}: <{item['tag']}>{section} {item['width']}px wide, page {item['pageWidth']}px"
 
 
+@dataclass(frozen=True)
+class Metadata:
+    title: str
+    author: str
+    subject: str
+    keywords: list[str]
+    creator: str  # the guide and its edition, not the browser that printed it
+
+
+def guide_metadata(config_file: Path, edition: Edition, title: str, subject: str) -> Metadata:
+    """Author and subject from mkdocs.yml; keywords: the topic and every nutrient page's title."""
+    root = config_file.parent
+    raw = yaml.safe_load(config_file.read_text(encoding="utf-8")) or {}
+    nutrients = []
+    for page in sorted((root / raw.get("docs_dir", "docs") / "nutrients").glob("*.md")):
+        meta = frontmatter_title(page)
+        if meta:
+            nutrients.append(meta)
+    return Metadata(
+        title=title,
+        author=str(raw.get("site_author") or raw.get("site_name") or ""),
+        subject=subject,
+        keywords=["bone health", "osteoporosis", "nutrition", *nutrients],
+        creator=f"{raw.get('site_name') or 'Bone Nutrient Guide'}, edition {edition.label}",
+    )
+
+
+def frontmatter_title(page: Path) -> str:
+    text = page.read_text(encoding="utf-8")
+    if not text.startswith("---"):
+        return ""
+    with contextlib.suppress(yaml.YAMLError, IndexError, AttributeError):
+        return str((yaml.safe_load(text.split("---", 2)[1]) or {}).get("title") or "")
+    return ""
+
+
+def finish_pdf(pdf: bytes, metadata: Metadata) -> bytes:
+    """The document information readers show, and a PDF that opens with its bookmarks panel."""
+    writer = PdfWriter(clone_from=BytesIO(pdf))
+    writer.add_metadata(
+        {
+            "/Title": metadata.title,
+            "/Author": metadata.author,
+            "/Subject": metadata.subject,
+            "/Keywords": ", ".join(metadata.keywords),
+            "/Creator": metadata.creator,
+        }
+    )
+    writer.page_mode = "/UseOutlines"
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
 def _check(report: dict[str, Any], *, strict: bool, sources: dict[str, Path] | None = None) -> None:
     sources = sources or {}
     problems: list[str] = []
@@ -254,6 +309,13 @@ def build_pdf(config_file: Path, output: Path, *, strict: bool = True) -> PdfRes
         edition = current_edition(config_file.parent)
         source = build_print_page(config_file, Path(tmp) / "site", edition, strict=strict)
         pdf, report, blocked = print_pdf(source, "Bone Nutrient Guide", strict=strict)
+        metadata = guide_metadata(
+            config_file,
+            edition,
+            "Bone Nutrient Guide",
+            "Evidence-cited guide to the nutrients that matter for bone health",
+        )
+        pdf = finish_pdf(pdf, metadata)
     output.parent.mkdir(parents=True, exist_ok=True)
     partial = output.with_suffix(".pdf.part")
     partial.write_bytes(pdf)

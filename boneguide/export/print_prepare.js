@@ -146,6 +146,35 @@
     }
   }
 
+  // 6b. Paper has no tooltips: spell out each abbreviation at its first use in a chapter, in running
+  //     text (not headings, tables or figures, where an expansion would break the layout), as
+  //     "RDA (Recommended Dietary Allowance)"; the glossary's text after ":" stays on screen only.
+  for (const section of pageSections) {
+    const seen = new Set();
+    for (const abbr of section.querySelectorAll("abbr[title]")) {
+      const short = abbr.textContent.trim();
+      const expansion = abbr.getAttribute("title").split(":")[0].split(" (")[0].trim();
+      // Units (mg, µg: lower-case definitions) read as they are; spelling them out would only clutter.
+      if (seen.has(short) || !/^[A-Z0-9]/.test(expansion) || expansion === short) continue;
+      if (abbr.closest("h1, h2, h3, h4, h5, h6, table, figure, .md-source-file, #print-page-toc")) continue;
+      seen.add(short);
+      // Already spelled out beside it by the writer ("Adequate Intake (AI)", "AI (Adequate Intake)").
+      const block = abbr.closest("p, li, dd, dt, td, th, div") || section;
+      const before = document.createRange();
+      before.setStart(block, 0);
+      before.setEndBefore(abbr);
+      const after = document.createRange();
+      after.setStartAfter(abbr);
+      after.setEnd(block, block.childNodes.length);
+      const near = (before.toString().slice(-expansion.length - 30) + " " + after.toString().slice(0, expansion.length + 4)).toLowerCase();
+      if (near.includes(expansion.toLowerCase())) continue;
+      const spelled = document.createElement("span");
+      spelled.className = "bng-abbr-expansion";
+      spelled.textContent = ` (${expansion})`;
+      abbr.after(spelled);
+    }
+  }
+
   // 7. Tables and images wider than the printable width would be cut off on paper.
   const width = root.getBoundingClientRect().width;
   for (const el of root.querySelectorAll("table, img, pre")) {
