@@ -201,3 +201,72 @@ def test_a_back_link_closes_the_preview_and_shows_the_citing_sentence(
     assert header["y"] + header["height"] <= box["y"] < PHONE["height"], (
         f"the citation is at y={box['y']:.0f}, under the header (bottom {header['y'] + header['height']:.0f}) or off screen"
     )
+
+
+TABLES = """() => [...document.querySelectorAll('.md-content table')].map((t, index) => {
+    // Material makes the table itself the scroller (inline-block, overflow auto); else its wrapper.
+    const own = ['auto', 'scroll'].includes(getComputedStyle(t).overflowX);
+    const box = own ? t : t.closest('.md-typeset__scrollwrap') || t;
+    const outer = t.closest('.md-typeset__scrollwrap') || t;
+    const hint = outer.previousElementSibling;
+    const shown = (e) => !!e && e.getBoundingClientRect().height > 0 && getComputedStyle(e).visibility !== 'hidden';
+    return {
+        index,
+        shown: shown(t),
+        fits: box.getBoundingClientRect().right <= document.documentElement.clientWidth + 1
+              && box.scrollWidth <= box.clientWidth + 1,
+        width: Math.round(Math.max(t.scrollWidth, box.scrollWidth)),
+        scrolls: box.hasAttribute('data-bng-scrolls') && box.scrollWidth > box.clientWidth,
+        cue: !!hint && hint.classList.contains('bng-scroll-hint') && shown(hint),
+        caption: (t.querySelector('th, td') || {}).textContent || '',
+    };
+})"""
+
+
+def test_every_table_on_every_page_fits_the_phone_or_says_it_scrolls(
+    phone: BrowserContext, loader, all_pages: list[str]
+) -> None:
+    page = phone.new_page()
+    failures, measured, scrolling = [], 0, 0
+    for path in loader.each_open(page, all_pages, failures):
+        for table in page.evaluate(TABLES):
+            if not table["shown"]:
+                continue
+            measured += 1
+            if table["fits"]:
+                continue
+            scrolling += 1
+            if not (table["scrolls"] and table["cue"]):
+                failures.append(
+                    f"/{path}: table {table['index']} ('{table['caption'].strip()[:30]}') is "
+                    f"{table['width']}px wide at {PHONE['width']}px with no visible scroll cue"
+                )
+    assert measured > 50, f"only {measured} tables measured: the page list or the selector is wrong"
+    assert not failures, "\n".join(failures)
+    print(f"{measured} tables measured, {scrolling} scroll with a cue")
+
+
+def test_a_table_too_wide_for_the_phone_shows_a_hint_and_a_shadow_until_scrolled_to_its_end(
+    phone: BrowserContext, loader, sample_nutrient: str
+) -> None:
+    page = phone.new_page()
+    loader.open(page, sample_nutrient)
+    page.evaluate(
+        """() => {
+            const box = document.createElement('div');
+            box.className = 'md-typeset__scrollwrap';
+            box.id = 'wide';
+            const cells = Array.from({length: 12}, (_, n) => `<td>column&nbsp;number&nbsp;${n}</td>`).join('');
+            box.innerHTML = `<div class="md-typeset__table"><table><tr>${cells}</tr></table></div>`;
+            document.querySelector('.md-content article').append(box);
+            window.dispatchEvent(new Event('resize'));
+        }"""
+    )
+    box = page.locator("#wide table")
+    hint = page.locator("#wide").locator("xpath=preceding-sibling::p[1]")
+    assert box.get_attribute("data-bng-scrolls") == "more"
+    assert hint.is_visible() and "scroll sideways" in hint.inner_text()
+    shadow = box.evaluate("e => getComputedStyle(e).boxShadow")
+    assert shadow != "none", "no edge shadow while more columns are off screen"
+    box.evaluate("e => { e.scrollLeft = e.scrollWidth; e.dispatchEvent(new Event('scroll')); }")
+    assert box.evaluate("e => getComputedStyle(e).boxShadow") == "none"
