@@ -54,7 +54,7 @@ import: $(STAMP)  ## rebuild references.bib from sources/ (merging, never overwr
 enrich: $(STAMP)  ## complete identifier-only entries from the metadata cache (and registries with --online)
 	$(BIN)/python scripts/enrich_references.py
 
-pdf: $(STAMP) $(SYSTEM_STAMP)  ## the whole guide as one PDF: build/bone-nutrient-guide.pdf
+pdf: $(STAMP) $(SYSTEM_STAMP)  ## the whole guide as one PDF (build/bone-nutrient-guide.pdf) and a handout per nutrient (build/handouts/)
 	$(BIN)/python scripts/build_pdf.py
 
 offline: $(STAMP) $(SYSTEM_STAMP)  ## offline copy of the site as a zip: build/bone-nutrient-guide-offline.zip

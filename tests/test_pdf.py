@@ -478,3 +478,51 @@ def test_no_page_ends_early_except_before_a_new_chapter(built_pdf: BuiltPdf, tmp
         if number > 2 and filled < 0.6 and (number + 1) not in starts and number < len(built_pdf.pages_text):
             early.append((number, round(filled, 2)))
     assert early == []
+
+
+# --- per-nutrient handouts ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def handouts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    from boneguide.export.handouts import build_handouts
+
+    made = build_handouts(ROOT / "mkdocs.yml", tmp_path_factory.mktemp("handouts"))
+    return {handout.path.stem: handout.path for handout in made}
+
+
+def test_every_nutrient_page_has_a_short_handout(handouts: dict[str, Path]) -> None:
+    pages = sorted(p.stem for p in (ROOT / "docs" / "nutrients").glob("*.md"))
+    assert sorted(handouts) == pages
+    for stem, path in handouts.items():
+        reader = PdfReader(path)
+        assert 1 <= len(reader.pages) <= 6, f"{stem}: {len(reader.pages)} pages is not a handout"
+
+
+def test_a_handout_keeps_the_clinic_sections_and_the_references_they_cite(handouts: dict[str, Path]) -> None:
+    for stem, path in handouts.items():
+        text = " ".join(
+            subprocess.run(
+                ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+            ).stdout.split()
+        )
+        title = page_heading(ROOT / "docs" / "nutrients" / f"{stem}.md")
+        assert title in text, stem
+        sections = [entry for _, entry, _ in outline_entries(PdfReader(path))]
+        for kept in ("Key points", "How much", "Safety and interactions", "References"):
+            assert kept in sections, f"{stem}: no '{kept}' in {sections}"
+        for dropped in (
+            "What studies in people show",
+            "Food sources",
+            "Where authorities and studies disagree",
+        ):
+            assert dropped not in sections, f"{stem}: '{dropped}' belongs to the full page only"
+        assert "not medical advice" in text
+        assert f"nutrients/{stem}/" in text, f"{stem}: no address of the full page"
+
+
+def test_a_handout_has_its_own_metadata_and_opens_with_bookmarks(handouts: dict[str, Path]) -> None:
+    reader = PdfReader(handouts["zinc"])
+    assert reader.metadata["/Title"] == "Zinc: handout — Bone Nutrient Guide"
+    assert reader.metadata["/Creator"].startswith("Bone Nutrient Guide, edition ")
+    assert reader.trailer["/Root"]["/PageMode"] == "/UseOutlines"
