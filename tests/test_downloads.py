@@ -66,3 +66,24 @@ def test_without_make_pdf_the_links_go_to_the_published_copies_not_nowhere(tmp_p
 def test_pages_that_are_not_nutrient_pages_get_no_handout_link(tmp_path: Path) -> None:
     site, _ = built(project(tmp_path, with_exports=True))
     assert "bng-handout-link" not in (site / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_checker_accepts_links_to_exports_not_built_here(tmp_path: Path) -> None:
+    """A fresh clone has no build/: the links go to the published copies, which are not dead links."""
+    from checkproject import TODAY
+    from checkproject import project as check_project
+
+    from boneguide.checks import Options, run
+
+    config = check_project(tmp_path, None)
+    text = config.read_text(encoding="utf-8")
+    config.write_text(
+        text.replace("plugins:\n", "extra: {bng_pdf: bone-nutrient-guide.pdf}\nplugins:\n  - bng-downloads\n"),
+        encoding="utf-8",
+    )
+    (config.parent / "docs" / "index.md").write_text("# Home\n\n<!-- bng:downloads -->\n", encoding="utf-8")
+    findings = run(Options(config, today=TODAY)).findings
+    assert not (config.parent / "build" / "handouts").exists()
+    assert [f for f in findings if f.code.startswith("link")] == []
+    site_pages = (config.parent / "docs" / "nutrients" / "zinc.md").read_text(encoding="utf-8")
+    assert "nutrient_id" in site_pages  # the fixture page does get a handout link to check

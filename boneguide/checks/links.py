@@ -19,6 +19,7 @@ from boneguide.checks.html_policy import RawTag, raw_tags, unsafe_url
 from boneguide.checks.html_scan import Tag, start_tags
 from boneguide.checks.model import Finding
 from boneguide.checks.urls import url_problem
+from boneguide.site.downloads import HANDOUT_DIR
 
 _LINK_ATTRIBUTES = {
     "a": ("href",),
@@ -34,9 +35,17 @@ _LINK_ATTRIBUTES = {
     "embed": ("src",),
     "object": ("data",),
 }
-# Files the deploy workflow copies into the site after the build (.github/workflows/deploy.yml):
-# links to them are fine although the checker's own build does not have them.
+# Exports `make pdf` / `make offline` write (bng-downloads copies them into the site when they
+# exist): links to them are fine although the checker's own build may not have them.
 POST_BUILD_FILES = frozenset({"/bone-nutrient-guide.pdf", "/bone-nutrient-guide-offline.zip"})
+
+
+def _is_export(target: str) -> bool:
+    return target in POST_BUILD_FILES or (
+        target.startswith(f"/{HANDOUT_DIR}/") and target.endswith(".pdf") and target.count("/") == 2
+    )
+
+
 # Not links to check, but not code either. javascript:, data: and the rest are judged by the
 # raw-HTML policy (html_policy.unsafe_url): a page's author must not make a reader's click run code.
 _IGNORED_SCHEMES = ("tel:", "about:")
@@ -314,7 +323,7 @@ def _internal_problem(
         relative = own
     else:
         file = _site_path(site_dir, target, file_cache)
-        if file is None and target in POST_BUILD_FILES:
+        if file is None and _is_export(target):
             return None
         if file is None:
             is_page = target.endswith(("/", ".html", ".md")) or "." not in posixpath.basename(target)
