@@ -78,7 +78,9 @@ def test_the_checker_accepts_links_to_exports_not_built_here(tmp_path: Path) -> 
     config = check_project(tmp_path, None)
     text = config.read_text(encoding="utf-8")
     config.write_text(
-        text.replace("plugins:\n", "extra: {bng_pdf: bone-nutrient-guide.pdf}\nplugins:\n  - bng-downloads\n"),
+        text.replace(
+            "plugins:\n", "extra: {bng_pdf: bone-nutrient-guide.pdf}\nplugins:\n  - bng-downloads\n"
+        ),
         encoding="utf-8",
     )
     (config.parent / "docs" / "index.md").write_text("# Home\n\n<!-- bng:downloads -->\n", encoding="utf-8")
