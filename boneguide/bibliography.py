@@ -567,19 +567,31 @@ def read_bib_text(path: Path) -> str:
 
 
 def parse_bib(text: str, name: str) -> BibliographyData:
-    """Strict pybtex parse; any problem is a BibError naming the file and line."""
-    pybtex.errors.set_strict_mode(True)
+    """Strict pybtex parse; any problem is a BibError naming the file and line.
+
+    Strict without pybtex's process-wide switch (set_strict_mode would change how every other
+    pybtex user in the process, mkdocs-bibtex included, treats errors): problems are captured for
+    this parse only and the first one raised here.
+    """
     parser = Parser()
     try:
-        return parser.parse_stream(io.StringIO(text))
-    except PybtexSyntaxError as exc:
-        raise BibError(f"{name}:{exc.lineno}: {exc.message if hasattr(exc, 'message') else exc}") from exc
-    except BibliographyDataError as exc:
+        with pybtex.errors.capture() as problems:
+            data = parser.parse_stream(io.StringIO(text))
+    except Exception as exc:  # pybtex raises several unrelated types for malformed input
+        raise _bib_error(exc, text, name) from exc
+    if problems:
+        raise _bib_error(problems[0], text, name) from problems[0]
+    return data
+
+
+def _bib_error(exc: BaseException, text: str, name: str) -> BibError:
+    if isinstance(exc, PybtexSyntaxError):
+        return BibError(f"{name}:{exc.lineno}: {exc.message if hasattr(exc, 'message') else exc}")
+    if isinstance(exc, BibliographyDataError):
         key = re.search(r":\s*(\S+)$", str(exc))
         line = _line_of_key(text, key.group(1), second=True) if key else 0
-        raise BibError(f"{name}:{line}: {exc}") from exc
-    except Exception as exc:  # pybtex raises several unrelated types for malformed input
-        raise BibError(f"{name}: {exc}") from exc
+        return BibError(f"{name}:{line}: {exc}")
+    return BibError(f"{name}: {exc}")
 
 
 def _line_of_key(text: str, key: str, second: bool = False) -> int:

@@ -261,3 +261,16 @@ def test_entries_appended_during_a_run_are_kept(project: Path, monkeypatch: pyte
     import_into(project)
     assert len(calls) == 2  # the file changed under the merge: merged again
     assert bib.read_text(encoding="utf-8").rstrip().endswith(appended.rstrip())
+
+
+def test_strict_parsing_does_not_flip_pybtex_for_the_whole_process() -> None:
+    from boneguide.bibliography import BibError, parse_bib
+
+    pybtex.errors.set_strict_mode(False)  # as another pybtex user in the process may have it
+    try:
+        with pytest.raises(BibError, match=r"refs\.bib:4: repeated bibliography entry: a"):
+            parse_bib("@misc{a, title={A}}\n\n\n@misc{a, title={B}}\n", "refs.bib")
+        assert pybtex.errors.strict is False
+        assert parse_bib("@misc{b, title={B}}\n", "refs.bib").entries["b"].fields["title"] == "B"
+    finally:
+        pybtex.errors.set_strict_mode(True)
