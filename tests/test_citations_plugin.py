@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import time
@@ -210,6 +211,30 @@ def test_disk_cache_skips_pybtex_for_unchanged_bytes(tmp_path: Path, monkeypatch
     )
     with pytest.raises(AssertionError, match="pybtex ran"):
         load_bibliography(bib, tmp_path / "cache")
+
+
+def test_disk_cache_is_json_keyed_by_versions_and_pruned(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bib = tmp_path / "references.bib"
+    shutil.copy(FIXTURE / "references.bib", bib)
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / "old.pickle").write_bytes(b"not data")  # an earlier release's cache
+    load_bibliography(bib, cache)
+    (written,) = cache.glob("*.json")
+    payload = json.loads(written.read_text(encoding="utf-8"))  # data, never code
+    assert payload["versions"][0].startswith("boneguide ") and payload["versions"][1].startswith("pybtex ")
+    assert not list(cache.glob("*.pickle"))
+    monkeypatch.setattr(citations, "CACHE_VERSIONS", ("boneguide 99", "pybtex 99"))
+    load_bibliography(bib, cache)  # another pybtex: not served the old output
+    assert len(list(cache.glob("*.json"))) == 2
+    for n in range(6):
+        bib.write_text(
+            bib.read_text(encoding="utf-8") + f"\n@misc{{extra{n}x, title = {{X}}}}\n", encoding="utf-8"
+        )
+        load_bibliography(bib, cache)
+    assert len(list(cache.glob("*.json"))) == citations.CACHE_KEEP
 
 
 # The real site, built once per session by conftest.

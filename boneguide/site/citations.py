@@ -43,11 +43,11 @@ import html
 import json
 import multiprocessing
 import os
-import pickle
 import re
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from importlib.metadata import version as _version
 from pathlib import Path
 from typing import Any
 
@@ -195,11 +195,19 @@ def _signature(path: Path) -> tuple[int, int]:
     return stat.st_mtime_ns, stat.st_size
 
 
+# What the cached output depends on besides the .bib bytes: the formatter's own code and the
+# versions of the package and of pybtex, which parses and splits names.
+CACHE_VERSIONS = (f"boneguide {_version('boneguide')}", f"pybtex {_version('pybtex')}")
+CACHE_KEEP = 4  # newest cache files kept per folder (one per bibliography a project builds)
+
+
 def _cache_file(path: Path, cache_dir: Path) -> Path:
     hasher = hashlib.sha256(path.read_bytes())
     for source in FORMATTER_SOURCES:
         hasher.update(source.read_bytes())
-    return cache_dir / f"{hasher.hexdigest()[:32]}.pickle"
+    for version in CACHE_VERSIONS:
+        hasher.update(version.encode())
+    return cache_dir / f"{hasher.hexdigest()[:32]}.json"
 
 
 def cached_bibliography(path: Path, cache_dir: Path | None) -> Bibliography | None:
@@ -210,11 +218,46 @@ def cached_bibliography(path: Path, cache_dir: Path | None) -> Bibliography | No
     if not cache_file.is_file():
         return None
     try:
-        entries, csl_json, problems = pickle.loads(cache_file.read_bytes())
-    except Exception:  # a stale or torn cache file is only a lost speed-up
+        payload = json.loads(cache_file.read_text(encoding="utf-8"))
+        entries = {
+            key: FormattedEntry(
+                **{
+                    **fields,
+                    "sort_key": tuple(fields["sort_key"]),
+                    "cited_in": tuple(tuple(pair) for pair in fields["cited_in"]),
+                }
+            )
+            for key, fields in payload["entries"].items()
+        }
+        csl_json, problems = payload["csl_json"], list(payload["problems"])
+    except (OSError, ValueError, KeyError, TypeError):  # a stale or torn cache is only a lost speed-up
         log.debug("ignoring unreadable citation cache %s", cache_file)
         return None
     return Bibliography(path, _signature(path), entries, csl_json, problems)
+
+
+def _save_cache(cache_file: Path, entries: dict[str, FormattedEntry], csl_json: str, problems: list[str]) -> None:
+    """Data, not pickles (a cache file is never code), written atomically; older files pruned."""
+    try:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        temporary = cache_file.with_suffix(f".{os.getpid()}.tmp")
+        payload = {
+            "versions": list(CACHE_VERSIONS),
+            "entries": {key: asdict(entry) for key, entry in entries.items()},
+            "csl_json": csl_json,
+            "problems": problems,
+        }
+        temporary.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+        temporary.replace(cache_file)
+        older = sorted(
+            (f for f in cache_file.parent.glob("*.json") if f != cache_file),
+            key=lambda f: f.stat().st_mtime,
+            reverse=True,
+        )
+        for stale in [*older[CACHE_KEEP - 1 :], *cache_file.parent.glob("*.pickle")]:
+            stale.unlink(missing_ok=True)
+    except OSError as error:
+        log.debug("could not write citation cache: %s", error)
 
 
 def load_bibliography(path: Path, cache_dir: Path | None = None) -> Bibliography:
@@ -230,14 +273,7 @@ def load_bibliography(path: Path, cache_dir: Path | None = None) -> Bibliography
     # One entry per line: compact for 10,000 entries, still diffable.
     csl_json = "[\n" + ",\n".join(json.dumps(item, ensure_ascii=False) for item in csl) + "\n]\n"
     if cache_file is not None:
-        try:
-            cache_file.parent.mkdir(parents=True, exist_ok=True)
-            temporary = cache_file.with_suffix(f".{os.getpid()}.tmp")
-            payload = (entries, csl_json, problems)
-            temporary.write_bytes(pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
-            temporary.replace(cache_file)
-        except OSError as error:
-            log.debug("could not write citation cache: %s", error)
+        _save_cache(cache_file, entries, csl_json, problems)
     return Bibliography(path, signature, entries, csl_json, problems)
 
 
