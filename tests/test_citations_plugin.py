@@ -220,21 +220,23 @@ def test_disk_cache_is_json_keyed_by_versions_and_pruned(
     shutil.copy(FIXTURE / "references.bib", bib)
     cache = tmp_path / "cache"
     cache.mkdir()
-    (cache / "old.pickle").write_bytes(b"not data")  # an earlier release's cache
+    (cache / f"{'a' * 32}.pickle").write_bytes(b"not data")  # an earlier release's cache
+    (cache / "notes.json").write_text("{}")  # not the cache's: a shared folder keeps it
     load_bibliography(bib, cache)
-    (written,) = cache.glob("*.json")
+    (written,) = [f for f in cache.glob("*.json") if f.name != "notes.json"]
     payload = json.loads(written.read_text(encoding="utf-8"))  # data, never code
     assert payload["versions"][0].startswith("boneguide ") and payload["versions"][1].startswith("pybtex ")
     assert not list(cache.glob("*.pickle"))
     monkeypatch.setattr(citations, "CACHE_VERSIONS", ("boneguide 99", "pybtex 99"))
     load_bibliography(bib, cache)  # another pybtex: not served the old output
-    assert len(list(cache.glob("*.json"))) == 2
+    assert len(list(cache.glob("*.json"))) == 3
     for n in range(6):
         bib.write_text(
             bib.read_text(encoding="utf-8") + f"\n@misc{{extra{n}x, title = {{X}}}}\n", encoding="utf-8"
         )
         load_bibliography(bib, cache)
-    assert len(list(cache.glob("*.json"))) == citations.CACHE_KEEP
+    assert len(list(cache.glob("*.json"))) == citations.CACHE_KEEP + 1
+    assert (cache / "notes.json").exists()
 
 
 # The real site, built once per session by conftest.

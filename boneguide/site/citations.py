@@ -249,12 +249,14 @@ def _save_cache(cache_file: Path, entries: dict[str, FormattedEntry], csl_json: 
         }
         temporary.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
         temporary.replace(cache_file)
+        ours = re.compile(r"[0-9a-f]{32}\.(json|pickle)")  # only this cache's files, whatever shares the folder
         older = sorted(
-            (f for f in cache_file.parent.glob("*.json") if f != cache_file),
+            (f for f in cache_file.parent.glob("*.json") if f != cache_file and ours.fullmatch(f.name)),
             key=lambda f: f.stat().st_mtime,
             reverse=True,
         )
-        for stale in [*older[CACHE_KEEP - 1 :], *cache_file.parent.glob("*.pickle")]:
+        pickles = [f for f in cache_file.parent.glob("*.pickle") if ours.fullmatch(f.name)]
+        for stale in [*older[CACHE_KEEP - 1 :], *pickles]:
             stale.unlink(missing_ok=True)
     except OSError as error:
         log.debug("could not write citation cache: %s", error)
