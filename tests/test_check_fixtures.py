@@ -308,7 +308,7 @@ def test_bibliography_checks_are_reused_until_the_file_changes(
     config = project(tmp_path, "bib-fields")
     # serial: the checks run in this process, where no_load below is patched in
     first = run(Options(config, today=TODAY, serial=True)).findings
-    assert list((config.parent / "build" / "check-cache").glob("bibliography-*.pickle"))
+    assert list((config.parent / "build" / "check-cache").glob("bibliography-*.json"))
 
     def no_load(*_args: object) -> None:
         raise AssertionError("the bibliography was parsed again although its bytes did not change")

@@ -6,12 +6,14 @@ import codecs
 import contextlib
 import datetime as dt
 import hashlib
+import json
 import os
-import pickle
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 import latexcodec  # noqa: F401  (registers the "ulatex" codec used to decode titles)
 from pybtex.database import Entry
@@ -19,7 +21,7 @@ from pybtex.database.input import bibtex as pybtex_bibtex
 from pybtex.scanner import PybtexSyntaxError
 
 from boneguide import keys as keyrules
-from boneguide.checks.bibtex_scan import BibEntry, MacroBlock, scan
+from boneguide.checks.bibtex_scan import BibEntry, BibField, MacroBlock, scan
 from boneguide.checks.model import Finding
 from boneguide.checks.urls import url_problem
 
@@ -361,6 +363,7 @@ def _same_work_findings(bib: Bibliography, key: str, seen: dict[tuple[str, str],
 # --- cache of the offline result -----------------------------------------------------------------
 
 # Everything the offline checks depend on besides the .bib bytes and the date.
+_CACHE_VERSIONS = f"boneguide {version('boneguide')}, pybtex {version('pybtex')}"
 _CACHE_SOURCES = (
     *(
         Path(__file__).with_name(name)
@@ -397,19 +400,40 @@ def load_and_check(
         hasher = hashlib.sha256(path.read_bytes())
         for source in _CACHE_SOURCES:
             hasher.update(source.read_bytes())
-        hasher.update(f"{display_path}\n{today.isoformat()}".encode())
-        cache_file = cache_dir / f"bibliography-{hasher.hexdigest()[:32]}.pickle"
-        with contextlib.suppress(Exception):  # a missing, stale or torn cache is only a lost speed-up
-            bib, findings = pickle.loads(cache_file.read_bytes())
-            return bib, findings
+        hasher.update(f"{display_path}\n{today.isoformat()}\n{_CACHE_VERSIONS}".encode())
+        cache_file = cache_dir / f"bibliography-{hasher.hexdigest()[:32]}.json"
+        with contextlib.suppress(OSError, ValueError, KeyError, TypeError):  # only a lost speed-up
+            return _from_cache(json.loads(cache_file.read_text(encoding="utf-8")), path)
     bib, findings = load(path, display_path)
     findings += check(bib, today)
     if cache_file is not None:
         with contextlib.suppress(OSError):
             cache_dir.mkdir(parents=True, exist_ok=True)
-            for old in cache_dir.glob("bibliography-*.pickle"):
+            for old in [*cache_dir.glob("bibliography-*.pickle"), *cache_dir.glob("bibliography-*.json")]:
                 old.unlink()
             temporary = cache_file.with_suffix(f".{os.getpid()}.tmp")
-            temporary.write_bytes(pickle.dumps((_slim(bib), findings), protocol=pickle.HIGHEST_PROTOCOL))
+            temporary.write_text(
+                json.dumps(_to_cache(_slim(bib), findings), ensure_ascii=False), encoding="utf-8"
+            )
             temporary.replace(cache_file)
     return bib, findings
+
+
+def _to_cache(bib: Bibliography, findings: list[Finding]) -> dict[str, Any]:
+    """Data, not pickles: a file in build/ is never run as code."""
+    return {
+        "display_path": bib.display_path,
+        "readable": bib.readable,
+        "entries": [asdict(entry) for entry in bib.entries.values()],
+        "findings": [finding.as_dict() for finding in findings],
+    }
+
+
+def _from_cache(data: dict[str, Any], path: Path) -> tuple[Bibliography, list[Finding]]:
+    entries = {}
+    for raw in data["entries"]:
+        fields = {name: BibField(**value) for name, value in raw.pop("fields").items()}
+        duplicates = [BibField(**value) for value in raw.pop("duplicate_fields")]
+        entries[raw["key"]] = BibEntry(**raw, fields=fields, duplicate_fields=duplicates)
+    bib = Bibliography(path, data["display_path"], entries, {}, data["readable"])
+    return bib, [Finding(**finding) for finding in data["findings"]]
