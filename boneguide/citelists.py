@@ -25,6 +25,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 
 import yaml
 
+from boneguide.diagnostics import Finding
 from boneguide.keys import title_words
 
 FORMATS = ("vancouver", "link-list", "markers-only")
@@ -59,16 +60,9 @@ class Unresolved:
     raw: str = ""
 
 
-@dataclass
-class Issue:
-    """A malformed input line or an alignment problem, reported as ``path:line: message``."""
-
-    path: str
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
+def _issue(path: str, line: int, message: str) -> Finding:
+    """A malformed input line or an alignment problem in a source's lists: reported, then skipped."""
+    return Finding(path, line, 0, "warning", "source-list", message)
 
 
 @dataclass
@@ -90,7 +84,7 @@ class SourceList:
     meta: dict[str, Any]
     citations: list[Citation] = field(default_factory=list)
     unresolved: list[Unresolved] = field(default_factory=list)
-    issues: list[Issue] = field(default_factory=list)
+    issues: list[Finding] = field(default_factory=list)
     inconsistencies: list[Inconsistency] = field(default_factory=list)
     skipped_links: int = 0
 
@@ -327,11 +321,11 @@ def parse_numbered(source: SourceList, path: Path, lines: Iterable[str]) -> None
             continue
         m = ITEM_RE.match(line)
         if not m:
-            source.issues.append(Issue(str(path), number, f"not a numbered item, skipped: {line.strip()!r}"))
+            source.issues.append(_issue(str(path), number, f"not a numbered item, skipped: {line.strip()!r}"))
             continue
         marker, text = m.group("marker"), (m.group("text") or "").strip()
         if marker in seen:
-            source.issues.append(Issue(str(path), number, f"item {marker} listed twice, second one skipped"))
+            source.issues.append(_issue(str(path), number, f"item {marker} listed twice, second one skipped"))
             continue
         seen.add(marker)
         if not text:
@@ -355,7 +349,7 @@ def parse_numbered(source: SourceList, path: Path, lines: Iterable[str]) -> None
         if fmt == "markers-only" or named:
             if not named:
                 source.issues.append(
-                    Issue(str(path), number, f"expected 'named in text: Title', skipped: {text!r}")
+                    _issue(str(path), number, f"expected 'named in text: Title', skipped: {text!r}")
                 )
                 continue
             fields = {"title": named.group("title").strip()}
@@ -363,7 +357,7 @@ def parse_numbered(source: SourceList, path: Path, lines: Iterable[str]) -> None
             parsed = parse_vancouver(text)
             if parsed is None:
                 source.issues.append(
-                    Issue(str(path), number, f"cannot read authors and title, skipped: {text!r}")
+                    _issue(str(path), number, f"cannot read authors and title, skipped: {text!r}")
                 )
                 source.unresolved.append(
                     Unresolved(source.source_id, marker, "item could not be parsed", str(path), number, text)
@@ -394,7 +388,7 @@ def parse_link_list(source: SourceList, links_path: Path, markers_path: Path) ->
         if not text:
             continue
         if not URL_RE.search(text):
-            source.issues.append(Issue(str(links_path), number, f"not a link, skipped: {text!r}"))
+            source.issues.append(_issue(str(links_path), number, f"not a link, skipped: {text!r}"))
             continue
         url = repair_url(text)
         if urlsplit(url).netloc.lower() in publisher_hosts:
@@ -411,7 +405,7 @@ def parse_link_list(source: SourceList, links_path: Path, markers_path: Path) ->
         markers = line.split()
         if not all(m.isdigit() for m in markers):
             source.issues.append(
-                Issue(str(markers_path), number, f"not a marker group, skipped: {line.strip()!r}")
+                _issue(str(markers_path), number, f"not a marker group, skipped: {line.strip()!r}")
             )
             continue
         for marker in markers:
@@ -438,7 +432,7 @@ def parse_link_list(source: SourceList, links_path: Path, markers_path: Path) ->
             targets.setdefault(marker, []).append((nth, primary))
     for leftover_line, url in link_iter:
         source.issues.append(
-            Issue(str(links_path), leftover_line, f"link with no marker left to match: {url}")
+            _issue(str(links_path), leftover_line, f"link with no marker left to match: {url}")
         )
     for marker, seen in targets.items():
         if len({target for _, target in seen}) > 1:

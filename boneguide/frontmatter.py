@@ -6,7 +6,6 @@ import datetime as dt
 import json
 import math
 import re
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -14,24 +13,20 @@ from typing import Any
 import jsonschema
 import yaml
 
+from boneguide.diagnostics import Finding
+
 SCHEMA_PATH = Path(__file__).parent / "schema" / "nutrient-page.schema.json"
 STUDIES_SCHEMA_PATH = Path(__file__).parent / "schema" / "studies.schema.json"
 CLAIMS_SCHEMA_PATH = Path(__file__).parent / "schema" / "claims.schema.json"
 FENCE = "---"
 
 
-@dataclass(frozen=True)
-class Problem:
-    path: Path
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
+def _problem(path: Path, line: int, message: str) -> Finding:
+    return Finding(str(path), line, 0, "error", "front-matter", message)
 
 
 class FrontMatterError(ValueError):
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Finding]):
         super().__init__("\n".join(str(p) for p in problems))
         self.problems = problems
 
@@ -157,7 +152,7 @@ def load(path: Path, text: str | None = None) -> tuple[dict[str, Any], dict[tupl
     if data is None:
         return {}, {}
     if not isinstance(data, dict):
-        raise FrontMatterError([Problem(path, 2, "front matter must be a mapping of keys to values")])
+        raise FrontMatterError([_problem(path, 2, "front matter must be a mapping of keys to values")])
     return data, lines
 
 
@@ -171,13 +166,13 @@ def load_yaml(path: Path, raw: str, offset: int = 1) -> tuple[Any, dict[tuple, i
         line = mark.line + offset if mark else 1
         problem = getattr(error, "problem", None) or str(error)
         what = "front matter" if offset == 2 else "file"
-        raise FrontMatterError([Problem(path, line, f"{what} is not valid YAML: {problem}")]) from None
+        raise FrontMatterError([_problem(path, line, f"{what} is not valid YAML: {problem}")]) from None
     if data is None:
         return None, {}
     duplicates = _duplicate_keys(node, offset)
     if duplicates:
         raise FrontMatterError(
-            [Problem(path, line, f"key {key!r} is given twice") for key, line in duplicates]
+            [_problem(path, line, f"key {key!r} is given twice") for key, line in duplicates]
         )
     return _jsonable(data), _line_index(node, offset) if node is not None else {}
 
@@ -199,11 +194,11 @@ def _line_of(lines: dict[tuple, int], location: tuple) -> int:
     return lines.get(location, 1)
 
 
-def _schema_problems(path: Path, data: Any, lines: dict[tuple, int], schema: dict) -> list[Problem]:
+def _schema_problems(path: Path, data: Any, lines: dict[tuple, int], schema: dict) -> list[Finding]:
     # Checked here, not left to the schema: every JSON Schema comparison with NaN is false, so
     # "maximum" lets .nan through, and the page would show "nan mg".
     problems = [
-        Problem(
+        _problem(
             path,
             _line_of(lines, location),
             f"{'.'.join(map(str, location)) or 'front matter'}: {value} is not a finite number",
@@ -223,7 +218,7 @@ def _schema_problems(path: Path, data: Any, lines: dict[tuple, int], schema: dic
         if extras:
             # jsonschema names them all in one error at the mapping's line: each gets its own.
             problems += [
-                Problem(
+                _problem(
                     path,
                     _line_of(lines, (*location, key)),
                     f"{where}: Additional properties are not allowed ({key!r} was unexpected)",
@@ -231,7 +226,7 @@ def _schema_problems(path: Path, data: Any, lines: dict[tuple, int], schema: dic
                 for key in extras
             ]
             continue
-        problems.append(Problem(path, _line_of(lines, location), f"{where}: {error.message}"))
+        problems.append(_problem(path, _line_of(lines, location), f"{where}: {error.message}"))
     return problems
 
 
@@ -262,7 +257,7 @@ def validate_studies_file(path: Path, text: str | None = None) -> list[dict[str,
         line = lines.get((position,), 1)
         if record["key"] in seen:
             problems.append(
-                Problem(
+                _problem(
                     path,
                     line,
                     f"a second record for '{record['key']}' (the first is at line {seen[record['key']]})",
@@ -287,9 +282,9 @@ def validate_nutrient_page(path: Path, text: str | None = None) -> dict[str, Any
     return data
 
 
-def _intake_conflicts(path: Path, data: dict[str, Any], lines: dict[tuple, int]) -> list[Problem]:
+def _intake_conflicts(path: Path, data: dict[str, Any], lines: dict[tuple, int]) -> list[Finding]:
     """Two values for the same sex and ages would fill one table cell: the second would hide the first."""
-    problems: list[Problem] = []
+    problems: list[Finding] = []
     taken: dict[tuple[str, str, str], int] = {}
     for position, value in enumerate(data["intake"]["values"]):
         sexes = ("female", "male") if value["sex"] == "all" else (value["sex"],)
@@ -298,7 +293,7 @@ def _intake_conflicts(path: Path, data: dict[str, Any], lines: dict[tuple, int])
             if (stage, sex, value["ages"]) in taken:
                 first = taken[(stage, sex, value["ages"])]
                 problems.append(
-                    Problem(
+                    _problem(
                         path,
                         lines.get(("intake", "values", position), 1),
                         f"intake.values.{position}: a second value for {sex}, ages {value['ages']} "
@@ -310,7 +305,7 @@ def _intake_conflicts(path: Path, data: dict[str, Any], lines: dict[tuple, int])
     return problems + _limits_below_intake(path, data, lines)
 
 
-def _limits_below_intake(path: Path, data: dict[str, Any], lines: dict[tuple, int]) -> list[Problem]:
+def _limits_below_intake(path: Path, data: dict[str, Any], lines: dict[tuple, int]) -> list[Finding]:
     """An upper level below the RDA/AI of the same people is a typing error, not advice.
 
     Only limits on total intake are compared: a limit on supplements alone (magnesium's 350 mg)
@@ -321,7 +316,7 @@ def _limits_below_intake(path: Path, data: dict[str, Any], lines: dict[tuple, in
     from boneguide.site.nutrients import age_range, stage_of
 
     intake = data["intake"]
-    problems: list[Problem] = []
+    problems: list[Finding] = []
     for index, limit in enumerate(intake.get("upper_limits", [])):
         if limit.get("applies_to", "total intake") != "total intake":
             continue
@@ -338,7 +333,7 @@ def _limits_below_intake(path: Path, data: dict[str, Any], lines: dict[tuple, in
                 continue
             unit = intake.get("unit", "")
             problems.append(
-                Problem(
+                _problem(
                     path,
                     lines.get(("intake", "upper_limits", index), 1),
                     f"intake.upper_limits.{index}: the upper level {limit['amount']:g} {unit} for ages "

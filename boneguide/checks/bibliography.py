@@ -121,13 +121,13 @@ def load(path: Path, display_path: str) -> tuple[Bibliography, list[Finding]]:
         ]
         text = data.decode("utf-8", errors="replace")
     macro_blocks: list[MacroBlock] = []
-    entries, problems = scan(text, macro_blocks)
+    entries, problems = scan(text, macro_blocks, bib.display_path)
     # Each entry is parsed on its own (one bad entry must not hide the others), so the @string
     # macros defined before it are read first, in file order, as pybtex does for the whole file.
     macro_parser = _StrictParser()
     pending_macros = iter(macro_blocks)
     next_macro = next(pending_macros, None)
-    findings += [_finding(bib, p.line, p.col, "error", "bib-syntax", p.message) for p in problems]
+    findings += problems
     for entry in entries:
         first = bib.entries.get(entry.key)
         if first is not None:

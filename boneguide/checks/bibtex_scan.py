@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from boneguide.diagnostics import Finding
+
 _ENTRY_START = re.compile(r"@[ \t]*([A-Za-z]+)[ \t\r\n]*([{(])")
 _NEXT_ENTRY_AT_LINE_START = re.compile(r"\n[ \t]*@[ \t]*[A-Za-z]+[ \t]*[{(]")
 _NAME = re.compile(r"[A-Za-z_][\w\-:.+/]*")
@@ -40,13 +42,6 @@ class BibEntry:
     fields: dict[str, BibField] = field(default_factory=dict)
     duplicate_fields: list[BibField] = field(default_factory=list)
     broken: bool = False  # the scanner found a syntax problem in it
-
-
-@dataclass(frozen=True)
-class ScanProblem:
-    line: int
-    col: int
-    message: str
 
 
 class _Cursor:
@@ -121,11 +116,13 @@ class MacroBlock:
     col: int
 
 
-def scan(text: str, macros: list[MacroBlock] | None = None) -> tuple[list[BibEntry], list[ScanProblem]]:
+def scan(
+    text: str, macros: list[MacroBlock] | None = None, path: str = ""
+) -> tuple[list[BibEntry], list[Finding]]:
     """Entries and syntax problems; each well-formed @string block is added to `macros` if given."""
     cursor = _Cursor(text)
     entries: list[BibEntry] = []
-    problems: list[ScanProblem] = []
+    problems: list[Finding] = []
     pos = 0
     while True:
         at = text.find("@", pos)
@@ -144,7 +141,9 @@ def scan(text: str, macros: list[MacroBlock] | None = None) -> tuple[list[BibEnt
                     _read_braced(text, match.end() - 1, closer) if match[2] == "{" else text.find(")", at) + 1
                 )
             except _Unclosed as unclosed:
-                problems.append(ScanProblem(line, col, f"@{entry_type} is not closed"))
+                problems.append(
+                    Finding(path, line, col, "error", "bib-syntax", f"@{entry_type} is not closed")
+                )
                 pos = unclosed.resume_at
             else:
                 if entry_type == "string" and macros is not None and pos > at:
@@ -152,7 +151,7 @@ def scan(text: str, macros: list[MacroBlock] | None = None) -> tuple[list[BibEnt
             if pos <= at:
                 pos = at + 1
             continue
-        pos = _scan_entry(text, cursor, match, entry_type, closer, entries, problems)
+        pos = _scan_entry(text, cursor, match, entry_type, closer, entries, problems, path)
     return entries, problems
 
 
@@ -163,7 +162,8 @@ def _scan_entry(
     entry_type: str,
     closer: str,
     entries: list[BibEntry],
-    problems: list[ScanProblem],
+    problems: list[Finding],
+    path: str,
 ) -> int:
     at = match.start()
     line, col = cursor.where(at)
@@ -178,7 +178,7 @@ def _scan_entry(
 
     def problem(offset: int, message: str) -> None:
         entry.broken = True
-        problems.append(ScanProblem(*cursor.where(offset), message))
+        problems.append(Finding(path, *cursor.where(offset), "error", "bib-syntax", message))
 
     if not key:
         problem(key_start, f"@{entry_type} entry has no citation key")

@@ -2,24 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from typing import Literal
+from boneguide.diagnostics import SEVERITY_ORDER, Finding, Severity
 
-Severity = Literal["error", "warning", "info"]
-SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
-
-
-@dataclass(frozen=True, order=True)
-class Finding:
-    path: str  # relative to the project (the folder of mkdocs.yml) where possible
-    line: int  # 1-based; 0 when the problem concerns the whole file
-    col: int  # 1-based; 0 when unknown
-    severity: Severity
-    code: str  # stable identifier, e.g. "citation-unknown-key"
-    message: str
-
-    def as_dict(self) -> dict[str, object]:
-        return asdict(self)
+__all__ = ["CONFIGURATION_CODES", "SEVERITY_ORDER", "ConfigError", "Finding", "Severity", "sort_findings"]
 
 
 # Findings that mean the configuration names something that is not there: the run still reports

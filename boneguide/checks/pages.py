@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,7 @@ def check_page(
         else:
             data, _ = frontmatter.load(path, text)
     except frontmatter.FrontMatterError as error:
-        return [Finding(display_path, p.line, 0, "error", "front-matter", p.message) for p in error.problems]
+        return [replace(problem, path=display_path) for problem in error.problems]
     if not is_nutrient_page or not isinstance(data.get("last_reviewed"), str):
         return findings
     try:

@@ -10,22 +10,13 @@ from boneguide.checks.model import Finding
 FORMATS = ("human", "github", "json")
 
 
-def _location(finding: Finding) -> str:
-    parts = [finding.path]
-    if finding.line:
-        parts.append(str(finding.line))
-        if finding.col:
-            parts.append(str(finding.col))
-    return ":".join(parts)
-
-
 def summary(findings: list[Finding]) -> str:
     counts = Counter(f.severity for f in findings)
     return ", ".join(f"{counts[s]} {s}{'s' if counts[s] != 1 else ''}" for s in ("error", "warning", "info"))
 
 
 def human(findings: list[Finding]) -> str:
-    lines = [f"{_location(f)}: {f.severity}: {f.message} [{f.code}]" for f in findings]
+    lines = [f"{f.location}: {f.severity}: {f.message} [{f.code}]" for f in findings]
     lines.append(f"{summary(findings)}.")
     return "\n".join(lines) + "\n"
 

@@ -1,0 +1,39 @@
+"""The one diagnostic type: a message at a file, line and column, with a severity and a stable code.
+
+Every reader of input (front matter, citation lists, the BibTeX scanner) and every check returns
+these; the checker's renderers (checks/report.py) print them for people, GitHub and tools.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning", "info"]
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    path: str  # relative to the project (the folder of mkdocs.yml) where possible
+    line: int  # 1-based; 0 when the problem concerns the whole file
+    col: int  # 1-based; 0 when unknown
+    severity: Severity
+    code: str  # stable identifier, e.g. "citation-unknown-key"
+    message: str
+
+    @property
+    def location(self) -> str:
+        """path, path:line or path:line:col, as editors and compilers write it."""
+        parts = [
+            self.path,
+            *([str(self.line)] if self.line else []),
+            *([str(self.col)] if self.line and self.col else []),
+        ]
+        return ":".join(parts)
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}"
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
