@@ -28,17 +28,9 @@ from pybtex.database import BibliographyData, BibliographyDataError, Entry
 from pybtex.database.input.bibtex import Parser
 from pybtex.scanner import PybtexSyntaxError
 
-from boneguide.citelists import (
-    ID_FIELDS,
-    Citation,
-    SourceList,
-    identifier_tokens,
-    marker_sort_key,
-    normalised_title,
-    pmc_url,
-    pubmed_url,
-)
+from boneguide.citelists import Citation, SourceList, marker_sort_key, normalised_title
 from boneguide.enrich import STATUS_RANK
+from boneguide.identifiers import ID_FIELDS, identifier_tokens, pmc_url, pubmed_url
 from boneguide.keys import authored_key, identifier_key
 
 FIELD_ORDER = (

@@ -24,7 +24,8 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from boneguide.citelists import (
+from boneguide.identifiers import (
+    DOI_RE,
     NBK_PATH_RE,
     canonical_url,
     normalise_doi,
@@ -95,7 +96,7 @@ def identifiers_in_text(text: str) -> dict[str, str]:
         found["pmid"] = normalise_pmid(m.group(1))
     if m := re.search(r"\bNBK\d+\b", text):
         found["nbk"] = normalise_nbk(m.group(0))
-    if m := re.search(r"\b10\.\d{4,9}/\S+", text):
+    if m := DOI_RE.search(text):
         found["doi"] = normalise_doi(m.group(0))
     return found
 

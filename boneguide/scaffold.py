@@ -190,7 +190,6 @@ def create_nutrient_page(root: Path, name: str, kind: str = "other", today: dt.d
 
 PMID_RE = re.compile(r"^\d{1,9}$")
 PMCID_RE = re.compile(r"^PMC\d{1,9}$", re.IGNORECASE)
-DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
 
 
 class Refused(ScaffoldError):
@@ -205,7 +204,7 @@ class DuplicateReference(ScaffoldError):
 
 def normalise_identifier(scheme: str, value: str) -> str:
     """Validated, canonical identifier; a malformed one is refused with the reason."""
-    from boneguide.citelists import normalise_doi, normalise_pmcid
+    from boneguide.identifiers import DOI_FULL_RE, normalise_doi, normalise_pmcid
 
     text = value.strip()
     if scheme == "pmid":
@@ -219,7 +218,7 @@ def normalise_identifier(scheme: str, value: str) -> str:
         return normalise_pmcid(text)
     if scheme == "doi":
         doi = normalise_doi(text)
-        if not DOI_RE.match(doi):
+        if not DOI_FULL_RE.match(doi):
             raise ScaffoldError(
                 f"malformed DOI {value!r}: a DOI starts with 10.NNNN/, e.g. 10.1001/jama.2019.11889"
             )
@@ -241,7 +240,7 @@ def find_cached_record(records: list[dict], scheme: str, value: str) -> dict | N
 
 def find_duplicate(existing: list, record: dict) -> tuple[str, int, str] | None:
     from boneguide.bibliography import entry_tokens, title_year_token
-    from boneguide.citelists import identifier_tokens
+    from boneguide.identifiers import identifier_tokens
 
     tokens = identifier_tokens(record_identifiers(record))
     if token := title_year_token(record.get("title"), record.get("year")):
@@ -341,8 +340,8 @@ def complete_entry(bib_path: Path, existing: list, record: dict) -> str:
         render_entry,
         title_year_token,
     )
-    from boneguide.citelists import identifier_tokens
     from boneguide.enrich import STATUS_RANK
+    from boneguide.identifiers import identifier_tokens
 
     key = record.get("key")
     raw = next((r for r in existing if r.key == key), None)

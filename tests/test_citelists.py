@@ -7,15 +7,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from boneguide.citelists import (
+from boneguide.citelists import extract_marker_groups, load_source, load_sources, parse_vancouver
+from boneguide.identifiers import (
     canonical_url,
-    extract_marker_groups,
     identifiers_from_url,
-    load_source,
-    load_sources,
     normalise_doi,
     normalise_pmcid,
-    parse_vancouver,
     repair_url,
 )
 

@@ -24,6 +24,7 @@ from boneguide import keys as keyrules
 from boneguide.checks.bibtex_scan import BibEntry, BibField, MacroBlock, scan
 from boneguide.checks.model import Finding
 from boneguide.checks.urls import url_problem
+from boneguide.identifiers import DOI_FULL_RE
 
 # Each inner tuple is satisfied by any one of its fields.
 REQUIRED_FIELDS: dict[str, list[tuple[str, ...]]] = {
@@ -52,7 +53,6 @@ for alias in ("webpage", "electronic", "www"):
     REQUIRED_FIELDS[alias] = REQUIRED_FIELDS["online"]
 
 METADATA_STATUSES = {"verified", "partial", "unverified"}
-DOI_PATTERN = re.compile(r"^10\.\d{4,9}/\S+$")
 PMID_PATTERN = re.compile(r"^\d{1,9}$")
 PMCID_PATTERN = re.compile(r"^PMC\d+$")
 DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -300,7 +300,7 @@ def _check_identifiers(bib: Bibliography, key: str, at: Callable[..., None]) -> 
                 "bib-doi",
                 f"doi '{doi}' should be the bare DOI (10.NNNN/...) without a URL or 'doi:' prefix",
             )
-        elif not DOI_PATTERN.match(doi):
+        elif not DOI_FULL_RE.match(doi):
             at("doi", "error", "bib-doi", f"doi '{doi}' is not of the form 10.NNNN/suffix")
         elif doi != doi.lower():
             at(

@@ -19,7 +19,8 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 
 from boneguide import frontmatter
 from boneguide.bibliography import BibError, entry_tokens, load_bib
-from boneguide.citelists import Citation, SourceList, identifier_tokens, load_sources, marker_sort_key
+from boneguide.citelists import Citation, SourceList, load_sources, marker_sort_key
+from boneguide.identifiers import identifier_tokens
 
 log = get_plugin_logger(__name__)
 
