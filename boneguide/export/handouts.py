@@ -9,12 +9,12 @@ follow a number from paper to screen).
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urljoin
 
 from boneguide.export.browser import offline_page
-from boneguide.export.pdf import PRINT_CSS, finish_pdf, frontmatter_title, guide_metadata
+from boneguide.export.pdf import PRINT_CSS, finish_pdf, frontmatter_title, guide_metadata, write_pdf
 from boneguide.export.variant import ExportError, build_variant
 from boneguide.export.version import current_edition
 from boneguide.site.downloads import HANDOUT_DIR
@@ -67,6 +67,8 @@ def build_handouts(config_file: Path, output_dir: Path, *, strict: bool = True) 
     if not nutrients:
         raise ExportError(f"{root / 'docs' / 'nutrients'}: no nutrient pages to make handouts of")
     output_dir.mkdir(parents=True, exist_ok=True)
+    # Author, keywords and edition are the guide's: read once, each handout sets its title and subject.
+    guide = guide_metadata(config_file, edition, "", "")
     handouts = []
     with tempfile.TemporaryDirectory(prefix="bng-handouts-") as tmp:
         site = Path(tmp) / "site"
@@ -103,15 +105,12 @@ def build_handouts(config_file: Path, output_dir: Path, *, strict: bool = True) 
                     raise ExportError(f"{source}: {report['error']}")
                 # print.css's @page rules set the size, margins, running head and page numbers.
                 pdf = page.pdf(print_background=True, prefer_css_page_size=True, outline=True, tagged=True)
-                metadata = guide_metadata(
-                    config_file,
-                    edition,
-                    f"{title}: handout — Bone Nutrient Guide",
-                    f"{title} and bone health: key points, intake values and upper levels, safety and medicines",
+                metadata = replace(
+                    guide,
+                    title=f"{title}: handout — Bone Nutrient Guide",
+                    subject=f"{title} and bone health: key points, intake values and upper levels, safety and medicines",
                 )
                 path = output_dir / f"{source.stem}.pdf"
-                partial = path.with_suffix(".pdf.part")
-                partial.write_bytes(finish_pdf(pdf, metadata))
-                partial.replace(path)
+                write_pdf(path, finish_pdf(pdf, metadata))
                 handouts.append(Handout(path, title, len(PdfReader(path).pages)))
     return handouts

@@ -21,13 +21,13 @@ from typing import Any
 from urllib.parse import urljoin
 
 import markdown
-import yaml
 from mkdocs.structure.files import File
 from mkdocs_print_site_plugin.urls import get_page_key  # the key print-site prefixes ids with
 from pypdf import PdfReader, PdfWriter
 
+from boneguide import frontmatter
 from boneguide.export.browser import offline_page
-from boneguide.export.variant import ExportError, build_variant
+from boneguide.export.variant import ExportError, build_variant, raw_config
 from boneguide.export.version import Edition, current_edition
 
 PDF_NAME = "bone-nutrient-guide.pdf"
@@ -198,7 +198,7 @@ class Metadata:
 def guide_metadata(config_file: Path, edition: Edition, title: str, subject: str) -> Metadata:
     """Author and subject from mkdocs.yml; keywords: the topic and every nutrient page's title."""
     root = config_file.parent
-    raw = yaml.safe_load(config_file.read_text(encoding="utf-8")) or {}
+    raw = raw_config(config_file)
     nutrients = []
     for page in sorted((root / raw.get("docs_dir", "docs") / "nutrients").glob("*.md")):
         meta = frontmatter_title(page)
@@ -214,12 +214,18 @@ def guide_metadata(config_file: Path, edition: Edition, title: str, subject: str
 
 
 def frontmatter_title(page: Path) -> str:
-    text = page.read_text(encoding="utf-8")
-    if not text.startswith("---"):
-        return ""
-    with contextlib.suppress(yaml.YAMLError, IndexError, AttributeError):
-        return str((yaml.safe_load(text.split("---", 2)[1]) or {}).get("title") or "")
+    """The page's front-matter title ("" if it has none or its front matter does not parse)."""
+    with contextlib.suppress(frontmatter.FrontMatterError, OSError):
+        return str(frontmatter.load(page)[0].get("title") or "")
     return ""
+
+
+def write_pdf(path: Path, pdf: bytes) -> None:
+    """Never leave a half-written PDF under the real name."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".pdf.part")
+    partial.write_bytes(pdf)
+    partial.replace(path)
 
 
 def finish_pdf(pdf: bytes, metadata: Metadata) -> bytes:
@@ -316,10 +322,7 @@ def build_pdf(config_file: Path, output: Path, *, strict: bool = True) -> PdfRes
             "Evidence-cited guide to the nutrients that matter for bone health",
         )
         pdf = finish_pdf(pdf, metadata)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    partial = output.with_suffix(".pdf.part")
-    partial.write_bytes(pdf)
-    partial.replace(output)  # never leave a half-written PDF under the real name
+    write_pdf(output, pdf)
     pages = len(PdfReader(output).pages)
     return PdfResult(
         path=output,
