@@ -32,7 +32,7 @@ import datetime as dt
 import re
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -244,13 +244,10 @@ def _run(
     # A plugin refused its input (say, invalid front matter): `mkdocs build` stops there, the
     # checker's build went on without that step, so the other pages' links and citations were checked.
     findings += [
-        Finding(
-            _display(failure.path, project_dir) if failure.path else config_display,
-            failure.line,
-            0,
-            "error",
-            "build-failed",
-            f"the site does not build: {failure.message} (the checker built and checked the rest of the site)",
+        replace(
+            failure,
+            path=_display(Path(failure.path), project_dir) if failure.path else config_display,
+            message=f"the site does not build: {failure.message} (the checker built and checked the rest of the site)",
         )
         for failure in result.plugin_errors
     ]

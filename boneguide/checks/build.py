@@ -36,7 +36,7 @@ from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 
-from boneguide.checks.model import ConfigError
+from boneguide.checks.model import ConfigError, Finding
 
 
 @dataclass
@@ -62,7 +62,8 @@ class BuildResult:
     pages: dict[str, PageRecord] = field(default_factory=dict)  # by src_uri
     warnings: list[LogMessage] = field(default_factory=list)  # WARNING and above
     error: str | None = None  # the build stopped: nothing after this point was built
-    plugin_errors: list[PluginFailure] = field(default_factory=list)  # PluginErrors the build went past
+    # PluginErrors the build went past, at the input file and line the error names ("" and 0: unknown)
+    plugin_errors: list[Finding] = field(default_factory=list)
     seconds: float = 0.0
 
 
@@ -83,22 +84,15 @@ class _Collect(logging.Handler):
         self.records.append(LogMessage(record.name, text))
 
 
-@dataclass(frozen=True)
-class PluginFailure:
-    message: str
-    path: Path | None = None  # the input file at fault, when the error (or its cause) names one
-    line: int = 0
-
-
-def _plugin_failure(error: PluginError) -> PluginFailure:
+def _plugin_failure(error: PluginError) -> Finding:
     message = re.sub(r"\s+", " ", str(error).strip() or type(error).__name__)
     cause: BaseException | None = error
     while cause is not None:  # plugins raise PluginError from the input's own located error
         path, line = getattr(cause, "path", None), getattr(cause, "line", None)
         if isinstance(path, Path) and isinstance(line, int):
-            return PluginFailure(message, path, line)
+            return Finding(str(path), line, 0, "error", "build-failed", message)
         cause = cause.__cause__
-    return PluginFailure(message)
+    return Finding("", 0, 0, "error", "build-failed", message)
 
 
 class _KeepGoing:
@@ -111,7 +105,7 @@ class _KeepGoing:
     """
 
     def __init__(self) -> None:
-        self.errors: list[PluginFailure] = []
+        self.errors: list[Finding] = []
         self._failed: set[int] = set()  # id() of each plugin (or hook module) that raised PluginError
 
     def wrap(self, handler: Callable[..., Any]) -> Callable[..., Any]:
