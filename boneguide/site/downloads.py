@@ -32,9 +32,9 @@ class DownloadsPlugin(BasePlugin[DownloadsConfig]):
         self.root = Path(config["config_file_path"]).parent
         self.built = self.root / self.config.build_dir
         self.site_url = config.get("site_url") or ""
-        pdf = (config.get("extra") or {}).get("bng_pdf")
-        if pdf and not (self.built / pdf).is_file() and self.site_url:
-            config["extra"]["bng_pdf"] = urljoin(self.site_url, pdf)  # the published edition
+        self.pdf_name = (config.get("extra") or {}).get("bng_pdf") or ""  # as mkdocs.yml names it
+        if self.pdf_name and not (self.built / self.pdf_name).is_file() and self.site_url:
+            config["extra"]["bng_pdf"] = urljoin(self.site_url, self.pdf_name)  # the published edition
         # `mkdocs serve` rebuilds when `make pdf` writes new files.
         if self.built.is_dir() and str(self.built) not in config["watch"]:
             config["watch"].append(str(self.built))
@@ -80,9 +80,8 @@ class DownloadsPlugin(BasePlugin[DownloadsConfig]):
 
     def on_post_build(self, *, config: Any) -> None:
         site = Path(config["site_dir"])
-        pdf = (config.get("extra") or {}).get("bng_pdf")
-        if pdf and (self.built / pdf).is_file():
-            shutil.copyfile(self.built / pdf, site / pdf)
+        if self.pdf_name and (self.built / self.pdf_name).is_file():
+            shutil.copyfile(self.built / self.pdf_name, site / self.pdf_name)
         handouts = self.built / HANDOUT_DIR
         if self.config.handouts and handouts.is_dir():
             (site / HANDOUT_DIR).mkdir(parents=True, exist_ok=True)
