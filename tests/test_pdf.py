@@ -13,6 +13,7 @@ import subprocess
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 import yaml
@@ -22,7 +23,7 @@ from pypdf.generic import ArrayObject, DictionaryObject, NameObject
 
 from boneguide.citesyntax import find_citations
 from boneguide.export import pdf as pdf_export
-from boneguide.export.variant import ExportError
+from boneguide.export.variant import ExportError, raw_config
 from boneguide.export.version import current_edition
 
 REPO = Path(__file__).resolve().parent.parent
@@ -344,7 +345,11 @@ def test_edition_outside_git_and_with_a_fixed_date(tmp_path: Path, monkeypatch: 
 
 
 def test_every_site_page_links_to_the_pdf(built_site: Path) -> None:
-    """The main site's footer offers the PDF that the deploy workflow puts at the site root."""
+    """The main site's footer offers the PDF: the copy `make pdf` left in build/ (which the deploy
+    workflow builds first), or, on a clone where it has not run, the published edition."""
+    site_url = raw_config(REPO / "mkdocs.yml")["site_url"]  # built_site is built from this checkout
+    published = urljoin(site_url, pdf_export.PDF_NAME)
+    bundled = (built_site / pdf_export.PDF_NAME).is_file()
     missing = []
     for page in sorted(built_site.rglob("*.html")):
         match = re.search(
@@ -353,6 +358,9 @@ def test_every_site_page_links_to_the_pdf(built_site: Path) -> None:
         target = match and match.group(1)
         if not target:
             missing.append(f"{page.relative_to(built_site)}: no link")
+        elif not bundled:
+            if target != published:
+                missing.append(f"{page.relative_to(built_site)}: {target}, not {published}")
         elif target.startswith("/"):
             if not target.endswith("/" + pdf_export.PDF_NAME):
                 missing.append(f"{page.relative_to(built_site)}: {target}")

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from boneguide.export.variant import ExportError, build_variant
+from boneguide.export.variant import ExportError, build_variant, with_plugin_options
 from boneguide.export.version import current_edition
 
 ZIP_NAME = "bone-nutrient-guide-offline.zip"
@@ -114,14 +114,17 @@ def check_shim(docs_dir: Path) -> None:
         )
 
 
-def _offline_overrides(raw: dict[str, Any], root: Path, pdf_name: str | None) -> dict[str, Any]:
+def _offline_overrides(raw: dict[str, Any], root: Path, pdf: Path | None) -> dict[str, Any]:
     extra = dict(raw.get("extra") or {})
     extra["polyfills"] = [SHIM]
-    extra["bng_pdf"] = pdf_name  # None hides the "Download PDF" link when no PDF is bundled
+    extra["bng_pdf"] = pdf.name if pdf else None  # None hides the "Download PDF" link
+    plugins = list(raw.get("plugins") or [])
+    if pdf:  # bng-downloads links the bundled PDF (and handouts beside it), not the published copy
+        plugins = with_plugin_options(plugins, "bng-downloads", build_dir=str(pdf.resolve().parent))
     extra["bng_edition"] = current_edition(root).label
     theme = dict(raw.get("theme") or {})
     theme["features"] = [f for f in theme.get("features", []) if f not in SERVER_ONLY_FEATURES]
-    return {"extra": extra, "theme": theme}
+    return {"extra": extra, "theme": theme, "plugins": plugins}
 
 
 RELATIVE_URL = re.compile(r"""(\b(?:href|src)=["'])([^"'#?:]+)([#?][^"']*)?(["'])""", re.I)
@@ -216,14 +219,13 @@ def build_offline(
     config_file = config_file.resolve()
     root = config_file.parent
     check_shim(root / "docs")
-    pdf_name = pdf.name if pdf else None
     with tempfile.TemporaryDirectory(prefix="bng-offline-") as tmp:
         site = Path(tmp) / FOLDER_NAME
         config = build_variant(
             config_file,
             site,
             extra_plugins=["offline"],
-            overrides=lambda raw: _offline_overrides(raw, root, pdf_name),
+            overrides=lambda raw: _offline_overrides(raw, root, pdf),
             strict=strict,
         )
         if not (site / "search" / "search_index.js").is_file():

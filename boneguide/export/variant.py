@@ -37,6 +37,18 @@ def _plugin_names(plugins: list[Any]) -> list[str]:
     return [next(iter(p)) if isinstance(p, dict) else str(p) for p in plugins]
 
 
+def with_plugin_options(plugins: list[Any], name: str, **options: Any) -> list[Any]:
+    """``plugins`` (mkdocs.yml's list) with ``options`` set on the plugin called ``name``, if listed."""
+    configured = []
+    for plugin in plugins:
+        plugin_name = _plugin_names([plugin])[0]
+        if plugin_name == name:
+            own = next(iter(plugin.values())) if isinstance(plugin, dict) else None
+            plugin = {name: {**(own or {}), **options}}
+        configured.append(plugin)
+    return configured
+
+
 def _show_mkdocs_warnings() -> None:
     """MkDocs' CLI normally installs this handler; an in-process build needs its own."""
     logger = logging.getLogger("mkdocs")
@@ -58,13 +70,14 @@ def build_variant(
     strict: bool = True,
 ) -> MkDocsConfig:
     """Strictly build mkdocs.yml with ``extra_plugins`` appended to its plugins and the top-level
-    options that ``overrides(raw_config)`` returns replacing its own; returns the config used.
+    options that ``overrides(raw_config)`` returns replacing its own (a ``plugins`` list it returns
+    replaces mkdocs.yml's before ``extra_plugins`` are appended); returns the config used.
     ``strict=False`` is for drafts only: warnings are shown but do not stop the build."""
     raw = raw_config(config_file)
-    names = _plugin_names(raw.get("plugins", []))
-    plugins = list(raw.get("plugins", []))
-    plugins += [p for p in extra_plugins or [] if _plugin_names([p])[0] not in names]
     options: dict[str, Any] = overrides(raw) if overrides else {}
+    plugins = list(options.get("plugins", raw.get("plugins", [])))
+    names = _plugin_names(plugins)
+    plugins += [p for p in extra_plugins or [] if _plugin_names([p])[0] not in names]
     options.update(plugins=plugins, site_dir=str(site_dir), strict=strict)
     _show_mkdocs_warnings()
     try:
