@@ -9,14 +9,18 @@ do not hide the link and citation findings on the other pages (build.py goes on 
 
 Finding codes (the word in brackets at the end of each line of output):
 
-* citations: citation-unknown-key, citation-malformed-key, citation-syntax, citation-not-rendered, bib-unused (info;
+* citations: citation-unknown-key, citation-malformed-key, citation-syntax, citation-wrapped, citation-not-rendered, bib-unused (info;
   silence with ``keep-unused = {reason}``)
 * bibliography: bib-syntax, bib-duplicate-key, bib-duplicate-field, bib-same-work, bib-missing-field
   (a warning for ``metadata-status = {unverified}``), bib-doi, bib-doi-case, bib-pmid, bib-pmcid,
   bib-isbn, bib-url, bib-year, bib-urldate, bib-key-convention, bib-field-value, bib-entry-type,
   bib-missing, bib-unreadable
-* studies: study-unknown-key, study-missing-record (warning), citation-unidentified
+* studies: study-unknown-key, study-missing-record (warning), study-records-few, citation-unidentified
 * pages: front-matter, review-stale (warning; ``--review-months``), review-date, page-unreadable
+* nutrient-page template (template.py, errors; with bng-nutrients' ``template: true``): template-heading, template-verdict,
+  template-placeholder, template-references, template-evidence, template-nutrient-id, citation-missing,
+  editors-workings, intake-in-prose
+* copied-sentence (copying.py, error): eight words in a row repeating a source article
 * site: link-broken, build-failed, build-warning (an error when mkdocs.yml says ``strict: true``)
 * raw HTML and links (html_policy.py, errors): html-element, html-attribute (in raw HTML and attr_list's
   ``{: }``), html-url-scheme, html-comment (one a browser ends early), link-unsafe-scheme (a built
@@ -45,6 +49,7 @@ __all__ = ["ConfigError", "Finding", "Options", "Result", "run"]
 
 NUTRIENT_PLUGIN = "bng-nutrients"
 CITATION_PLUGIN = "bng-citations"
+SOURCES_PLUGIN = "bng-sources"
 # mkdocs-bibtex, whose page syntax and bib_file option bng-citations keeps: the checker still checks
 # a project that renders citations with it.
 MKDOCS_BIBTEX_PLUGIN = "bibtex"
@@ -115,11 +120,23 @@ def _cache_formatted_entries(config: Any, cache_dir: Path) -> None:
         plugin_config["cache_dir"] = str(cache_dir)
 
 
+def _nutrients_option(config: Any, name: str, default: Any) -> Any:
+    plugin = config["plugins"].get(NUTRIENT_PLUGIN)
+    return getattr(plugin, "config", {}).get(name, default) if plugin is not None else default
+
+
 def _nutrient_pages_prefix(config: Any) -> str | None:
     plugin = config["plugins"].get(NUTRIENT_PLUGIN)
     if plugin is None:
         return None
     return str(getattr(plugin, "config", {}).get("pages_dir", "nutrients")).strip("/") + "/"
+
+
+def _sources_dir(config: Any, project_dir: Path) -> Path | None:
+    plugin = config["plugins"].get(SOURCES_PLUGIN)
+    if plugin is None:
+        return None
+    return (project_dir / str(getattr(plugin, "config", {}).get("sources_dir", "sources"))).resolve()
 
 
 def _markdown_files(config: Any, docs_dir: Path) -> list[tuple[str, Path]]:
@@ -201,6 +218,8 @@ def _run(
         options.review_months,
         options.today,
         collect_external=options.online,
+        sources_dir=_sources_dir(config, project_dir),
+        template_rules=bool(_nutrients_option(config, "template", False)),
     )
     checks: content.ContentChecks | content.Background = content.ContentChecks(project)
     if options.serial or not content.can_run_in_background():
@@ -224,6 +243,7 @@ def _run(
             ],
             _nutrient_pages_prefix(config),
             bib_path,
+            _nutrients_option(config, "min_study_records", {}),
         )
         outcome = checks.finish(
             site_built=not result.error, validated=validated if isinstance(validated, dict) else {}

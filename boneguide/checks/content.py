@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from boneguide.checks import bibliography, citations, html_policy, links, pages
+from boneguide.checks import bibliography, citations, copying, html_policy, links, pages
 from boneguide.checks.bibliography import Bibliography
 from boneguide.checks.build import PageRecord
 from boneguide.checks.model import Finding
@@ -50,6 +50,8 @@ class Project:
     review_months: int
     today: Any  # datetime.date
     collect_external: bool  # locate external links, for the online check
+    sources_dir: Path | None = None  # the source articles' folders, with their fingerprints (copying.py)
+    template_rules: bool = False  # hold nutrient pages to the template (template.py)
 
 
 @dataclass
@@ -87,6 +89,7 @@ class ContentChecks:
             project.bib_path, project.bib_display, project.today, project.bib_cache
         )
         self.known_keys = set(self.bib.entries)
+        fingerprints = copying.load_fingerprints(project.sources_dir) if project.sources_dir else {}
         prefix = self.project.nutrient_prefix
         for src_uri, path, display in self.project.markdown_files:
             is_nutrient = (
@@ -103,6 +106,7 @@ class ContentChecks:
                 continue
             page.uses = citations.page_citations(page.text, display)
             page.findings += html_policy.check_page(page.text, display)
+            page.findings += copying.check_page(display, page.text, fingerprints)
 
     def _source(self, record: PageRecord) -> tuple[str, list[citations.CitationUse]]:
         page = self.sources.get(record.src_uri)
@@ -207,6 +211,7 @@ class ContentChecks:
                 page.display,
                 page.text,
                 is_nutrient_page=page.is_nutrient_page,
+                template_rules=self.project.template_rules,
                 review_months=self.project.review_months,
                 today=self.project.today,
                 validated=validated.get(src_uri),

@@ -1,4 +1,4 @@
-"""Front matter of every page (YAML), nutrient pages against the schema, and review dates."""
+"""Front matter of every page (YAML), nutrient pages against the schema and the template, and review dates."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from boneguide import frontmatter
+from boneguide.checks import template
 from boneguide.checks.model import Finding
 
 
@@ -21,6 +22,7 @@ def check_page(
     text: str,
     *,
     is_nutrient_page: bool,
+    template_rules: bool = False,
     review_months: int,
     today: dt.date,
     validated: dict[str, Any] | None = None,
@@ -35,8 +37,15 @@ def check_page(
         else:
             data, _ = frontmatter.load(path, text)
     except frontmatter.FrontMatterError as error:
-        return [replace(problem, path=display_path) for problem in error.problems]
-    if not is_nutrient_page or not isinstance(data.get("last_reviewed"), str):
+        findings = [replace(problem, path=display_path) for problem in error.problems]
+        if is_nutrient_page and template_rules:  # the body's rules still run: one pass shows every problem
+            findings += template.check_nutrient_page(display_path, text, None)
+        return findings
+    if not is_nutrient_page:
+        return findings
+    if template_rules:
+        findings += template.check_nutrient_page(display_path, text, data)
+    if not isinstance(data.get("last_reviewed"), str):
         return findings
     try:
         reviewed = dt.date.fromisoformat(data["last_reviewed"])

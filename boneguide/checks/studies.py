@@ -3,6 +3,8 @@
 * study-unknown-key (error): a record in studies/*.yml whose key is not in the bibliography.
 * study-missing-record (warning): a sentence in a nutrient page's "What studies in people show"
   that describes a trial, cohort or meta-analysis and cites a work with no study record.
+* study-records-few (error): a nutrient page rests on fewer study records than the bng-nutrients
+  option ``min_study_records`` asks of it (``{default: n, <nutrient_id>: n}``; none without it).
 * citation-unidentified (error): a reader page cites a work whose entry lacks a title, a year (or,
   for an undated web page, its address), or an author or issuing body (an identifier-only entry); the Sources and Bibliography pages, which
   list such entries on purpose, are exempt.
@@ -35,6 +37,7 @@ def check(
     pages: list[tuple[str, Path, str]],
     nutrient_prefix: str | None,
     bib_path: Path,
+    min_records: dict[str, int] | None = None,
 ) -> list[Finding]:
     """``pages``: (src_uri, path, display path) of every Markdown page."""
     try:
@@ -63,7 +66,29 @@ def check(
             findings += _unidentified(text, shown, entries)
         if nutrient_prefix and src_uri.startswith(nutrient_prefix):
             findings += _missing_records(text, shown, recorded, entries)
+            findings += _too_few_records(Path(src_uri).stem, shown, records, min_records or {})
     return findings
+
+
+def _too_few_records(
+    nutrient_id: str, shown: str, records: list[dict[str, Any]], min_records: dict[str, int]
+) -> list[Finding]:
+    """Records are matched by the page's file name, which template-nutrient-id holds equal to nutrient_id."""
+    count = len({r["key"] for r in records if nutrient_id in (r.get("nutrient"), *r.get("pages", []))})
+    wanted = min_records.get(nutrient_id, min_records.get("default", 0))
+    if count >= wanted:
+        return []
+    return [
+        Finding(
+            shown,
+            1,
+            0,
+            "error",
+            "study-records-few",
+            f"{count} study record(s) in studies/ for this page, at least {wanted} expected: "
+            "the verdict and grades rest on records of the studies themselves",
+        )
+    ]
 
 
 def is_identified(entry: Any) -> bool:

@@ -136,6 +136,11 @@ class NutrientDataConfig(base.Config):
     studies_json_path = config_options.Type(str, default="data/studies.json")
     # Pages outside pages_dir that list studies too: {studies file stem: page}, e.g. herbal products.
     study_pages = config_options.Type(dict, default={})
+    # Editorial policy the checker enforces (boneguide/checks/template.py, studies.py): nutrient pages
+    # keep the guide's template; each rests on at least this many study records
+    # ({default: n, <nutrient_id>: n}).
+    template = config_options.Type(bool, default=False)
+    min_study_records = config_options.Type(dict, default={})
 
 
 # --- amounts and ages ---------------------------------------------------------------------------

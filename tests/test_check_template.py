@@ -1,0 +1,225 @@
+"""The guide's content rules, as the checker enforces them: the nutrient-page template
+(boneguide/checks/template.py), copied sentences (copying.py), wrapped citations, study records."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pytest
+from checkproject import findings
+
+from boneguide import frontmatter
+from boneguide.checks import copying, template
+
+PAGES = Path(__file__).parent / "fixtures" / "content" / "pages"
+CONFORMING = PAGES / "conforming.md"
+
+
+def line_of(text: str, needle: str) -> int:
+    return next(n for n, line in enumerate(text.splitlines(), 1) if needle in line)
+
+
+def check(text: str, name: str = "conforming", data: dict | None = None) -> list[tuple[int, str]]:
+    display = f"docs/nutrients/{name}.md"
+    if data is None:
+        data = frontmatter.validate_nutrient_page(Path(display), text)
+    return [(f.line, f.code) for f in template.check_nutrient_page(display, text, data)]
+
+
+def test_block_reader_and_amounts_on_a_sample() -> None:
+    text = (
+        "---\ntitle: x\n---\n\n# T\n\n## Key points\n\n- Cited [@a2020b].\n- Not cited\n  continued.\n\n"
+        "Lead-in:\n\n1. Item [@c].\n\n| H | H |\n| --- | --- |\n| row [@d] | x |\n\n"
+        "<!-- bng:intake-table -->\n\n```\ncode\n```\n\n!!! note\n    Inside.\n"
+    )
+    found = [(b.line, b.kind, b.text) for b in template.blocks(template.body_lines(text))]
+    assert found == [
+        (9, "item", "Cited [@a2020b]."),
+        (10, "item", "Not cited continued."),
+        (13, "paragraph", "Lead-in:"),
+        (15, "item", "Item [@c]."),
+        (19, "row", "| row [@d] | x |"),
+        (28, "paragraph", "Inside."),
+    ]
+    data = {
+        "intake": {
+            "unit": "µg/day",
+            "alt_unit": {"unit": "IU/day", "factor": 40},
+            "values": [{"amount": 15, "ages": "19–70"}, {"amount": 10, "ages": "0–6 months"}],
+            "upper_limits": [{"amount": 100, "ages": "19+"}],
+        }
+    }
+    assert template.reference_amounts(data) == {(15.0, "µg"), (100.0, "µg"), (600.0, "IU"), (4000.0, "IU")}
+    assert template.amounts_in("doses of 4,000 and 400–800 IU, or 15 mcg") == {
+        (400.0, "IU"),
+        (800.0, "IU"),
+        (15.0, "µg"),
+    }
+    assert template.INTAKE_TERM.search("the upper level in the table above")
+    assert not template.INTAKE_TERM.search("AIDS and RDAx")
+
+
+def test_a_page_that_keeps_the_template_has_no_finding() -> None:
+    assert check(CONFORMING.read_text(encoding="utf-8")) == []
+
+
+def test_each_violation_of_the_violating_page_at_its_line() -> None:
+    text = (PAGES / "violating.md").read_text(encoding="utf-8")
+    found = check(text, "violating")
+    assert sorted(c for c in found if c[1] in ("citation-missing", "intake-in-prose")) == sorted(
+        [
+            (line_of(text, "found in bone."), "citation-missing"),
+            (line_of(text, "cannot show cause"), "citation-missing"),
+            (line_of(text, "| Trial A |"), "citation-missing"),
+            (line_of(text, "upper level is 4,000 IU"), "citation-missing"),
+            (line_of(text, "adult RDA is 15 mcg"), "intake-in-prose"),
+            (line_of(text, "upper level is 4,000 IU"), "intake-in-prose"),
+            (line_of(text, "The UL is 100"), "intake-in-prose"),
+        ]
+    )
+    assert (line_of(text, "**Verdict:**"), "template-verdict") in found  # it cites nothing
+    assert (line_of(text, "## Food sources"), "template-heading") in found  # "Too little" is missing
+
+
+MUTATIONS = {
+    # name: (text replaced, replacement, the finding's code[, the line it stands at, if elsewhere])
+    "heading renamed": ("## Too little", "## Too few", "template-heading"),
+    "second H1": ("## Key points", "# Another title\n\n## Key points", "template-heading"),
+    "verdict cites nothing": (
+        "**Verdict:** Unclear [@fixture2026a].",
+        "**Verdict:** Unclear.",
+        "template-verdict",
+    ),
+    "marker in the wrong section": (
+        "Examplium is in fixtures [@fixture2026a].",
+        "Examplium is in fixtures [@fixture2026a].\n\n<!-- bng:medicines -->",
+        "template-placeholder",
+    ),
+    "at-a-glance marker on a nutrient page": (
+        "## How much",
+        "## How much\n\n<!-- bng:at-a-glance -->",
+        "template-placeholder",
+    ),
+    "no bibliography": ("\\bibliography", "See above.", "template-references", "## References"),
+    "editors' workings": (
+        "Too much is harmful [@fixture2026board].",
+        "Too much is harmful; our sources do not say how much [@fixture2026board].",
+        "editors-workings",
+    ),
+    "uncited sentence": (
+        "Too much is harmful [@fixture2026board].",
+        "Too much is harmful.",
+        "citation-missing",
+    ),
+    "intake typed in prose": (
+        "Too much is harmful [@fixture2026board].",
+        "The RDA is 15 µg [@fixture2026board].",
+        "intake-in-prose",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(MUTATIONS))
+def test_each_rule_finds_its_fault_at_the_line(name: str) -> None:
+    old, new, code, *where = MUTATIONS[name]
+    text = CONFORMING.read_text(encoding="utf-8")
+    assert old in text
+    mutated = text.replace(old, new, 1)
+    # The finding stands at the replacement's last line (a marker) or first (a heading, a sentence).
+    needle = where[0] if where else new.splitlines()[-1 if code == "template-placeholder" else 0]
+    line = line_of(mutated, needle)
+    found = check(mutated)
+    assert (line, code) in found, found
+    assert {c for _l, c in found} == {code}, found
+
+
+def test_front_matter_rules_read_the_validated_data() -> None:
+    text = CONFORMING.read_text(encoding="utf-8")
+    data = frontmatter.validate_nutrient_page(Path("conforming.md"), text)
+    assert check(text, "other", copy.deepcopy(data)) == [
+        (line_of(text, "nutrient_id:"), "template-nutrient-id")
+    ]
+    no_fractures = copy.deepcopy(data)
+    no_fractures["evidence"] = [g for g in data["evidence"] if g["outcome"] != "fractures"]
+    assert check(text, data=no_fractures) == [(line_of(text, "evidence:"), "template-evidence")]
+
+
+def test_without_valid_front_matter_the_body_rules_still_run() -> None:
+    text = CONFORMING.read_text(encoding="utf-8").replace("## Too little", "## Too few")
+    found = [(f.line, f.code) for f in template.check_nutrient_page("x.md", text, None)]
+    assert found == [(line_of(text, "## Too few"), "template-heading")]
+
+
+# --- the checker applies the editorial policy mkdocs.yml turns on ---------------------------------
+
+
+def test_the_checker_holds_nutrient_pages_to_the_template_only_when_asked(tmp_path: Path) -> None:
+    policy = {"template-heading", "template-verdict", "template-placeholder", "study-records-few"}
+    assert policy <= {f[4] for f in findings(tmp_path / "on", "template-rules")}
+    assert not policy & {f[4] for f in findings(tmp_path / "off", None)}
+
+
+def test_the_study_record_minimum_is_reported_on_the_page(tmp_path: Path) -> None:
+    [few] = [f for f in findings(tmp_path, "template-rules") if f[4] == "study-records-few"]
+    assert few[:4] == ("docs/nutrients/zinc.md", 1, 0, "error")
+    assert "0 study record(s)" in few[5] and "at least 5" in few[5]
+
+
+def test_a_citation_wrapped_across_lines_is_an_error(tmp_path: Path) -> None:
+    assert [f[:5] for f in findings(tmp_path, "citation-wrapped")] == [
+        ("docs/evidence.md", 5, 20, "error", "citation-wrapped")
+    ]
+
+
+# --- copied sentences ---------------------------------------------------------------------------
+
+ARTICLE = "Zinc is often overlooked by mainstream bone-building protocols, yet it matters for growth."
+
+
+def fingerprinted(tmp_path: Path) -> dict[str, str]:
+    (tmp_path / "sources" / "some-article").mkdir(parents=True)
+    copying.write_fingerprints(
+        tmp_path / "sources" / "some-article" / copying.FINGERPRINT_FILE, ARTICLE, "x.txt"
+    )
+    return copying.load_fingerprints(tmp_path / "sources")
+
+
+def test_a_run_of_eight_words_from_an_article_is_found_across_a_wrapped_line(tmp_path: Path) -> None:
+    known = fingerprinted(tmp_path)
+    page = "# Zinc\n\nSome say zinc is often overlooked by\nmainstream bone-building protocols today.\n"
+    [finding] = copying.check_page("docs/x.md", page, known)
+    assert (finding.path, finding.line, finding.code) == ("docs/x.md", 3, "copied-sentence")
+    assert "some-article" in finding.message and "zinc is often overlooked" in finding.message
+
+
+def test_quoted_titles_and_shorter_runs_are_not_copying(tmp_path: Path) -> None:
+    known = fingerprinted(tmp_path)
+    quoted = 'The article "Zinc is often overlooked by mainstream bone-building protocols" says so.\n'
+    short = "Zinc is often overlooked by mainstream writers.\n"  # seven words shared
+    split = "Zinc is often overlooked by\n\nmainstream bone-building protocols.\n"  # across paragraphs
+    for page in (quoted, short, split):
+        assert copying.check_page("docs/x.md", page, known) == [], page
+
+
+def test_fingerprints_are_written_the_same_way_twice(tmp_path: Path) -> None:
+    target = tmp_path / copying.FINGERPRINT_FILE
+    copying.write_fingerprints(target, ARTICLE, "x.txt")
+    first = target.read_bytes()
+    copying.write_fingerprints(target, ARTICLE, "x.txt")
+    assert target.read_bytes() == first
+    assert len(first.splitlines()) == 1 + len(copying.WORD.findall(ARTICLE.lower())) - copying.RUN_WORDS + 1
+
+
+def test_every_captured_source_keeps_its_fingerprints(root: Path) -> None:
+    """CI has no source article's text: the copied-sentence rule runs on these files alone."""
+    for source_yml in sorted((root / "sources").glob("*/source.yml")):
+        captured = frontmatter.load_yaml(source_yml, source_yml.read_text(encoding="utf-8"), 1)[0].get(
+            "captured_from"
+        )
+        if not captured:
+            continue
+        prints = source_yml.parent / copying.FINGERPRINT_FILE
+        assert prints.is_file(), f"{prints}: missing; run scripts/fingerprint_sources.py"
+        lines = prints.read_text(encoding="utf-8").splitlines()
+        assert captured in lines[0] and len(lines) > 100, f"{prints}: not made from {captured}"
