@@ -23,9 +23,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from mkdocs.commands import build
-from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
+
+from boneguide import mkdocs_run
 
 
 class HandlerTimes:
@@ -65,20 +65,14 @@ class HandlerTimes:
 
 def timed_build(config_file: Path, site_dir: Path | None = None, *, strict: bool = False) -> dict[str, Any]:
     """Build as ``mkdocs build`` does (startup, build, shutdown); the times, as printed by main()."""
-    options: dict[str, Any] = {"config_file": str(config_file)}
-    if site_dir is not None:
-        options["site_dir"] = str(site_dir)
+    options: dict[str, Any] = {"site_dir": str(site_dir)} if site_dir is not None else {}
     if strict:
         options["strict"] = True
     started = time.perf_counter()
-    config = load_config(**options)
+    config = mkdocs_run.load(config_file, **options)
     loaded = time.perf_counter()
     times = HandlerTimes(config)
-    config.plugins.on_startup(command="build", dirty=False)
-    try:
-        build.build(config)
-    finally:
-        config.plugins.on_shutdown()
+    mkdocs_run.build(config)
     finished = time.perf_counter()
     return {
         "config_seconds": round(loaded - started, 4),

@@ -11,7 +11,7 @@ from checkproject import FIXTURES, TODAY, project
 from mkdocs.config import load_config
 
 from boneguide.checks import ConfigError, Options, bibliography_path, run
-from boneguide.checks.build import LogMessage
+from boneguide.mkdocs_run import LogMessage
 
 # The same two faults on evidence.md in both fixtures, beside a fault elsewhere.
 PAGE_FINDINGS = [

@@ -41,8 +41,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from boneguide.checks import build, content, studies
-from boneguide.checks.build import LogMessage
 from boneguide.checks.model import ConfigError, Finding, sort_findings
+from boneguide.mkdocs_run import LogMessage
 from boneguide.site import citations as citations_plugin
 
 __all__ = ["ConfigError", "Finding", "Options", "Result", "run"]
@@ -228,9 +228,7 @@ def _run(
         checks = content.Background(checks)  # before the build starts any thread or process
     try:
         strict = bool(config.get("strict"))  # the project's own setting; the checker's build is never strict
-        result = build.build(
-            config, config_file, full_theme=options.full_theme, on_page_built=checks.add_page
-        )
+        result = build.build(config, full_theme=options.full_theme, on_page_built=checks.add_page)
         timings["build_seconds"] = result.seconds
         after_build = time.perf_counter()
         plugin = config["plugins"].get(NUTRIENT_PLUGIN)

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import os
 import re
 import time
 from collections.abc import Callable
@@ -32,11 +31,12 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import ChoiceLoader, DictLoader
-from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 
+from boneguide import mkdocs_run
 from boneguide.checks.model import ConfigError, Finding
+from boneguide.mkdocs_run import LogMessage
 
 
 @dataclass
@@ -50,12 +50,6 @@ class PageRecord:
     )  # Markdown given to each page_markdown handler, then the result
 
 
-@dataclass(frozen=True)
-class LogMessage:
-    logger: str  # the logger's name: tells which plugin or part of MkDocs spoke, whatever the wording
-    text: str
-
-
 @dataclass
 class BuildResult:
     site_dir: Path
@@ -65,23 +59,6 @@ class BuildResult:
     # PluginErrors the build went past, at the input file and line the error names ("" and 0: unknown)
     plugin_errors: list[Finding] = field(default_factory=list)
     seconds: float = 0.0
-
-
-class _Collect(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.records: list[LogMessage] = []
-
-    @property
-    def messages(self) -> list[str]:
-        return [record.text for record in self.records]
-
-    def emit(self, record: logging.LogRecord) -> None:
-        try:
-            text = record.getMessage()
-        except Exception:  # a plugin's malformed log call must not stop the check
-            text = str(record.msg)
-        self.records.append(LogMessage(record.name, text))
 
 
 def _plugin_failure(error: PluginError) -> Finding:
@@ -130,25 +107,10 @@ class _KeepGoing:
 
 def load(config_file: Path, site_dir: Path | None = None) -> MkDocsConfig:
     """The project's MkDocs config, or ConfigError with a readable reason."""
-    if not config_file.is_file():
-        raise ConfigError(f"{config_file}: config file not found")
-    logger = logging.getLogger("mkdocs")
-    collect = _Collect()
-    logger.addHandler(collect)
-    propagate = logger.propagate
-    logger.propagate = False
     try:
-        options: dict[str, Any] = {"config_file": str(config_file)}
-        if site_dir is not None:
-            options["site_dir"] = str(site_dir)
-        return load_config(**options)
-    except Exception as error:  # MkDocs raises several types (Abort, ConfigurationError, YAMLError, OSError)
-        details = "; ".join(collect.messages) or str(error) or type(error).__name__
-        details = re.sub(r"\s+", " ", details).strip()
-        raise ConfigError(f"{config_file}: cannot load the MkDocs config: {details}") from None
-    finally:
-        logger.removeHandler(collect)
-        logger.propagate = propagate
+        return mkdocs_run.load(config_file, **({"site_dir": str(site_dir)} if site_dir else {}))
+    except mkdocs_run.ConfigLoadError as error:
+        raise ConfigError(str(error)) from None
 
 
 def _recording(handler: Callable[..., Any], pages: dict[str, PageRecord]) -> Callable[..., Any]:
@@ -219,7 +181,6 @@ def _skip_plugins(config: MkDocsConfig, names: tuple[str, ...]) -> None:
 
 def build(
     config: MkDocsConfig,
-    config_file: Path,
     *,
     full_theme: bool = False,
     on_page_built: Callable[[PageRecord, str], None] | None = None,
@@ -261,31 +222,15 @@ def build(
         events["page_content"].append(skim.page_content)
         events["env"].append(skim.env)
 
-    from mkdocs.commands import build as mkdocs_build
-
-    logger = logging.getLogger("mkdocs")
-    collect = _Collect()
-    logger.addHandler(collect)
-    propagate = logger.propagate
-    logger.propagate = False
     start = time.perf_counter()
-    previous_cwd = os.getcwd()
-    try:
-        # Paths in some extensions' options (snippets' base_path) are relative to where mkdocs runs.
-        os.chdir(config_file.resolve().parent)
-        config.plugins.on_startup(command="build", dirty=False)
+    with mkdocs_run.collected_warnings() as logged:
         try:
-            mkdocs_build.build(config)
+            mkdocs_run.build(config)
+        except Exception as error:  # any plugin may fail on bad input; report it, keep checking the sources
+            message = str(error).strip() or type(error).__name__
+            result.error = re.sub(r"\s+", " ", message)
         finally:
-            config.plugins.on_shutdown()
-    except Exception as error:  # any plugin may fail on bad input; report it, keep checking the sources
-        message = str(error).strip() or type(error).__name__
-        result.error = re.sub(r"\s+", " ", message)
-    finally:
-        os.chdir(previous_cwd)
-        result.seconds = time.perf_counter() - start
-        logger.removeHandler(collect)
-        logger.propagate = propagate
-    result.warnings = collect.records
+            result.seconds = time.perf_counter() - start
+    result.warnings = list(logged)
     result.plugin_errors = keep_going.errors
     return result

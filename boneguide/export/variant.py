@@ -13,11 +13,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from mkdocs.commands.build import build
-from mkdocs.config.base import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException
 from mkdocs.utils.yaml import yaml_load
+
+from boneguide import mkdocs_run
 
 
 class ExportError(Exception):
@@ -81,10 +81,10 @@ def build_variant(
     options.update(plugins=plugins, site_dir=str(site_dir), strict=strict)
     _show_mkdocs_warnings()
     try:
-        config = load_config(str(config_file), **options)
-        build(config)
-    except MkDocsException as error:  # Abort (strict warnings), ConfigurationError, PluginError
-        raise ExportError(f"{config_file}: the site build failed: {error}") from error
-    except OSError as error:
+        config = mkdocs_run.load(config_file, **options)
+        mkdocs_run.build(config)
+    except mkdocs_run.ConfigLoadError as error:
+        raise ExportError(str(error)) from error
+    except (MkDocsException, OSError) as error:  # Abort (strict warnings), PluginError
         raise ExportError(f"{config_file}: the site build failed: {error}") from error
     return config
