@@ -202,7 +202,8 @@ def _run(
         options.today,
         collect_external=options.online,
     )
-    checks: content.ContentChecks | content.Background = content.ContentChecks(project)
+    checks: content.ContentChecks | content.Background
+    checks = content.ContentChecks(project)  # declared apart: mypy narrows it until it is wrapped
     if options.serial or not content.can_run_in_background():
         checks.prepare()
     else:
