@@ -40,6 +40,7 @@ build: $(STAMP)  ## strict build into site/
 test: $(STAMP) $(SYSTEM_STAMP)  ## the whole test suite (what CI runs)
 	$(BIN)/ruff check boneguide scripts tests
 	$(BIN)/ruff format --check boneguide scripts tests
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 check: $(STAMP)  ## link and citation checker, offline
@@ -63,9 +64,10 @@ offline: $(STAMP) $(SYSTEM_STAMP)  ## offline copy of the site as a zip: build/b
 bench: $(STAMP) $(SYSTEM_STAMP)  ## benchmarks (not part of the tests): table on stdout, JSON in build/bench/
 	$(BIN)/python scripts/bench.py
 
-lint: $(STAMP)
+lint: $(STAMP)  ## ruff, and mypy on the package (its settings: [tool.mypy] in pyproject.toml)
 	$(BIN)/ruff check boneguide scripts tests
 	$(BIN)/ruff format --check boneguide scripts tests
+	$(BIN)/mypy
 
 lock: $(BIN)/pip-compile
 	$(BIN)/pip-compile -q --generate-hashes --allow-unsafe --strip-extras \

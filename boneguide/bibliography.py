@@ -266,6 +266,7 @@ def describe_work(work: Work, discrepancies: list[str]) -> None:
         wanted = tuple(n for n in wanted if n != "number" or not record.get("issue"))
         borrowed = [name for name in wanted if not record.get(name) and cited and cited.fields.get(name)]
         for name in borrowed:
+            assert cited is not None  # nothing is borrowed without a citing list's entry
             source_fields[name] = cited.fields[name]
             if name == "authors":
                 source_fields["authors_truncated"] = cited.fields.get("authors_truncated", False)
@@ -524,7 +525,7 @@ def _comment_text(gap: str) -> str:
 def utf8_errors(data: bytes) -> list[tuple[int, int, str]]:
     """(line, column, reason) of every byte sequence that is not UTF-8, 1-based, so the editor can
     go to it: Python's own error names a byte offset, which no editor jumps to."""
-    problems = []
+    problems: list[tuple[int, int, str]] = []
     position = 0
     while True:
         try:

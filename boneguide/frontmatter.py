@@ -115,7 +115,7 @@ def _line_index(node: yaml.Node, offset: int, prefix: tuple = ()) -> dict[tuple,
     return index
 
 
-def _duplicate_keys(node: yaml.Node, offset: int) -> list[tuple[str, int]]:
+def _duplicate_keys(node: yaml.Node | None, offset: int) -> list[tuple[str, int]]:
     """Keys given twice in one mapping: PyYAML silently keeps the last, hiding the first value."""
     found: list[tuple[str, int]] = []
     if isinstance(node, yaml.MappingNode):

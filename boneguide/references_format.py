@@ -84,7 +84,7 @@ def plain_text(value: str) -> str:
     if _NEEDS_LATEX_DECODING.search(value):  # latexcodec costs ~70 us a field: only when needed
         # Undecodable LaTeX stays as typed: it is escaped afterwards, so still inert.
         with contextlib.suppress(UnicodeDecodeError, ValueError):
-            value = codecs.decode(value, "ulatex")
+            value = codecs.decode(value, "ulatex")  # type: ignore[call-overload]  # typeshed types decode() for bytes; latexcodec's "ulatex" decodes str
     value = value.replace("{", "").replace("}", "")
     value = value.replace(_ESCAPED_OPEN, "{").replace(_ESCAPED_CLOSE, "}")
     return " ".join(value.split())

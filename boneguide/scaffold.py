@@ -158,7 +158,9 @@ def add_nav_entry(config_text: str, title: str, src: str) -> str:
     if not positions:
         raise ScaffoldError("mkdocs.yml has no nav entry under nutrients/ to add the page beside")
     last = positions[-1]
-    indent = re.match(r"^(\s*)", lines[last]).group(1)
+    indent_match = re.match(r"^(\s*)", lines[last])
+    assert indent_match is not None  # \s* matches any line
+    indent = indent_match.group(1)
     lines.insert(last + 1, f"{indent}- {title}: {src}\n")
     return "".join(lines)
 
@@ -347,6 +349,7 @@ def complete_entry(bib_path: Path, existing: list, record: dict) -> str:
     raw = next((r for r in existing if r.key == key), None)
     if raw is None:
         raise ScaffoldError(f"no entry '{key}' in {bib_path.name} to complete")
+    assert isinstance(key, str)  # it is an entry's key
     old_status = str(raw.entry.fields.get("metadata-status", "unverified"))
     if STATUS_RANK.get(record["status"], 0) < STATUS_RANK.get(old_status, 0):
         raise ScaffoldError(

@@ -221,7 +221,8 @@ def _run(
         sources_dir=_sources_dir(config, project_dir),
         template_rules=bool(_nutrients_option(config, "template", False)),
     )
-    checks: content.ContentChecks | content.Background = content.ContentChecks(project)
+    checks: content.ContentChecks | content.Background
+    checks = content.ContentChecks(project)  # declared apart: mypy narrows it until it is wrapped
     if options.serial or not content.can_run_in_background():
         checks.prepare()
     else:

@@ -195,7 +195,7 @@ def _normalise_title(title: str) -> str:
     # only change braces, dashes and ties, which the word split below drops anyway.
     if "\\" in title:
         with contextlib.suppress(ValueError, UnicodeError):
-            title = codecs.decode(title, "ulatex")
+            title = codecs.decode(title, "ulatex")  # type: ignore[call-overload]  # typeshed types decode() for bytes; latexcodec's "ulatex" decodes str
     return " ".join(re.findall(r"[a-z0-9]+", keyrules.ascii_fold(title).lower()))
 
 
@@ -406,7 +406,7 @@ def load_and_check(
             return _from_cache(json.loads(cache_file.read_text(encoding="utf-8")), path)
     bib, findings = load(path, display_path)
     findings += check(bib, today)
-    if cache_file is not None:
+    if cache_file is not None and cache_dir is not None:
         with contextlib.suppress(OSError):
             cache_dir.mkdir(parents=True, exist_ok=True)
             for old in [*cache_dir.glob("bibliography-*.pickle"), *cache_dir.glob("bibliography-*.json")]:

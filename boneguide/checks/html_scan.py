@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import cast
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -41,7 +42,8 @@ def start_tags(
     except (etree.ParserError, ValueError):  # nothing parsable: no tags, as for an empty page
         return
     for element in root.iter(etree.Element):
-        name = element.tag  # libxml2's HTML parser lower-cases tag and attribute names
+        # libxml2's HTML parser lower-cases tag and attribute names; a parsed tree's tags are str
+        name = cast(str, element.tag)
         values = element.attrib
         if (names or attributes) and name not in names and not any(a in values for a in attributes):
             continue

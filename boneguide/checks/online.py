@@ -16,7 +16,7 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -118,8 +118,8 @@ class _CappedRetry(Retry):
 
     def new(self, **kwargs: Any) -> _CappedRetry:
         retry = super().new(**kwargs)
-        retry.cap = self.cap  # type: ignore[attr-defined]
-        return retry  # type: ignore[return-value]
+        retry.cap = self.cap
+        return retry
 
 
 def _session(settings: Settings) -> requests.Session:
@@ -156,7 +156,7 @@ class _HostGate:
         self.next_start: dict[str, float] = {}
 
     @contextlib.contextmanager
-    def enter(self, host: str):  # type: ignore[no-untyped-def]
+    def enter(self, host: str) -> Iterator[None]:
         with self.lock:
             semaphore = self.semaphores.setdefault(host, threading.Semaphore(self.concurrency))
         with semaphore:
@@ -455,9 +455,10 @@ def check(
         if cached and cached.get("status") in ("ok", "redirected"):
             with contextlib.suppress(ValueError, TypeError):
                 if dt.date.fromisoformat(cached["checked"]) >= fresh_after:
-                    outcomes[url] = Outcome(
-                        **{k: cached.get(k) for k in ("status", "detail", "code", "final_url", "checked")}
-                    )
+                    fields: dict[str, Any] = {
+                        k: cached.get(k) for k in ("status", "detail", "code", "final_url", "checked")
+                    }
+                    outcomes[url] = Outcome(**fields)
                     continue
         to_check.append(target)
 
@@ -490,12 +491,13 @@ def check(
     probe_session.close()
     for target in probe:
         if target.url not in probed:  # no answer at all, not even a timeout (a resolver that hangs)
-            probed[target.url] = Outcome(
+            silent = Outcome(
                 "timeout",
                 "no answer within the timeout",
                 unreachable=f"no answer within {settings.connect_timeout + 2:g} s",
             )
-            breaker.record(_request_host(target, settings), probed[target.url])
+            probed[target.url] = silent
+            breaker.record(_request_host(target, settings), silent)
     retry_probe = [
         target
         for target in probe

@@ -12,7 +12,7 @@ from boneguide.browser import launch_chromium
 from boneguide.export.variant import ExportError
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page, Route
+    from playwright.sync_api import Page, Route, ViewportSize
 
 LOCAL_SCHEMES = ("file:", "data:", "blob:", "about:")
 
@@ -25,7 +25,7 @@ class NetworkLog:
 
 
 @contextmanager
-def offline_page(viewport: dict[str, int] | None = None) -> Iterator[tuple[Page, NetworkLog]]:
+def offline_page(viewport: ViewportSize | None = None) -> Iterator[tuple[Page, NetworkLog]]:
     """A page in a fresh browser that refuses every request but local ones.
 
     Playwright starts Chromium with a new temporary --user-data-dir each time, so nothing carries

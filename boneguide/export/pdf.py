@@ -166,9 +166,11 @@ def destination_pages(pdf: bytes) -> dict[str, int]:
     pages: dict[str, int] = {}
     for name, destination in reader.named_destinations.items():
         try:
-            pages[name.lstrip("/")] = reader.get_destination_page_number(destination) + 1
+            number = reader.get_destination_page_number(destination)
         except (KeyError, ValueError, TypeError):
             continue
+        if number is not None:  # None: the page it points to is not in the document
+            pages[name.lstrip("/")] = number + 1
     return pages
 
 

@@ -49,7 +49,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from importlib.metadata import version as _version
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, cast
 
 import pybtex.errors
 from markdown import Markdown
@@ -132,6 +132,13 @@ class LateHtml:
 
     cites: list[PageCite]
     references: str
+
+
+class PrintedPage(Protocol):
+    """A page as mkdocs-print-site-plugin leaves it: with ``html``, its own copy of the page's HTML
+    for the PDF (an attribute MkDocs' ``Page`` does not declare)."""
+
+    html: str
 
 
 @dataclass
@@ -395,7 +402,7 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
         self._fragments: list[str] = []  # the current page's HTML, handed to StashFragments
         self._late_html: dict[str, LateHtml] = {}  # by src_uri: what goes into the slots
         # Built while the worker was busy: entry text is filled in at on_post_build.
-        self._unfilled_pages: list[Page] = []
+        self._unfilled_pages: list[PrintedPage] = []
         self._search_summaries: dict[str, str] = {}  # by src_uri: summary HTML added for indexing only
         self._unfilled_files: list[Path] = []
 
@@ -608,11 +615,12 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
     def on_page_context(self, context: Any, *, page: Page, config: Any, nav: Any) -> Any:
         src_uri = page.file.src_uri
         # mkdocs-print-site-plugin keeps its own copy of each page's HTML for the PDF: fill it too.
+        printed = cast(PrintedPage, page)  # used only where page.html is a str
         if src_uri in self._late_html and isinstance(getattr(page, "html", None), str):
             ready = self._ready
-            page.html = self._fill_page(page.html, src_uri, with_entries=ready)
+            printed.html = self._fill_page(printed.html, src_uri, with_entries=ready)
             if not ready:
-                self._unfilled_pages.append(page)
+                self._unfilled_pages.append(printed)
         self._add_search_summary(page)
         if src_uri == self.config.bibliography_page:
             self._expand_bibliography_page(page, config)
@@ -627,7 +635,7 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
                 editors_view=self.config.editors_view,
             )
             if isinstance(getattr(page, "html", None), str):
-                page.html = bibliography_page.fill(page.html, self._bibliography_slots)
+                printed.html = bibliography_page.fill(printed.html, self._bibliography_slots)
         return context
 
     def _add_search_summary(self, page: Page) -> None:

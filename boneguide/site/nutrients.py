@@ -293,7 +293,7 @@ def _same_for_both_sexes(row: dict[str, dict[str, Any]]) -> bool:
         return True
     female, male = row.get("female"), row.get("male")
     fields = ("amount", "type", "source", "note")
-    return bool(female and male) and all(female.get(f) == male.get(f) for f in fields)
+    return bool(female and male and all(female.get(f) == male.get(f) for f in fields))
 
 
 def intake_tables(data: dict[str, Any]) -> str:
@@ -722,6 +722,7 @@ class NutrientDataPlugin(BasePlugin[NutrientDataConfig]):
         for file in files.documentation_pages():
             if not file.src_uri.startswith(prefix) or file.src_uri.endswith("index.md"):
                 continue
+            assert file.abs_src_path is not None  # nutrient pages are files in docs/, not generated
             source = Path(file.abs_src_path)
             shown = _readable_path(source, project)
             data = _validated(source, shown, frontmatter.validate_nutrient_page, problems)

@@ -149,7 +149,7 @@ def render_source(
 VERDICT_ORDER = ["wrong", "overstated", "untraceable", "partly supported", "supported"]
 
 
-def render_claims(claims: list[dict[str, Any]]) -> list[str]:
+def render_claims(claims: list[dict[str, Any]] | None) -> list[str]:
     """What the article claimed, checked: a table, worst verdicts first, each finding cited."""
     if not claims:
         return []
