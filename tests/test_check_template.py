@@ -12,6 +12,7 @@ from checkproject import findings
 from boneguide import frontmatter
 from boneguide.checks import copying, template
 
+ROOT = Path(__file__).resolve().parent.parent
 PAGES = Path(__file__).parent / "fixtures" / "content" / "pages"
 CONFORMING = PAGES / "conforming.md"
 
@@ -223,3 +224,35 @@ def test_every_captured_source_keeps_its_fingerprints(root: Path) -> None:
         assert prints.is_file(), f"{prints}: missing; run scripts/fingerprint_sources.py"
         lines = prints.read_text(encoding="utf-8").splitlines()
         assert captured in lines[0] and len(lines) > 100, f"{prints}: not made from {captured}"
+
+
+def test_the_fingerprint_script_writes_prints_and_checks_markers(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "fingerprint_sources", ROOT / "scripts" / "fingerprint_sources.py"
+    )
+    assert spec and spec.loader
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    seeds, source = tmp_path / "seeds", tmp_path / "sources" / "an-article"
+    seeds.mkdir()
+    source.mkdir(parents=True)
+    (seeds / "a.txt").write_text(
+        ARTICLE + " Bone ( 1 ,  2 ).\n\nReferences:\nhttps://x.org/\n", encoding="utf-8"
+    )
+    (source / "source.yml").write_text(
+        "id: an-article\ntitle: A\nformat: markers-only\ncaptured_from: a.txt\n", encoding="utf-8"
+    )
+    (source / "references.txt").write_text("", encoding="utf-8")
+    (source / "markers.txt").write_text("1 2\n", encoding="utf-8")
+    argv = ["--sources", str(tmp_path / "sources"), "--seeds", str(seeds)]
+    assert script.main(argv) == 0
+    assert copying.load_fingerprints(tmp_path / "sources")  # written
+    (source / "markers.txt").write_text("1\n", encoding="utf-8")
+    assert script.main(argv) == 1
+    assert f"{source / 'markers.txt'}:1: differs" in capsys.readouterr().err
+    (seeds / "a.txt").unlink()
+    assert script.main(argv) == 1
