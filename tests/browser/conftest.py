@@ -130,8 +130,13 @@ class PageLoader:
         return self.last_response
 
     def try_open(self, page: Page, path: str) -> str | None:
-        """For per-page loops: None when the page loaded, else a one-line reason naming the path."""
-        response = page.goto(self.site_url + path, wait_until="networkidle")
+        """For per-page loops: None when the page loaded, else a one-line reason naming the path.
+
+        Waits for the load event (every script of the page has run), not for the network to be idle:
+        that costs half a second a page, idle, in every loop over the site. A test about what a page
+        requests later (privacy, console, CSP) waits for network idle itself.
+        """
+        response = page.goto(self.site_url + path, wait_until="load")
         if response is None:
             return f"/{path}: no response"
         self.last_response = response

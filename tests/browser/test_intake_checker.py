@@ -81,6 +81,7 @@ def test_pregnancy_can_be_chosen_only_where_it_applies(page: Page, loader) -> No
 def test_no_request_leaves_the_page_and_keys_alone_fill_it_in(page: Page, loader) -> None:
     requests: list[str] = []
     loader.open(page, CHECKER)
+    page.wait_for_load_state("networkidle")  # the theme's own late requests (the search index) first
     storage = "JSON.stringify([Object.entries(localStorage), Object.entries(sessionStorage)])"
     stored_by_theme = page.evaluate(storage)  # Material keeps its own state there
     page.on("request", lambda request: requests.append(request.url))
