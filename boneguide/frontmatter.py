@@ -91,6 +91,12 @@ def validate_claims_file(path: Path, text: str | None = None) -> list[dict[str, 
     return data or []
 
 
+def top_level_line(text: str, name: str) -> int:
+    """The line of a top-level front-matter field (1 if absent), without parsing the YAML again:
+    the checks that point at one field of already validated front matter would double its cost."""
+    return next((n for n, line in enumerate(text.splitlines(), 1) if line.startswith(f"{name}:")), 1)
+
+
 def split_front_matter(text: str) -> tuple[str | None, str, int]:
     """Return (yaml text or None, body, line number where the body starts)."""
     lines = text.splitlines(keepends=True)

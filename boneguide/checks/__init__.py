@@ -120,23 +120,20 @@ def _cache_formatted_entries(config: Any, cache_dir: Path) -> None:
         plugin_config["cache_dir"] = str(cache_dir)
 
 
-def _nutrients_option(config: Any, name: str, default: Any) -> Any:
-    plugin = config["plugins"].get(NUTRIENT_PLUGIN)
+def _plugin_option(config: Any, plugin_name: str, name: str, default: Any = None) -> Any:
+    """An option of a plugin as the plugin holds it (its defaults applied); ``default`` without the plugin."""
+    plugin = config["plugins"].get(plugin_name)
     return getattr(plugin, "config", {}).get(name, default) if plugin is not None else default
 
 
 def _nutrient_pages_prefix(config: Any) -> str | None:
-    plugin = config["plugins"].get(NUTRIENT_PLUGIN)
-    if plugin is None:
-        return None
-    return str(getattr(plugin, "config", {}).get("pages_dir", "nutrients")).strip("/") + "/"
+    pages_dir = _plugin_option(config, NUTRIENT_PLUGIN, "pages_dir")
+    return None if pages_dir is None else str(pages_dir).strip("/") + "/"
 
 
 def _sources_dir(config: Any, project_dir: Path) -> Path | None:
-    plugin = config["plugins"].get(SOURCES_PLUGIN)
-    if plugin is None:
-        return None
-    return (project_dir / str(getattr(plugin, "config", {}).get("sources_dir", "sources"))).resolve()
+    sources_dir = _plugin_option(config, SOURCES_PLUGIN, "sources_dir")
+    return None if sources_dir is None else (project_dir / str(sources_dir)).resolve()
 
 
 def _markdown_files(config: Any, docs_dir: Path) -> list[tuple[str, Path]]:
@@ -219,7 +216,7 @@ def _run(
         options.today,
         collect_external=options.online,
         sources_dir=_sources_dir(config, project_dir),
-        template_rules=bool(_nutrients_option(config, "template", False)),
+        template_rules=bool(_plugin_option(config, NUTRIENT_PLUGIN, "template", False)),
     )
     checks: content.ContentChecks | content.Background
     checks = content.ContentChecks(project)  # declared apart: mypy narrows it until it is wrapped
@@ -242,7 +239,7 @@ def _run(
             ],
             _nutrient_pages_prefix(config),
             bib_path,
-            _nutrients_option(config, "min_study_records", {}),
+            _plugin_option(config, NUTRIENT_PLUGIN, "min_study_records", {}),
         )
         outcome = checks.finish(
             site_built=not result.error, validated=validated if isinstance(validated, dict) else {}

@@ -77,8 +77,9 @@ def check_page(display: str, text: str, known: dict[str, str]) -> list[Finding]:
         return []
     findings = []
     reported: set[int] = set()
-    starts = [0] + [m.end() for m in PARAGRAPH_BREAK.finditer(text)]
-    ends = [m.start() for m in PARAGRAPH_BREAK.finditer(text)] + [len(text)]
+    breaks = list(PARAGRAPH_BREAK.finditer(text))
+    starts = [0] + [m.end() for m in breaks]
+    ends = [m.start() for m in breaks] + [len(text)]
     for start, end in zip(starts, ends, strict=True):
         first_line = text.count("\n", 0, start)
         located = _words_with_lines(_unquoted(text[start:end]))

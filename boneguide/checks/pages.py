@@ -51,8 +51,7 @@ def check_page(
         reviewed = dt.date.fromisoformat(data["last_reviewed"])
     except ValueError:
         return findings  # the schema's date format already reported it
-    # Parsing the YAML again for one line number would double the cost of this check.
-    line = next((n for n, t in enumerate(text.splitlines(), 1) if t.startswith("last_reviewed:")), 1)
+    line = frontmatter.top_level_line(text, "last_reviewed")
     age = _months_between(reviewed, today)
     if reviewed > today:
         findings.append(

@@ -357,14 +357,14 @@ def _check_evidence(page: _Page, data: dict[str, Any]) -> None:
     outcomes = {grade.get("outcome") for grade in data.get("evidence", [])}
     missing = {"bone-density", "fractures"} - outcomes
     if missing:
-        line = next((n for n, t in enumerate(page.text.splitlines(), 1) if t.startswith("evidence:")), 1)
+        line = frontmatter.top_level_line(page.text, "evidence")
         page.error(line, "template-evidence", f"grade {' and '.join(sorted(missing))} in the evidence list")
 
 
 def _check_nutrient_id(page: _Page, data: dict[str, Any]) -> None:
     stem = page.display.rsplit("/", 1)[-1].removesuffix(".md")
     if data.get("nutrient_id") != stem:
-        line = next((n for n, t in enumerate(page.text.splitlines(), 1) if t.startswith("nutrient_id:")), 1)
+        line = frontmatter.top_level_line(page.text, "nutrient_id")
         page.error(line, "template-nutrient-id", f"nutrient_id must be the file's name, '{stem}'")
 
 
