@@ -5,6 +5,10 @@ source citation lists (``citelists``) -> ``references.bib`` (``bibliography``, `
 -> pages (``frontmatter``, ``site``) -> built site -> ``checks`` and ``export``.
 """
 
+from importlib.metadata import version
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# What a cache of parsed or formatted bibliography data depends on besides its input files: this
+# package's code and pybtex, which parses entries and splits names (site/citations.py, checks/bibliography.py).
+CACHE_VERSIONS = (f"boneguide {version('boneguide')}", f"pybtex {version('pybtex')}")

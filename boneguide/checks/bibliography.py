@@ -11,7 +11,6 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ from pybtex.database import Entry
 from pybtex.database.input import bibtex as pybtex_bibtex
 from pybtex.scanner import PybtexSyntaxError
 
+from boneguide import CACHE_VERSIONS
 from boneguide import keys as keyrules
 from boneguide.checks.bibtex_scan import BibEntry, BibField, MacroBlock, scan
 from boneguide.checks.model import Finding
@@ -363,7 +363,6 @@ def _same_work_findings(bib: Bibliography, key: str, seen: dict[tuple[str, str],
 # --- cache of the offline result -----------------------------------------------------------------
 
 # Everything the offline checks depend on besides the .bib bytes and the date.
-_CACHE_VERSIONS = f"boneguide {version('boneguide')}, pybtex {version('pybtex')}"
 _CACHE_SOURCES = (
     *(
         Path(__file__).with_name(name)
@@ -400,7 +399,7 @@ def load_and_check(
         hasher = hashlib.sha256(path.read_bytes())
         for source in _CACHE_SOURCES:
             hasher.update(source.read_bytes())
-        hasher.update(f"{display_path}\n{today.isoformat()}\n{_CACHE_VERSIONS}".encode())
+        hasher.update(f"{display_path}\n{today.isoformat()}\n{', '.join(CACHE_VERSIONS)}".encode())
         cache_file = cache_dir / f"bibliography-{hasher.hexdigest()[:32]}.json"
         with contextlib.suppress(OSError, ValueError, KeyError, TypeError):  # only a lost speed-up
             return _from_cache(json.loads(cache_file.read_text(encoding="utf-8")), path)

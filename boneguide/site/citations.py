@@ -47,7 +47,6 @@ import re
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
-from importlib.metadata import version as _version
 from pathlib import Path
 from typing import Any, Protocol, cast
 
@@ -64,7 +63,7 @@ from pybtex.database import BibliographyData, parse_file
 from pybtex.database.input import bibtex as pybtex_bibtex
 from pybtex.exceptions import PybtexError
 
-from boneguide import references_format
+from boneguide import CACHE_VERSIONS, references_format
 from boneguide.citesyntax import find_citations, line_in_source
 from boneguide.references_format import FormattedEntry
 from boneguide.site import bibliography_page
@@ -202,9 +201,7 @@ def _signature(path: Path) -> tuple[int, int]:
     return stat.st_mtime_ns, stat.st_size
 
 
-# What the cached output depends on besides the .bib bytes: the formatter's own code and the
-# versions of the package and of pybtex, which parses and splits names.
-CACHE_VERSIONS = (f"boneguide {_version('boneguide')}", f"pybtex {_version('pybtex')}")
+# The cached output depends on the .bib bytes, the formatter's own code and CACHE_VERSIONS.
 CACHE_KEEP = 4  # newest cache files kept per folder (one per bibliography a project builds)
 
 
