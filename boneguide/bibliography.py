@@ -3,7 +3,7 @@
 * ``build_works``: citations of every source -> one work per cited work (deduplicated by identifier,
   by the records they were matched to, or by normalised title and year), with provenance
   (``cited-in``), metadata from the cache where a record was read, and honest flags where not.
-* ``load_bib``: the existing file, strictly parsed by pybtex, with each entry's raw text and line.
+* ``load_bib``: the existing file (read by bibfile), each entry with its text, line and comments.
 * ``merge``: generated entries merged into the existing ones. A three-way merge against the entries
   the importer generated last time (``sources/generated-entries.json``) tells hand edits from stale
   generated values: hand edits are kept, real conflicts are kept and reported, hand-added entries
@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import re
@@ -23,11 +22,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import pybtex.errors
-from pybtex.database import BibliographyData, BibliographyDataError, Entry
-from pybtex.database.input.bibtex import Parser
-from pybtex.scanner import PybtexSyntaxError
+from pybtex.database import Entry
 
+from boneguide import bibfile
+from boneguide.bibfile import BibEntry, BibError
 from boneguide.citelists import Citation, SourceList, marker_sort_key, normalised_title
 from boneguide.enrich import STATUS_RANK
 from boneguide.identifiers import ID_FIELDS, identifier_tokens, pmc_url, pubmed_url
@@ -65,10 +63,6 @@ HEADER = (
     "% next import (conflicts are reported), and entries added by hand are kept as written: append\n"
     "% them at the end with seen-at and metadata-status fields. Field meanings: see docs/sources.md.\n"
 )
-
-
-class BibError(Exception):
-    """A .bib file that cannot be read, with its file and line in the message."""
 
 
 # --- works ------------------------------------------------------------------------------------
@@ -468,51 +462,6 @@ def entry_tokens(entry: Entry) -> set[str]:
 # --- reading and writing the file -------------------------------------------------------------
 
 
-@dataclass
-class RawEntry:
-    key: str
-    entry_type: str
-    line: int
-    text: str
-    entry: Entry
-    # Comments, @comment, @preamble and @string blocks just above the entry: the writer puts them
-    # back above it, wherever the entry goes, so that an editor's notes are never dropped.
-    leading: str = ""
-
-
-ENTRY_START_RE = re.compile(r"^[ \t]*@[ \t]*(\w+)[ \t]*[{(]", re.MULTILINE)
-
-
-def _split_blocks(text: str) -> list[tuple[int, int, int, str]]:
-    """(start, end, line, type) of each top-level ``@type{...}`` block; brace counting because
-    pybtex does not expose where an entry starts and ends."""
-    blocks: list[tuple[int, int, int, str]] = []
-    for m in ENTRY_START_RE.finditer(text):
-        if blocks and m.start() < blocks[-1][1]:
-            continue
-        depth, position = 0, m.end() - 1
-        opener = text[position]
-        closer = "}" if opener == "{" else ")"
-        end = len(text)
-        for index in range(position, len(text)):
-            char = text[index]
-            if char == opener or (opener == "(" and char == "{"):
-                depth += 1
-            elif char == closer or (opener == "(" and char == "}"):
-                depth -= 1
-                if depth == 0:
-                    end = index + 1
-                    break
-        line = text.count("\n", 0, m.start()) + 1
-        blocks.append((m.start(), end, line, m.group(1).lower()))
-    return blocks
-
-
-def _split_raw(text: str) -> list[tuple[int, str, str]]:
-    """(line, type, text) of each top-level ``@type{...}`` block."""
-    return [(line, kind, text[start:end].strip("\n")) for start, end, line, kind in _split_blocks(text)]
-
-
 def _comment_text(gap: str) -> str:
     """What an editor wrote between entries (``%`` lines, @comment blocks, any other text), without
     the generated header and the blank lines around it; "" if nothing."""
@@ -522,109 +471,32 @@ def _comment_text(gap: str) -> str:
     return gap if gap.strip() else ""
 
 
-def utf8_errors(data: bytes) -> list[tuple[int, int, str]]:
-    """(line, column, reason) of every byte sequence that is not UTF-8, 1-based, so the editor can
-    go to it: Python's own error names a byte offset, which no editor jumps to."""
-    problems: list[tuple[int, int, str]] = []
-    position = 0
-    while True:
-        try:
-            data[position:].decode("utf-8")
-            return problems
-        except UnicodeDecodeError as error:
-            start = position + error.start
-            if problems and error.start == 0:  # a run of bad bytes (a Latin-1 "é" is one) is one problem
-                position = position + error.end
-                continue
-            line_start = data.rfind(b"\n", 0, start) + 1
-            column = len(data[line_start:start].decode("utf-8", errors="replace")) + 1
-            byte = data[start : start + 1].hex()
-            problems.append(
-                (
-                    data.count(b"\n", 0, start) + 1,
-                    column,
-                    f"byte 0x{byte} is not UTF-8 ({error.reason}): save the file as UTF-8",
-                )
-            )
-            position = position + error.end
-
-
-def read_bib_text(path: Path) -> str:
-    """The .bib file's text; BibError at the line and column of the first byte that is not UTF-8."""
-    data = path.read_bytes()
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        line, column, reason = utf8_errors(data)[0]
-        raise BibError(f"{path}:{line}:{column}: {reason}") from None
-
-
-def parse_bib(text: str, name: str) -> BibliographyData:
-    """Strict pybtex parse; any problem is a BibError naming the file and line.
-
-    Strict without pybtex's process-wide switch (set_strict_mode would change how every other
-    pybtex user in the process, mkdocs-bibtex included, treats errors): problems are captured for
-    this parse only and the first one raised here.
-    """
-    parser = Parser()
-    try:
-        with pybtex.errors.capture() as problems:
-            data = parser.parse_stream(io.StringIO(text))
-    except Exception as exc:  # pybtex raises several unrelated types for malformed input
-        raise _bib_error(exc, text, name) from exc
-    if problems:
-        raise _bib_error(problems[0], text, name) from problems[0]
-    return data
-
-
-def _bib_error(exc: BaseException, text: str, name: str) -> BibError:
-    if isinstance(exc, PybtexSyntaxError):
-        return BibError(f"{name}:{exc.lineno}: {exc.message if hasattr(exc, 'message') else exc}")
-    if isinstance(exc, BibliographyDataError):
-        key = re.search(r":\s*(\S+)$", str(exc))
-        line = _line_of_key(text, key.group(1), second=True) if key else 0
-        return BibError(f"{name}:{line}: {exc}")
-    return BibError(f"{name}: {exc}")
-
-
-def _line_of_key(text: str, key: str, second: bool = False) -> int:
-    lines = [m.start() for m in re.finditer(r"@\w+\s*[{(]\s*" + re.escape(key) + r"\s*,", text)]
-    if not lines:
-        return 0
-    position = lines[1] if second and len(lines) > 1 else lines[0]
-    return text.count("\n", 0, position) + 1
-
-
-def load_bib(path: Path) -> list[RawEntry]:
-    """Entries of ``path`` in file order, each with its raw text and line (empty if no file)."""
+def load_bib(path: Path) -> list[BibEntry]:
+    """Entries of ``path`` in file order, each with its text, line and pybtex entry (none if no file);
+    BibError at the first problem, since the scripts write the file back."""
     return load_bib_with_trailer(path)[0]
 
 
-def load_bib_with_trailer(path: Path) -> tuple[list[RawEntry], str]:
-    """load_bib, and the comments after the last entry (which belong to no entry)."""
+def load_bib_with_trailer(path: Path) -> tuple[list[BibEntry], str]:
+    """load_bib, each entry with the comments above it (``leading``: the writer puts them back above
+    the entry, wherever it goes, so an editor's notes are never dropped), and those after the last."""
     if not path.exists():
         return [], ""
-    text = read_bib_text(path)
-    data = parse_bib(text, str(path))
-    raw_entries = []
+    bib = bibfile.load(path)
+    bib.raise_for_errors()
     pending: list[str] = []
     previous_end = 0
-    for start, end, line, kind in _split_blocks(text):
-        pending.append(_comment_text(text[previous_end:start]))
-        previous_end = end
-        body = text[start:end].strip("\n")
-        if kind in ("comment", "preamble", "string"):
-            pending.append(body)
+    items: list[BibEntry | bibfile.Block] = [*bib.entries.values(), *bib.blocks]
+    for item in sorted(items, key=lambda item: item.start):
+        pending.append(_comment_text(bib.text[previous_end : item.start]))
+        previous_end = item.end
+        if isinstance(item, bibfile.Block):
+            pending.append(bib.text[item.start : item.end].strip("\n"))
             continue
-        key_match = re.match(r"@\s*\w+\s*[{(]\s*([^,\s]+)", body)
-        if not key_match or key_match.group(1) not in data.entries:
-            raise BibError(f"{path}:{line}: cannot read this entry's key")
-        key = key_match.group(1)
-        leading = "\n".join(p for p in pending if p)
-        raw_entries.append(RawEntry(key, kind, line, body, data.entries[key], leading))
+        item.leading = "\n".join(p for p in pending if p)
         pending = []
-    pending.append(_comment_text(text[previous_end:]))
-    return raw_entries, "\n".join(p for p in pending if p)
+    pending.append(_comment_text(bib.text[previous_end:]))
+    return list(bib.entries.values()), "\n".join(p for p in pending if p)
 
 
 def entry_field_values(entry: Entry) -> dict[str, str]:
@@ -710,20 +582,20 @@ def merge_fields(
     return merged
 
 
-def _with_leading(raw: RawEntry | None, block: str) -> str:
+def _with_leading(raw: BibEntry | None, block: str) -> str:
     return f"{raw.leading}\n{block}" if raw is not None and raw.leading else block
 
 
 def merge(
     works: list[Work],
-    existing: list[RawEntry],
+    existing: list[BibEntry],
     base: dict[str, dict[str, str]],
     bib_name: str = "references.bib",
     trailer: str = "",
 ) -> MergeResult:
     """The merged file: generated entries by key, then hand-added ones as written, then ``trailer``.
 
-    Each entry keeps the comments that stood above it (RawEntry.leading); ``trailer`` is what
+    Each entry keeps the comments that stood above it (BibEntry.leading); ``trailer`` is what
     followed the last entry.
     """
     conflicts: list[str] = []
@@ -738,7 +610,7 @@ def merge(
         merged = merge_fields(
             work.key,
             values,
-            entry_field_values(raw.entry) if raw else None,
+            entry_field_values(raw.parsed) if raw and raw.parsed else None,
             base.get(work.key),
             f"{bib_name}:{raw.line}" if raw else bib_name,
             conflicts,
@@ -808,9 +680,9 @@ def run_import(
     for _attempt in range(5):
         before = bib_path.read_text(encoding="utf-8") if bib_path.exists() else ""
         existing, trailer = load_bib_with_trailer(bib_path)
-        report = build_works(sources, cache.records, [raw.entry for raw in existing])
+        report = build_works(sources, cache.records, [raw.parsed for raw in existing if raw.parsed])
         result = merge(report.works, existing, base, bib_path.name, trailer)
-        parse_bib(result.text, f"{bib_path} (as generated)")
+        bibfile.parse_text(result.text, f"{bib_path} (as generated)").raise_for_errors()
         # Others append entries at any time: write only if the file is still what was merged.
         now = bib_path.read_text(encoding="utf-8") if bib_path.exists() else ""
         if now == before:

@@ -13,6 +13,8 @@ ID_FIELDS = ("doi", "pmid", "pmcid", "nbk", "url")
 # A whole field holding a DOI (the checker and add_reference validate with it); DOI_RE finds one in text.
 DOI_FULL_RE = re.compile(r"^10\.\d{4,9}/\S+$")
 DOI_RE = re.compile(r"10\.\d{4,9}/[^\s\"<>]+", re.IGNORECASE)
+PMID_RE = re.compile(r"^\d{1,9}$")
+PMCID_RE = re.compile(r"^PMC\d{1,9}$")  # as stored; typed input may be lowercase (match it upper-cased)
 PMC_PATH_RE = re.compile(r"/(?:pmc/)?articles/(PMC\d+)", re.IGNORECASE)
 PUBMED_PATH_RE = re.compile(r"^/(?:pubmed/)?(\d+)/?$")
 NBK_PATH_RE = re.compile(r"/books/(NBK\d+)", re.IGNORECASE)

@@ -190,9 +190,6 @@ def create_nutrient_page(root: Path, name: str, kind: str = "other", today: dt.d
 
 # --- adding a reference ------------------------------------------------------------------------
 
-PMID_RE = re.compile(r"^\d{1,9}$")
-PMCID_RE = re.compile(r"^PMC\d{1,9}$", re.IGNORECASE)
-
 
 class Refused(ScaffoldError):
     """Well-formed input that cannot be added as asked (exit status 1, like a duplicate)."""
@@ -206,7 +203,7 @@ class DuplicateReference(ScaffoldError):
 
 def normalise_identifier(scheme: str, value: str) -> str:
     """Validated, canonical identifier; a malformed one is refused with the reason."""
-    from boneguide.identifiers import DOI_FULL_RE, normalise_doi, normalise_pmcid
+    from boneguide.identifiers import DOI_FULL_RE, PMCID_RE, PMID_RE, normalise_doi, normalise_pmcid
 
     text = value.strip()
     if scheme == "pmid":
@@ -215,7 +212,7 @@ def normalise_identifier(scheme: str, value: str) -> str:
             raise ScaffoldError(f"malformed PMID {value!r}: a PMID is 1 to 9 digits, e.g. 31454046")
         return text.lstrip("0") or text
     if scheme == "pmcid":
-        if not PMCID_RE.match(text):
+        if not PMCID_RE.match(text.upper()):
             raise ScaffoldError(f"malformed PMCID {value!r}: 'PMC' followed by digits, e.g. PMC6714464")
         return normalise_pmcid(text)
     if scheme == "doi":
@@ -248,7 +245,7 @@ def find_duplicate(existing: list, record: dict) -> tuple[str, int, str] | None:
     if token := title_year_token(record.get("title"), record.get("year")):
         tokens.add(token)
     for raw in existing:
-        shared = tokens & entry_tokens(raw.entry)
+        shared = tokens & entry_tokens(raw.parsed)
         if shared:
             what = sorted(shared)[0]
             reason = (
@@ -320,11 +317,12 @@ def reference_key(record: dict, scheme: str, value: str, taken: set[str]) -> str
 
 def append_entry(bib_path: Path, key: str, fields: dict[str, str]) -> None:
     """Append one entry, after checking that the whole file still parses: nothing half-written."""
-    from boneguide.bibliography import parse_bib, render_entry
+    from boneguide.bibfile import parse_text
+    from boneguide.bibliography import render_entry
 
     text = bib_path.read_text(encoding="utf-8") if bib_path.exists() else ""
     new_text = text.rstrip("\n") + ("\n\n" if text.strip() else "") + render_entry(key, fields) + "\n"
-    parse_bib(new_text, str(bib_path))
+    parse_text(new_text, str(bib_path)).raise_for_errors()
     bib_path.write_text(new_text, encoding="utf-8")
 
 
@@ -335,13 +333,8 @@ def complete_entry(bib_path: Path, existing: list, record: dict) -> str:
     provenance (cited-in, keep-unused, the old note beside the new). Refused when the record is less
     sure than the entry (verified is never replaced by partial) or shares no identifier with it.
     """
-    from boneguide.bibliography import (
-        entry_field_values,
-        entry_tokens,
-        parse_bib,
-        render_entry,
-        title_year_token,
-    )
+    from boneguide.bibfile import parse_text
+    from boneguide.bibliography import entry_field_values, entry_tokens, render_entry, title_year_token
     from boneguide.enrich import STATUS_RANK
     from boneguide.identifiers import identifier_tokens
 
@@ -350,7 +343,7 @@ def complete_entry(bib_path: Path, existing: list, record: dict) -> str:
     if raw is None:
         raise ScaffoldError(f"no entry '{key}' in {bib_path.name} to complete")
     assert isinstance(key, str)  # it is an entry's key
-    old_status = str(raw.entry.fields.get("metadata-status", "unverified"))
+    old_status = str(raw.parsed.fields.get("metadata-status", "unverified"))
     if STATUS_RANK.get(record["status"], 0) < STATUS_RANK.get(old_status, 0):
         raise ScaffoldError(
             f"entry '{key}' (line {raw.line}) is {old_status}; a {record['status']} record would downgrade it"
@@ -358,23 +351,23 @@ def complete_entry(bib_path: Path, existing: list, record: dict) -> str:
     tokens = identifier_tokens(record_identifiers(record))
     if token := title_year_token(record.get("title"), record.get("year")):
         tokens.add(token)
-    if not tokens & entry_tokens(raw.entry):
+    if not tokens & entry_tokens(raw.parsed):
         raise ScaffoldError(
             f"the record shares no DOI, PMID, PMCID, URL or title and year with entry '{key}' (line {raw.line})"
         )
     fields = {
-        **entry_field_values(raw.entry),
+        **entry_field_values(raw.parsed),
         **entry_fields(record, record["status"], list(record["seen_at"])),
     }
-    if raw.entry.type.lower() != "misc":
-        fields["ENTRYTYPE"] = raw.entry.type.lower()
-    old_seen = [s.strip() for s in str(raw.entry.fields.get("seen-at", "")).split(";") if s.strip()]
+    if raw.parsed.type.lower() != "misc":
+        fields["ENTRYTYPE"] = raw.parsed.type.lower()
+    old_seen = [s.strip() for s in str(raw.parsed.fields.get("seen-at", "")).split(";") if s.strip()]
     fields["seen-at"] = "; ".join(dict.fromkeys([*old_seen, *record["seen_at"]]))
-    notes = [str(raw.entry.fields.get("note", "")), str(record.get("note", ""))]
+    notes = [str(raw.parsed.fields.get("note", "")), str(record.get("note", ""))]
     if any(notes):
         fields["note"] = " ".join(note for note in notes if note)
     text = bib_path.read_text(encoding="utf-8")
     new_text = text.replace(raw.text, render_entry(key, fields), 1)
-    parse_bib(new_text, str(bib_path))
+    parse_text(new_text, str(bib_path)).raise_for_errors()
     bib_path.write_text(new_text, encoding="utf-8")
     return key

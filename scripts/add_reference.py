@@ -32,7 +32,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from boneguide.bibliography import BibError, load_bib
+from boneguide.bibfile import BibError
+from boneguide.bibliography import load_bib
 from boneguide.citelists import parse_vancouver
 from boneguide.enrich import EnrichError, MetadataCache, RegistryClient, RegistryConfig
 from boneguide.keys import is_valid_key

@@ -21,7 +21,8 @@ import sys
 from pathlib import Path
 
 from boneguide import PROJECT_ROOT
-from boneguide.bibliography import BibError, base_path_for, load_bib, run_import
+from boneguide.bibfile import BibError
+from boneguide.bibliography import base_path_for, load_bib, run_import
 from boneguide.enrich import (
     EnrichError,
     MetadataCache,

@@ -17,7 +17,8 @@ import sys
 from pathlib import Path
 
 from boneguide import PROJECT_ROOT
-from boneguide.bibliography import BibError, ImportOutcome, base_path_for, run_import
+from boneguide.bibfile import BibError
+from boneguide.bibliography import ImportOutcome, base_path_for, run_import
 from boneguide.citelists import extract_marker_groups
 from boneguide.enrich import EnrichError
 

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from boneguide import frontmatter
-from boneguide.bibliography import BibError, load_bib
+from boneguide.bibfile import BibError
+from boneguide.bibliography import load_bib
 from boneguide.citesyntax import find_citations
 
 ROOT = Path(__file__).resolve().parent.parent

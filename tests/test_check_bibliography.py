@@ -7,15 +7,17 @@ from pathlib import Path
 
 import pytest
 
+from boneguide import bibfile
+from boneguide.bibfile import scan
 from boneguide.checks import bibliography
-from boneguide.checks.bibtex_scan import scan
 from boneguide.checks.urls import url_problem
 
 
 def check_text(tmp_path: Path, text: str) -> list[tuple[int, int, str, str]]:
     path = tmp_path / "refs.bib"
     path.write_text(text, encoding="utf-8")
-    bib, findings = bibliography.load(path, "refs.bib")
+    bib = bibfile.load(path, "refs.bib")
+    findings = list(bib.problems)
     findings += bibliography.check(bib, dt.date(2026, 6, 1))
     return [(f.line, f.col, f.code, f.message) for f in findings]
 
@@ -131,7 +133,8 @@ def test_url_syntax(url: str, problem: str | None) -> None:
 def test_unreadable_bytes_do_not_crash(tmp_path: Path) -> None:
     path = tmp_path / "refs.bib"
     path.write_bytes(b"@misc{a2020x, title = {\xff\xfe}}")
-    _bib, findings = bibliography.load(path, "refs.bib")
+    bib = bibfile.load(path, "refs.bib")
+    findings = list(bib.problems)
     assert [f.code for f in findings] == ["bib-unreadable"]
 
 
@@ -149,7 +152,8 @@ def test_string_macros_are_defined_for_the_entries_after_them(tmp_path: Path) ->
     )
     path = tmp_path / "refs.bib"
     path.write_text(text, encoding="utf-8")
-    bib, findings = bibliography.load(path, "refs.bib")
+    bib = bibfile.load(path, "refs.bib")
+    findings = list(bib.problems)
     assert [(f.line, f.code, f.message) for f in findings] == [
         (19, "bib-syntax", "entry 'roe2021late': undefined string: later")
     ]
@@ -170,7 +174,8 @@ NOT_UTF8 = b"@misc{a2020x,\n  title = {ok}\n}\n@misc{b2020y,\n  title = {caf\xe9
 def test_bytes_that_are_not_utf8_are_reported_at_their_line_and_the_rest_is_checked(tmp_path: Path) -> None:
     path = tmp_path / "refs.bib"
     path.write_bytes(NOT_UTF8)
-    bib, findings = bibliography.load(path, "refs.bib")
+    bib = bibfile.load(path, "refs.bib")
+    findings = list(bib.problems)
     assert [(f.line, f.col, f.code) for f in findings] == [
         (5, 15, "bib-unreadable"),
         (5, 25, "bib-unreadable"),
@@ -180,7 +185,8 @@ def test_bytes_that_are_not_utf8_are_reported_at_their_line_and_the_rest_is_chec
 
 
 def test_the_build_and_the_scripts_name_the_line_of_a_byte_that_is_not_utf8(tmp_path: Path) -> None:
-    from boneguide.bibliography import BibError, load_bib
+    from boneguide.bibfile import BibError
+    from boneguide.bibliography import load_bib
     from boneguide.site.citations import _parse
 
     path = tmp_path / "refs.bib"

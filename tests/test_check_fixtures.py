@@ -313,7 +313,7 @@ def test_bibliography_checks_are_reused_until_the_file_changes(
     def no_load(*_args: object) -> None:
         raise AssertionError("the bibliography was parsed again although its bytes did not change")
 
-    monkeypatch.setattr(bibliography, "load", no_load)
+    monkeypatch.setattr(bibliography, "load_file", no_load)
     assert run(Options(config, today=TODAY, serial=True)).findings == first
     with pytest.raises(AssertionError, match="parsed again"):  # another day: dates are checked
         run(Options(config, today=TODAY + dt.timedelta(days=1), serial=True))

@@ -10,21 +10,19 @@ import json
 import os
 import re
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 import latexcodec  # noqa: F401  (registers the "ulatex" codec used to decode titles)
-from pybtex.database import Entry
-from pybtex.database.input import bibtex as pybtex_bibtex
-from pybtex.scanner import PybtexSyntaxError
 
 from boneguide import CACHE_VERSIONS
 from boneguide import keys as keyrules
-from boneguide.checks.bibtex_scan import BibEntry, BibField, MacroBlock, scan
+from boneguide.bibfile import BibEntry, BibField, BibFile
+from boneguide.bibfile import load as load_file
 from boneguide.checks.model import Finding
 from boneguide.checks.urls import url_problem
-from boneguide.identifiers import DOI_FULL_RE
+from boneguide.identifiers import DOI_FULL_RE, PMCID_RE, PMID_RE
 
 # Each inner tuple is satisfied by any one of its fields.
 REQUIRED_FIELDS: dict[str, list[tuple[str, ...]]] = {
@@ -53,141 +51,12 @@ for alias in ("webpage", "electronic", "www"):
     REQUIRED_FIELDS[alias] = REQUIRED_FIELDS["online"]
 
 METADATA_STATUSES = {"verified", "partial", "unverified"}
-PMID_PATTERN = re.compile(r"^\d{1,9}$")
-PMCID_PATTERN = re.compile(r"^PMC\d+$")
 DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 EARLIEST_YEAR = 1800
 
 
-@dataclass
-class Bibliography:
-    path: Path
-    display_path: str
-    entries: dict[str, BibEntry] = field(default_factory=dict)  # first occurrence of each key
-    parsed: dict[str, Entry] = field(default_factory=dict)  # pybtex's view, for entries it could parse
-    readable: bool = True
-
-    def value(self, key: str, name: str) -> str | None:
-        """A field's text (pybtex's when it parsed the entry, else the raw value without its outer braces)."""
-        parsed = self.parsed.get(key)
-        if parsed is not None:
-            if name in ("author", "editor") and parsed.persons.get(name):
-                return " and ".join(str(p) for p in parsed.persons[name])
-            text = parsed.fields.get(name)
-            return None if text is None else str(text).strip()
-        raw_field = self.entries[key].fields.get(name)
-        if raw_field is None:
-            return None
-        raw = raw_field.raw
-        if len(raw) >= 2 and raw[0] + raw[-1] in ("{}", '""'):
-            raw = raw[1:-1]
-        return raw.strip()
-
-    def keep_unused(self, key: str) -> bool:
-        return bool(self.value(key, "keep-unused"))
-
-
-class _StrictParser(pybtex_bibtex.Parser):
-    """pybtex's parser, raising on every problem instead of printing and carrying on."""
-
-    def handle_error(self, error: Exception) -> None:
-        raise error
-
-
-def _finding(bib: Bibliography, line: int, col: int, severity: str, code: str, message: str) -> Finding:
+def _finding(bib: BibFile, line: int, col: int, severity: str, code: str, message: str) -> Finding:
     return Finding(bib.display_path, line, col, severity, code, message)  # type: ignore[arg-type]
-
-
-def load(path: Path, display_path: str) -> tuple[Bibliography, list[Finding]]:
-    bib = Bibliography(path, display_path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        bib.readable = False
-        return bib, [_finding(bib, 0, 0, "error", "bib-missing", "bibliography file not found")]
-    except OSError as error:
-        bib.readable = False
-        return bib, [_finding(bib, 0, 0, "error", "bib-unreadable", f"cannot read the bibliography: {error}")]
-    findings: list[Finding] = []
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        from boneguide.bibliography import utf8_errors  # only here: the checker starts without it
-
-        # Each bad byte at its line; the rest of the file is still checked (U+FFFD in their place).
-        findings += [
-            _finding(bib, line, col, "error", "bib-unreadable", reason)
-            for line, col, reason in utf8_errors(data)
-        ]
-        text = data.decode("utf-8", errors="replace")
-    macro_blocks: list[MacroBlock] = []
-    entries, problems = scan(text, macro_blocks, bib.display_path)
-    # Each entry is parsed on its own (one bad entry must not hide the others), so the @string
-    # macros defined before it are read first, in file order, as pybtex does for the whole file.
-    macro_parser = _StrictParser()
-    pending_macros = iter(macro_blocks)
-    next_macro = next(pending_macros, None)
-    findings += problems
-    for entry in entries:
-        first = bib.entries.get(entry.key)
-        if first is not None:
-            findings.append(
-                _finding(
-                    bib,
-                    entry.key_line,
-                    entry.key_col,
-                    "error",
-                    "bib-duplicate-key",
-                    f"duplicate key '{entry.key}' (first defined at line {first.key_line})",
-                )
-            )
-            continue
-        if not entry.key:
-            continue
-        bib.entries[entry.key] = entry
-        for repeated in entry.duplicate_fields:
-            findings.append(
-                _finding(
-                    bib,
-                    repeated.line,
-                    repeated.col,
-                    "error",
-                    "bib-duplicate-field",
-                    f"entry '{entry.key}': field '{repeated.name}' is given twice",
-                )
-            )
-        while next_macro is not None and next_macro.start < entry.start:
-            findings += _read_macro(bib, text, next_macro, macro_parser)
-            next_macro = next(pending_macros, None)
-        if entry.broken or entry.duplicate_fields:
-            continue
-        parser = _StrictParser(macros=macro_parser.macros)
-        try:
-            data = parser.parse_string(text[entry.start : entry.end])
-            parsed = data.entries.get(entry.key)
-            if parsed is not None:
-                bib.parsed[entry.key] = parsed
-        except PybtexSyntaxError as error:
-            line = entry.line + max(getattr(error, "lineno", 1) or 1, 1) - 1
-            reason = re.sub(r"\s*in line \d+", "", str(error)).strip()  # the line is in the location
-            findings.append(_finding(bib, line, 0, "error", "bib-syntax", f"entry '{entry.key}': {reason}"))
-        except Exception as error:  # pybtex raises assorted types on malformed input; none may stop the check
-            findings.append(
-                _finding(bib, entry.line, entry.col, "error", "bib-syntax", f"entry '{entry.key}': {error}")
-            )
-    for block in [next_macro, *pending_macros] if next_macro else []:  # after the last entry
-        findings += _read_macro(bib, text, block, macro_parser)
-    return bib, findings
-
-
-def _read_macro(bib: Bibliography, text: str, block: MacroBlock, parser: _StrictParser) -> list[Finding]:
-    """Define an @string's macro in `parser`; a malformed one is reported and stays undefined."""
-    try:
-        parser.parse_string(text[block.start : block.end])
-    except Exception as error:  # pybtex raises assorted types on malformed input
-        reason = re.sub(r"\s*in line \d+", "", str(error)).strip()
-        return [_finding(bib, block.line, block.col, "error", "bib-syntax", f"@string: {reason}")]
-    return []
 
 
 def _normalise_title(title: str) -> str:
@@ -215,7 +84,7 @@ def isbn_is_valid(isbn: str) -> bool:
     return False
 
 
-def check(bib: Bibliography, today: dt.date | None = None) -> list[Finding]:
+def check(bib: BibFile, today: dt.date | None = None) -> list[Finding]:
     today = today or dt.date.today()
     findings: list[Finding] = []
     seen_identifiers: dict[tuple[str, str], str] = {}
@@ -290,7 +159,7 @@ def check(bib: Bibliography, today: dt.date | None = None) -> list[Finding]:
     return findings
 
 
-def _check_identifiers(bib: Bibliography, key: str, at: Callable[..., None]) -> None:
+def _check_identifiers(bib: BibFile, key: str, at: Callable[..., None]) -> None:
     doi = bib.value(key, "doi")
     if doi is not None:
         if re.match(r"^(https?://|doi:)", doi, re.IGNORECASE):
@@ -310,10 +179,10 @@ def _check_identifiers(bib: Bibliography, key: str, at: Callable[..., None]) -> 
                 f"doi '{doi}' should be lowercase (DOIs are case-insensitive; the project stores them lowercase)",
             )
     pmid = bib.value(key, "pmid")
-    if pmid is not None and not PMID_PATTERN.match(pmid):
+    if pmid is not None and not PMID_RE.match(pmid):
         at("pmid", "error", "bib-pmid", f"pmid '{pmid}' should be digits only")
     pmcid = bib.value(key, "pmcid")
-    if pmcid is not None and not PMCID_PATTERN.match(pmcid):
+    if pmcid is not None and not PMCID_RE.match(pmcid):
         at("pmcid", "error", "bib-pmcid", f"pmcid '{pmcid}' should be 'PMC' followed by digits")
     isbn = bib.value(key, "isbn")
     if isbn is not None and not isbn_is_valid(isbn):
@@ -325,7 +194,7 @@ def _check_identifiers(bib: Bibliography, key: str, at: Callable[..., None]) -> 
         )
 
 
-def _same_work_findings(bib: Bibliography, key: str, seen: dict[tuple[str, str], str]) -> list[Finding]:
+def _same_work_findings(bib: BibFile, key: str, seen: dict[tuple[str, str], str]) -> list[Finding]:
     entry = bib.entries[key]
     identities: list[tuple[str, str, str]] = []  # (kind, normalised value, field to point at)
     for name in ("doi", "pmid", "pmcid"):
@@ -364,18 +233,15 @@ def _same_work_findings(bib: Bibliography, key: str, seen: dict[tuple[str, str],
 
 # Everything the offline checks depend on besides the .bib bytes and the date.
 _CACHE_SOURCES = (
-    *(
-        Path(__file__).with_name(name)
-        for name in ("bibliography.py", "bibtex_scan.py", "urls.py", "model.py")
-    ),
-    Path(keyrules.__file__),
+    *(Path(__file__).with_name(name) for name in ("bibliography.py", "urls.py")),
+    *(Path(__file__).parents[1] / name for name in ("bibfile.py", "diagnostics.py", "keys.py")),
 )
 
 
-def _slim(bib: Bibliography) -> Bibliography:
+def _slim(bib: BibFile) -> BibFile:
     """What the later offline checks read (keys, their places, keep-unused), without pybtex's objects.
 
-    Unpickling 10,000 parsed pybtex entries takes longer than the checks they would save.
+    Reading back 10,000 parsed pybtex entries would take longer than the checks they save.
     """
     entries = {}
     for key, entry in bib.entries.items():
@@ -384,15 +250,15 @@ def _slim(bib: Bibliography) -> Bibliography:
         entries[key] = BibEntry(
             entry.entry_type, key, entry.line, entry.col, entry.key_line, entry.key_col, 0, 0, fields
         )
-    return Bibliography(bib.path, bib.display_path, entries, {}, bib.readable)
+    return BibFile(bib.path, bib.display_path, entries=entries, readable=bib.readable)
 
 
 def load_and_check(
     path: Path, display_path: str, today: dt.date, cache_dir: Path | None
-) -> tuple[Bibliography, list[Finding]]:
+) -> tuple[BibFile, list[Finding]]:
     """load() and check(), reusing the last result while the file, the checks and the date are the same.
 
-    The cached Bibliography is slim (see _slim): enough for the offline checks, not for --online.
+    The cached BibFile is slim (see _slim): enough for the offline checks, not for --online.
     """
     cache_file = None
     if cache_dir is not None and path.is_file():
@@ -403,7 +269,8 @@ def load_and_check(
         cache_file = cache_dir / f"bibliography-{hasher.hexdigest()[:32]}.json"
         with contextlib.suppress(OSError, ValueError, KeyError, TypeError):  # only a lost speed-up
             return _from_cache(json.loads(cache_file.read_text(encoding="utf-8")), path)
-    bib, findings = load(path, display_path)
+    bib = load_file(path, display_path)
+    findings = list(bib.problems)
     findings += check(bib, today)
     if cache_file is not None and cache_dir is not None:
         with contextlib.suppress(OSError):
@@ -418,7 +285,7 @@ def load_and_check(
     return bib, findings
 
 
-def _to_cache(bib: Bibliography, findings: list[Finding]) -> dict[str, Any]:
+def _to_cache(bib: BibFile, findings: list[Finding]) -> dict[str, Any]:
     """Data, not pickles: a file in build/ is never run as code."""
     return {
         "display_path": bib.display_path,
@@ -428,11 +295,11 @@ def _to_cache(bib: Bibliography, findings: list[Finding]) -> dict[str, Any]:
     }
 
 
-def _from_cache(data: dict[str, Any], path: Path) -> tuple[Bibliography, list[Finding]]:
+def _from_cache(data: dict[str, Any], path: Path) -> tuple[BibFile, list[Finding]]:
     entries = {}
     for raw in data["entries"]:
         fields = {name: BibField(**value) for name, value in raw.pop("fields").items()}
         duplicates = [BibField(**value) for value in raw.pop("duplicate_fields")]
         entries[raw["key"]] = BibEntry(**raw, fields=fields, duplicate_fields=duplicates)
-    bib = Bibliography(path, data["display_path"], entries, {}, data["readable"])
+    bib = BibFile(path, data["display_path"], entries=entries, readable=data["readable"])
     return bib, [Finding(**finding) for finding in data["findings"]]

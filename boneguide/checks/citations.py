@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from boneguide import frontmatter
-from boneguide.checks.bibliography import Bibliography
+from boneguide.bibfile import BibFile
 from boneguide.checks.build import PageRecord
 from boneguide.checks.html_scan import Tag
 from boneguide.checks.model import Finding
@@ -70,7 +70,7 @@ def _did_you_mean(key: str, known: list[str]) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
-def check_keys(uses: list[CitationUse], bib: Bibliography) -> list[Finding]:
+def check_keys(uses: list[CitationUse], bib: BibFile) -> list[Finding]:
     known = sorted(bib.entries)
     findings = []
     for use in uses:
@@ -180,7 +180,7 @@ def check_rendered(
     return findings
 
 
-def check_unused(bib: Bibliography, cited: set[str]) -> list[Finding]:
+def check_unused(bib: BibFile, cited: set[str]) -> list[Finding]:
     findings = []
     for key, entry in bib.entries.items():
         if key in cited or bib.keep_unused(key):

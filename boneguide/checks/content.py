@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from boneguide.bibfile import BibFile
 from boneguide.checks import bibliography, citations, copying, html_policy, links, pages
-from boneguide.checks.bibliography import Bibliography
 from boneguide.checks.build import PageRecord
 from boneguide.checks.model import Finding
 from boneguide.citesyntax import is_well_formed_key
@@ -77,7 +77,7 @@ class ContentChecks:
 
     def __init__(self, project: Project) -> None:
         self.project = project
-        self.bib = Bibliography(project.bib_path, project.bib_display)
+        self.bib = BibFile(project.bib_path, project.bib_display)
         self.bib_findings: list[Finding] = []
         self.known_keys: set[str] = set()
         self.sources: dict[str, SourcePage] = {}

@@ -28,7 +28,7 @@ from requests.adapters import HTTPAdapter
 from urllib3 import exceptions as urllib3_exceptions
 from urllib3.util.retry import Retry
 
-from boneguide.checks.bibliography import Bibliography
+from boneguide.bibfile import BibFile
 from boneguide.checks.model import Finding
 
 # Hosts that answer automated clients with 403, captchas or nothing: a failure there says nothing
@@ -363,7 +363,7 @@ def _request_host(target: Target, settings: Settings) -> str:
     return urlsplit(registry).netloc.lower()
 
 
-def bibliography_targets(bib: Bibliography) -> list[Target]:
+def bibliography_targets(bib: BibFile) -> list[Target]:
     targets = []
     for key, entry in bib.entries.items():
         for name in ("url", "doi", "pmid", "pmcid"):

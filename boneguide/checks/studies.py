@@ -16,8 +16,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from boneguide import frontmatter
-from boneguide.bibliography import BibError, load_bib
+from boneguide import bibfile, frontmatter
 from boneguide.checks.model import Finding
 from boneguide.citesyntax import find_citations
 
@@ -40,10 +39,10 @@ def check(
     min_records: dict[str, int] | None = None,
 ) -> list[Finding]:
     """``pages``: (src_uri, path, display path) of every Markdown page."""
-    try:
-        entries = {raw.key: raw.entry for raw in load_bib(bib_path)}
-    except BibError:
-        return []  # the bibliography checks report it at its line
+    bib = bibfile.load(bib_path)
+    if not bib.readable:
+        return []  # the bibliography checks report it
+    entries = {key: entry.parsed for key, entry in bib.entries.items() if entry.parsed is not None}
     findings = [
         Finding(
             record["file"],
@@ -54,7 +53,7 @@ def check(
             f"study record '{record['key']}' names no entry in {bib_path.name}: add the work first",
         )
         for record in records
-        if record["key"] not in entries
+        if record["key"] not in bib.entries
     ]
     recorded = {record["key"] for record in records}
     for src_uri, path, shown in pages:

@@ -29,7 +29,7 @@ from boneguide.references_format import KIND_LABELS, KIND_ORDER, FormattedEntry
 if TYPE_CHECKING:
     from mkdocs.structure.pages import Page
 
-    from boneguide.site.citations import Bibliography, CitedAt
+    from boneguide.site.citations import FormattedBibliography, CitedAt
 
 MARKER = "<!-- bng:bibliography -->"
 SUMMARY_SLOT = "<!--bng-bib-summary-->"
@@ -41,7 +41,7 @@ def _relative(target: str, page: Page) -> str:
     return posixpath.relpath(target, posixpath.dirname(page.file.src_uri) or ".")
 
 
-def expand_markdown(markdown: str, page: Page, bibliography: Bibliography, config: Any) -> str:
+def expand_markdown(markdown: str, page: Page, bibliography: FormattedBibliography, config: Any) -> str:
     downloads = config.downloads_dir.strip("/")
     editors_view = bool(config.editors_view)
     by_kind: dict[str, list[FormattedEntry]] = {kind: [] for kind in KIND_ORDER}
@@ -116,7 +116,7 @@ def _provenance_html(entry: FormattedEntry, page: Page, sources_page: Page | Non
 
 def render_slots(
     page: Page,
-    bibliography: Bibliography,
+    bibliography: FormattedBibliography,
     cited_at: dict[str, list[CitedAt]],
     pages: dict[str, Page],
     sources_page: Page | None,

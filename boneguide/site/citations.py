@@ -50,7 +50,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, cast
 
-import pybtex.errors
 from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
@@ -59,19 +58,17 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
-from pybtex.database import BibliographyData, parse_file
-from pybtex.database.input import bibtex as pybtex_bibtex
-from pybtex.exceptions import PybtexError
+from pybtex.database import BibliographyData
 
-from boneguide import CACHE_VERSIONS, references_format
+from boneguide import CACHE_VERSIONS, bibfile, references_format
 from boneguide.citesyntax import find_citations, line_in_source
 from boneguide.references_format import FormattedEntry
 from boneguide.site import bibliography_page
 
 log = get_plugin_logger("bng-citations")
 
-# The cache key covers the formatter's own source, so editing it never serves stale output.
-FORMATTER_SOURCES = (Path(references_format.__file__), Path(__file__))
+# The cache key covers the reader's and the formatter's own source, so editing them never serves stale output.
+FORMATTER_SOURCES = (Path(bibfile.__file__), Path(references_format.__file__), Path(__file__))
 HEADING_OR_CITE = re.compile(r'<h([1-6])\b[^>]*\bid="([^"]+)"[^>]*>(.*?)</h\1>|<!--bng-cite:(\d+)-->', re.S)
 TAG = re.compile(r"<[^>]+>")
 
@@ -93,7 +90,7 @@ class CitationsConfig(base.Config):
 
 
 @dataclass
-class Bibliography:
+class FormattedBibliography:
     """Everything the site needs from references.bib, computed once per version of the file."""
 
     path: Path
@@ -146,54 +143,17 @@ class PageCitations:
     occurrences: dict[str, int] = field(default_factory=dict)  # key -> citations so far
 
 
-def _line_of(error: PybtexError, text: str) -> int:
-    line = getattr(error, "lineno", None)
-    if line:
-        return int(line)
-    match = re.search(r"entry: (\S+)", str(error))
-    if match:
-        hits = [
-            i
-            for i, t in enumerate(text.splitlines(), 1)
-            if re.match(rf"@\w+\{{\s*{re.escape(match[1])}\s*,", t)
-        ]
-        if hits:
-            return hits[-1]
-    return 1
-
-
 def _parse(path: Path) -> tuple[BibliographyData, list[str]]:
-    """The entries pybtex can read, and a "file:line: reason" for each problem it met.
+    """The entries pybtex can read, and a "file:line: reason" for each problem in the file.
 
-    A bad entry (a duplicate key, a missing brace) used to stop the build at once: `mkdocs serve`
-    then showed nothing, and the checker saw no page. pybtex can carry on past its errors, keeping
-    the entries it could read; the strict parse is tried first, since it is the usual case.
+    A bad entry (a duplicate key, a missing brace) must not stop the build: `mkdocs serve` would
+    show nothing, and the checker would see no page; the other entries are still read.
     """
     try:
-        return parse_file(str(path), bib_format="bibtex"), []
-    except PybtexError:
-        pass
-    except (OSError, UnicodeDecodeError) as error:
-        raise PluginError(f"{path}: cannot read the bibliography: {error}") from None
-    try:
-        data_bytes = path.read_bytes()
+        data, problems = bibfile.read_data(path)
     except OSError as error:
         raise PluginError(f"{path}: cannot read the bibliography: {error}") from None
-    text = data_bytes.decode("utf-8", errors="replace")
-    problems: list[str] = []
-    if "\ufffd" in text:
-        from boneguide.bibliography import utf8_errors  # only for a broken file
-
-        # Each bad byte at its line and column (pybtex names a byte offset, at line 1); the
-        # entries are still read, with U+FFFD in place of the bad bytes.
-        problems += [f"{path}:{line}:{col}: {reason}" for line, col, reason in utf8_errors(data_bytes)]
-    with pybtex.errors.capture() as errors:
-        try:
-            data = pybtex_bibtex.Parser().parse_string(text)
-        except PybtexError as error:  # one pybtex does not recover from
-            errors.append(error)
-            data = BibliographyData()
-    return data, problems + [f"{path}:{_line_of(error, text)}: {error}" for error in errors]
+    return data, [str(problem) for problem in problems]
 
 
 def _signature(path: Path) -> tuple[int, int]:
@@ -214,7 +174,7 @@ def _cache_file(path: Path, cache_dir: Path) -> Path:
     return cache_dir / f"{hasher.hexdigest()[:32]}.json"
 
 
-def cached_bibliography(path: Path, cache_dir: Path | None) -> Bibliography | None:
+def cached_bibliography(path: Path, cache_dir: Path | None) -> FormattedBibliography | None:
     """The formatted bibliography from the disk cache, if it holds these exact bytes."""
     if cache_dir is None:
         return None
@@ -237,7 +197,7 @@ def cached_bibliography(path: Path, cache_dir: Path | None) -> Bibliography | No
     except (OSError, ValueError, KeyError, TypeError):  # a stale or torn cache is only a lost speed-up
         log.debug("ignoring unreadable citation cache %s", cache_file)
         return None
-    return Bibliography(path, _signature(path), entries, csl_json, problems)
+    return FormattedBibliography(path, _signature(path), entries, csl_json, problems)
 
 
 def _save_cache(cache_file: Path, entries: dict[str, FormattedEntry], csl_json: str, problems: list[str]) -> None:
@@ -266,7 +226,7 @@ def _save_cache(cache_file: Path, entries: dict[str, FormattedEntry], csl_json: 
         log.debug("could not write citation cache: %s", error)
 
 
-def load_bibliography(path: Path, cache_dir: Path | None = None) -> Bibliography:
+def load_bibliography(path: Path, cache_dir: Path | None = None) -> FormattedBibliography:
     """Parse and format every entry; reuse the disk cache when the file's bytes are unchanged."""
     signature = _signature(path)
     cached = cached_bibliography(path, cache_dir)
@@ -280,26 +240,13 @@ def load_bibliography(path: Path, cache_dir: Path | None = None) -> Bibliography
     csl_json = "[\n" + ",\n".join(json.dumps(item, ensure_ascii=False) for item in csl) + "\n]\n"
     if cache_file is not None:
         _save_cache(cache_file, entries, csl_json, problems)
-    return Bibliography(path, signature, entries, csl_json, problems)
+    return FormattedBibliography(path, signature, entries, csl_json, problems)
 
 
-def _load_in_worker(path: Path, cache_dir: Path | None) -> Bibliography:
+def _load_in_worker(path: Path, cache_dir: Path | None) -> FormattedBibliography:
     # Tests set a delay to make the worker finish after every page is built, deterministically.
     time.sleep(float(os.environ.get("BNG_CITATIONS_TEST_WORKER_DELAY", "0")))
     return load_bibliography(path, cache_dir)
-
-
-_ENTRY_START = re.compile(r"^[ \t]*@[ \t]*(\w+)[ \t]*[{(][ \t]*([^,\s{}()]+)[ \t]*,", re.M)
-
-
-def quick_keys(path: Path) -> set[str]:
-    """The entry keys, read with a regex in milliseconds, to check citations before pybtex is done."""
-    text = path.read_text(encoding="utf-8", errors="replace")
-    return {
-        key
-        for kind, key in _ENTRY_START.findall(text)
-        if kind.lower() not in ("string", "preamble", "comment")
-    }
 
 
 def citation_html(keys: list[str], page_state: PageCitations) -> str:
@@ -386,8 +333,8 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
     supports_multiple_instances = False
 
     def __init__(self) -> None:
-        self._bibliography: Bibliography | None = None
-        self._pending: Future[Bibliography] | None = None
+        self._bibliography: FormattedBibliography | None = None
+        self._pending: Future[FormattedBibliography] | None = None
         self._known_keys: set[str] = set()
         self._csl_file: File | None = None
         self.cited_at: dict[str, list[CitedAt]] = {}
@@ -404,7 +351,7 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
         self._unfilled_files: list[Path] = []
 
     @property
-    def bibliography(self) -> Bibliography | None:
+    def bibliography(self) -> FormattedBibliography | None:
         """The formatted bibliography, waiting for the worker process if it is still busy."""
         if self._pending is not None:
             pending, self._pending = self._pending, None
@@ -419,7 +366,7 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
             self._report(self._bibliography)
         return self._bibliography
 
-    def _report(self, bibliography: Bibliography) -> None:
+    def _report(self, bibliography: FormattedBibliography) -> None:
         for problem in bibliography.problems:
             log.error(problem)
 
@@ -452,7 +399,7 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
         if self._bibliography is not None:
             self._known_keys = set(self._bibliography.entries)
             self._report(self._bibliography)
-        elif self.config.parallel and len(keys := quick_keys(bib_path)) >= self.config.parallel_from_entries:
+        elif self.config.parallel and len(keys := bibfile.quick_keys(bib_path)) >= self.config.parallel_from_entries:
             # pybtex needs ~0.4 ms an entry: 4 s for 10,000 entries. A second process does it
             # while this one renders pages; nothing waits for it before the Bibliography page.
             self._known_keys = keys
@@ -545,7 +492,7 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
         return markdown
 
     def on_page_content(self, html_text: str, *, page: Page, config: Any, files: Files) -> str:
-        """Locate each citation under its section heading, for the Bibliography's "cited in" links."""
+        """Locate each citation under its section heading, for the Bibliography page's "cited in" links."""
         late = self._late_html.get(page.file.src_uri)
         if late is None:
             return html_text
@@ -564,7 +511,7 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
                     )
         return html_text
 
-    def _late_checks(self, bibliography: Bibliography) -> None:
+    def _late_checks(self, bibliography: FormattedBibliography) -> None:
         for (src_uri, key), line in self.cited_lines.items():
             # The quick key scan and pybtex can disagree only on a malformed entry: pybtex decides.
             if key in self._known_keys and key not in bibliography.entries:

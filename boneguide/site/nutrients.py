@@ -31,7 +31,8 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 from boneguide import frontmatter
-from boneguide.bibliography import BibError, load_bib
+from boneguide.bibfile import BibError
+from boneguide.bibliography import load_bib
 
 log = get_plugin_logger(__name__)
 
@@ -756,7 +757,7 @@ class NutrientDataPlugin(BasePlugin[NutrientDataConfig]):
 
     def _labels(self, bib_path: Path) -> dict[str, str]:
         try:
-            return {raw.key: author_year(raw.entry) for raw in load_bib(bib_path)}
+            return {raw.key: author_year(raw.parsed) for raw in load_bib(bib_path)}
         except BibError:
             return {}  # the citation plugin reports the broken bibliography at its line
 

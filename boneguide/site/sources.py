@@ -18,7 +18,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 
 from boneguide import frontmatter
-from boneguide.bibliography import BibError, entry_tokens, load_bib
+from boneguide.bibfile import BibError
+from boneguide.bibliography import entry_tokens, load_bib
 from boneguide.citelists import Citation, SourceList, load_sources, marker_sort_key
 from boneguide.identifiers import identifier_tokens
 
@@ -47,9 +48,10 @@ def index_bibliography(bib_path: Path) -> BibIndex:
     status: dict[str, str] = {}
     tokens: dict[str, set[str]] = {}
     for raw in load_bib(bib_path):
-        fields = raw.entry.fields
+        assert raw.parsed is not None  # load_bib raises at an entry pybtex could not read
+        fields = raw.parsed.fields
         status[raw.key] = fields.get("metadata-status", "")
-        tokens[raw.key] = entry_tokens(raw.entry)
+        tokens[raw.key] = entry_tokens(raw.parsed)
         for ref in (r.strip() for r in fields.get("cited-in", "").split(";")):
             if ref:
                 by_ref[ref].append(raw.key)
