@@ -357,3 +357,14 @@ def test_a_reader_page_citing_an_identifier_only_work_is_an_error(tmp_path: Path
     assert bib_warning[4] == "bib-missing-field"
     assert finding[:5] == ("docs/evidence.md", 5, 20, "error", "citation-unidentified")
     assert "'pmc6059859' has no title" in finding[5]
+
+
+def test_an_identifier_only_work_is_still_refused_from_the_cached_bibliography(tmp_path: Path) -> None:
+    """The second run reads the bibliography's slim cached copy, which must keep what identifies a work."""
+    config = project(tmp_path, "unidentified-work")
+    first = run(Options(config, today=TODAY)).findings
+    assert list((config.parent / "build" / "check-cache").glob("bibliography-*.json"))
+    second = run(Options(config, today=TODAY)).findings
+    unidentified = [(f.path, f.line, f.col) for f in second if f.code == "citation-unidentified"]
+    assert unidentified == [("docs/evidence.md", 5, 20)]
+    assert second == first

@@ -40,7 +40,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from boneguide.checks import build, content, studies
+from boneguide.checks import build, content
 from boneguide.checks.model import ConfigError, Finding, sort_findings
 from boneguide.mkdocs_run import LogMessage
 from boneguide.site import citations as citations_plugin
@@ -217,6 +217,7 @@ def _run(
         collect_external=options.online,
         sources_dir=_sources_dir(config, project_dir),
         template_rules=bool(_plugin_option(config, NUTRIENT_PLUGIN, "template", False)),
+        min_study_records=_plugin_option(config, NUTRIENT_PLUGIN, "min_study_records", {}),
     )
     checks: content.ContentChecks | content.Background
     checks = content.ContentChecks(project)  # declared apart: mypy narrows it until it is wrapped
@@ -231,18 +232,10 @@ def _run(
         after_build = time.perf_counter()
         plugin = config["plugins"].get(NUTRIENT_PLUGIN)
         validated = getattr(plugin, "nutrients", None)
-        findings += studies.check(
-            getattr(plugin, "studies", []),
-            [
-                (src_uri, path, _display(path, project_dir))
-                for src_uri, path in _markdown_files(config, docs_dir)
-            ],
-            _nutrient_pages_prefix(config),
-            bib_path,
-            _plugin_option(config, NUTRIENT_PLUGIN, "min_study_records", {}),
-        )
         outcome = checks.finish(
-            site_built=not result.error, validated=validated if isinstance(validated, dict) else {}
+            site_built=not result.error,
+            validated=validated if isinstance(validated, dict) else {},
+            studies=list(getattr(plugin, "studies", [])),
         )
     finally:
         if isinstance(checks, content.Background):

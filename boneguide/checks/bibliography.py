@@ -233,20 +233,26 @@ def _same_work_findings(bib: BibFile, key: str, seen: dict[tuple[str, str], str]
 
 # Everything the offline checks depend on besides the .bib bytes and the date.
 _CACHE_SOURCES = (
-    *(Path(__file__).with_name(name) for name in ("bibliography.py", "urls.py")),
+    *(Path(__file__).with_name(name) for name in ("bibliography.py", "studies.py", "urls.py")),
     *(Path(__file__).parents[1] / name for name in ("bibfile.py", "diagnostics.py", "keys.py")),
 )
 
 
 def _slim(bib: BibFile) -> BibFile:
-    """What the later offline checks read (keys, their places, keep-unused), without pybtex's objects.
+    """What the later offline checks read (keys, their places, keep-unused, what identifies a work),
+    without pybtex's objects.
 
     Reading back 10,000 parsed pybtex entries would take longer than the checks they save.
     """
+    from boneguide.checks.studies import IDENTIFYING_FIELDS
+
     entries = {}
     for key, entry in bib.entries.items():
-        keep = entry.fields.get("keep-unused")
-        fields = {"keep-unused": keep} if keep is not None and bib.keep_unused(key) else {}
+        fields = {
+            name: BibField(name, value, 0, 0, 0, 0)
+            for name in (*IDENTIFYING_FIELDS, "keep-unused")
+            if (value := bib.value(key, name))
+        }
         entries[key] = BibEntry(
             entry.entry_type, key, entry.line, entry.col, entry.key_line, entry.key_col, 0, 0, fields
         )

@@ -20,6 +20,7 @@ from typing import Any
 
 from boneguide.bibfile import BibFile
 from boneguide.checks import bibliography, citations, copying, html_policy, links, pages
+from boneguide.checks import studies as study_checks
 from boneguide.checks.build import PageRecord
 from boneguide.checks.model import Finding
 from boneguide.citesyntax import is_well_formed_key
@@ -52,6 +53,7 @@ class Project:
     collect_external: bool  # locate external links, for the online check
     sources_dir: Path | None = None  # the source articles' folders, with their fingerprints (copying.py)
     template_rules: bool = False  # hold nutrient pages to the template (template.py)
+    min_study_records: dict[str, int] = field(default_factory=dict)  # per nutrient id, or "default"
 
 
 @dataclass
@@ -126,15 +128,25 @@ class ContentChecks:
         findings = self._rendered_findings(record, parsed, expected)
         self.built[record.dest_uri] = _BuiltPage(record, html, parsed, expected, findings)
 
-    def finish(self, *, site_built: bool, validated: dict[str, Any]) -> Outcome:
+    def finish(
+        self, *, site_built: bool, validated: dict[str, Any], studies: list[dict[str, Any]]
+    ) -> Outcome:
         """Checks that need every page: links between them, keys no page cites, the front matter.
 
-        ``validated``: the nutrient pages' front matter, as the nutrients plugin validated it.
+        ``validated``: the nutrient pages' front matter, as the nutrients plugin validated it;
+        ``studies``: the study records it read (studies/*.yml).
         """
         findings = self.bib_findings + [f for page in self.sources.values() for f in page.findings]
         all_uses = [use for page in self.sources.values() for use in page.uses]
         findings += citations.check_keys(all_uses, self.bib)
         findings += self._front_matter_findings(validated)
+        texts = [
+            (uri, page.display, page.text) for uri, page in self.sources.items() if page.text is not None
+        ]
+        project = self.project
+        findings += study_checks.check(
+            studies, texts, project.nutrient_prefix, self.bib, project.min_study_records
+        )
         typed_keys = {use.key for use in all_uses}
         cited = set(typed_keys)  # and the keys plugins generate, below
         external: list[links.ExternalLink] = []
@@ -241,8 +253,10 @@ class Background:
     def add_page(self, record: PageRecord, output: str) -> None:
         self._inbox.put(("page", record, output))
 
-    def finish(self, *, site_built: bool, validated: dict[str, Any]) -> Outcome:
-        self._inbox.put(("finish", {"site_built": site_built, "validated": validated}))
+    def finish(
+        self, *, site_built: bool, validated: dict[str, Any], studies: list[dict[str, Any]]
+    ) -> Outcome:
+        self._inbox.put(("finish", {"site_built": site_built, "validated": validated, "studies": studies}))
         while True:
             try:
                 status, payload = self._outbox.get(timeout=0.5)

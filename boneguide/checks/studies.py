@@ -16,7 +16,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from boneguide import bibfile, frontmatter
+from boneguide import frontmatter
+from boneguide.bibfile import BibFile
 from boneguide.checks.model import Finding
 from boneguide.citesyntax import find_citations
 
@@ -33,16 +34,14 @@ PROVENANCE_PAGES = ("sources.md", "bibliography.md")
 
 def check(
     records: list[dict[str, Any]],
-    pages: list[tuple[str, Path, str]],
+    pages: list[tuple[str, str, str]],
     nutrient_prefix: str | None,
-    bib_path: Path,
+    bib: BibFile,
     min_records: dict[str, int] | None = None,
 ) -> list[Finding]:
-    """``pages``: (src_uri, path, display path) of every Markdown page."""
-    bib = bibfile.load(bib_path)
+    """``pages``: (src_uri, display path, text) of every readable Markdown page."""
     if not bib.readable:
         return []  # the bibliography checks report it
-    entries = {key: entry.parsed for key, entry in bib.entries.items() if entry.parsed is not None}
     findings = [
         Finding(
             record["file"],
@@ -50,21 +49,17 @@ def check(
             0,
             "error",
             "study-unknown-key",
-            f"study record '{record['key']}' names no entry in {bib_path.name}: add the work first",
+            f"study record '{record['key']}' names no entry in {bib.path.name}: add the work first",
         )
         for record in records
         if record["key"] not in bib.entries
     ]
     recorded = {record["key"] for record in records}
-    for src_uri, path, shown in pages:
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            continue  # the page checks report an unreadable page
+    for src_uri, shown, text in pages:
         if not src_uri.endswith(PROVENANCE_PAGES):
-            findings += _unidentified(text, shown, entries)
+            findings += _unidentified(text, shown, bib)
         if nutrient_prefix and src_uri.startswith(nutrient_prefix):
-            findings += _missing_records(text, shown, recorded, entries)
+            findings += _missing_records(text, shown, recorded, bib)
             findings += _too_few_records(Path(src_uri).stem, shown, records, min_records or {})
     return findings
 
@@ -90,26 +85,30 @@ def _too_few_records(
     ]
 
 
-def is_identified(entry: Any) -> bool:
+# What is_identified reads: the checker's cached copy of the bibliography keeps these fields.
+IDENTIFYING_FIELDS = ("title", "author", "organization", "publisher", "institution", "year", "url")
+
+
+def is_identified(bib: BibFile, key: str) -> bool:
     """Title, an author or issuing body, and a year (an undated web page: its address instead)."""
-    fields = entry.fields
-    has_author = bool(entry.persons.get("author")) or any(
-        fields.get(name) for name in ("organization", "publisher", "institution")
-    )
-    dated = bool(fields.get("year")) or bool(fields.get("url"))
-    return bool(fields.get("title")) and has_author and dated
+
+    def has(name: str) -> bool:
+        return bool(bib.value(key, name))
+
+    has_author = any(has(name) for name in ("author", "organization", "publisher", "institution"))
+    return has("title") and has_author and (has("year") or has("url"))
 
 
-def _unidentified(text: str, shown: str, entries: dict[str, Any]) -> list[Finding]:
+def _unidentified(text: str, shown: str, bib: BibFile) -> list[Finding]:
     findings = []
     raw, _body, _start = frontmatter.split_front_matter(text)
     for citation in find_citations(text):
         for key in citation.keys:
-            if key in entries and not is_identified(entries[key]):
+            if key in bib.entries and not is_identified(bib, key):
                 findings.append(_unidentified_finding(shown, citation.line, citation.column, key))
     if raw:
         for key in sorted(frontmatter.data_keys(frontmatter.load_yaml(Path(shown), raw, 2)[0] or {})):
-            if key in entries and not is_identified(entries[key]):
+            if key in bib.entries and not is_identified(bib, key):
                 findings.append(_unidentified_finding(shown, 1, 0, key))
     return findings
 
@@ -126,7 +125,7 @@ def _unidentified_finding(shown: str, line: int, column: int, key: str) -> Findi
     )
 
 
-def _missing_records(text: str, shown: str, recorded: set[str], entries: dict[str, Any]) -> list[Finding]:
+def _missing_records(text: str, shown: str, recorded: set[str], bib: BibFile) -> list[Finding]:
     findings = []
     lines = text.splitlines()
     start = next((i for i, line in enumerate(lines) if line.strip() == f"## {STUDY_SECTION}"), None)
@@ -139,7 +138,7 @@ def _missing_records(text: str, shown: str, recorded: set[str], entries: dict[st
         if not STUDY_WORDS.search(sentence):
             continue
         for key in citation.keys:
-            if key in entries and key not in recorded:
+            if key in bib.entries and key not in recorded:
                 findings.append(
                     Finding(
                         shown,
