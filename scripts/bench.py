@@ -47,14 +47,21 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
-VARIANTS = ("none", "stock", "ours", "ours-warm")
+VARIANTS = ("none", "stock", "ours", "ours-serial", "ours-warm")
 VARIANT_LABELS = {
     "none": "no citation plugin",
     "stock": "mkdocs-bibtex 4.4.0 (before)",
     "ours": "bng-citations, cold",
+    # The same without its worker process: whether that concurrency pays is read off this column.
+    "ours-serial": "bng-citations, cold, one process",
     "ours-warm": "bng-citations, warm disk cache",
 }
-VARIANT_PLUGINS = {"stock": "bibtex", "ours": "bng-citations", "ours-warm": "bng-citations"}
+VARIANT_PLUGINS = {
+    "stock": "bibtex",
+    "ours": "bng-citations",
+    "ours-serial": "bng-citations",
+    "ours-warm": "bng-citations",
+}
 COPY_IGNORE = shutil.ignore_patterns(
     ".git", ".venv", "site", "build", "__pycache__", ".pytest_cache", ".ruff_cache"
 )
@@ -111,6 +118,8 @@ def variant_config(base_text: str, variant: str, cache_dir: Path | None) -> str:
         block = "  - bng-citations:\n      bib_file: references.bib\n"
         if variant == "ours-warm" and cache_dir is not None:
             block += f"      cache_dir: {cache_dir}\n"
+        if variant == "ours-serial":
+            block += "      parallel: false\n"
     return _PLUGIN_BLOCK.sub(lambda _m: block, base_text, count=1)
 
 
