@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -28,6 +27,7 @@ from boneguide import bibfile
 from boneguide.bibfile import BibEntry, BibError
 from boneguide.citelists import Citation, SourceList, marker_sort_key, normalised_title
 from boneguide.enrich import STATUS_RANK
+from boneguide.files import write_atomically
 from boneguide.identifiers import ID_FIELDS, identifier_tokens, pmc_url, pubmed_url
 from boneguide.keys import authored_key, identifier_key
 
@@ -639,17 +639,6 @@ def load_base(path: Path) -> dict[str, dict[str, str]]:
 
 def dump_base(entries: dict[str, dict[str, str]]) -> str:
     return json.dumps(entries, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write through a temporary file and rename it: Ctrl-C or a full disk mid-write leaves the
-    old file whole, never half a bibliography."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        temporary.write_text(text, encoding="utf-8")
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
 
 
 # --- the whole import -------------------------------------------------------------------------

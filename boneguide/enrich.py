@@ -24,6 +24,7 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
+from boneguide.files import write_atomically
 from boneguide.identifiers import (
     DOI_RE,
     NBK_PATH_RE,
@@ -196,8 +197,6 @@ class MetadataCache:
         return json.dumps({"records": records}, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
 
     def save(self) -> None:
-        from boneguide.bibliography import write_atomically  # bibliography imports this module
-
         write_atomically(self.path, self.dumps())
 
 

@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _main(argv)
     except KeyboardInterrupt:
-        # Files are written by rename (bibliography.write_atomically): nothing is left half-written.
+        # Files are written by rename (files.write_atomically): nothing is left half-written.
         print("interrupted", file=sys.stderr)
         return 130
 

@@ -13,6 +13,7 @@ import pytest
 from mkdocs.config import load_config
 from sitebuild import build_site
 
+from boneguide import files
 from boneguide.citesyntax import find_citations
 from boneguide.site import citations
 from boneguide.site.citations import CitationsPlugin, load_bibliography
@@ -232,7 +233,7 @@ def test_disk_cache_is_json_keyed_by_versions_and_pruned(
     payload = json.loads(written.read_text(encoding="utf-8"))  # data, never code
     assert payload["versions"][0].startswith("boneguide ") and payload["versions"][1].startswith("pybtex ")
     assert not list(cache.glob("*.pickle"))
-    monkeypatch.setattr(citations, "CACHE_VERSIONS", ("boneguide 99", "pybtex 99"))
+    monkeypatch.setattr(files, "CACHE_VERSIONS", ("boneguide 99", "pybtex 99"))
     load_bibliography(bib, cache)  # another pybtex: not served the old output
     assert len(list(cache.glob("*.json"))) == 3
     for n in range(6):

@@ -5,9 +5,6 @@ from __future__ import annotations
 import codecs
 import contextlib
 import datetime as dt
-import hashlib
-import json
-import os
 import re
 from collections.abc import Callable
 from dataclasses import asdict
@@ -16,7 +13,7 @@ from typing import Any
 
 import latexcodec  # noqa: F401  (registers the "ulatex" codec used to decode titles)
 
-from boneguide import CACHE_VERSIONS
+from boneguide import files
 from boneguide import keys as keyrules
 from boneguide.bibfile import BibEntry, BibField, BibFile
 from boneguide.bibfile import load as load_file
@@ -268,26 +265,17 @@ def load_and_check(
     """
     cache_file = None
     if cache_dir is not None and path.is_file():
-        hasher = hashlib.sha256(path.read_bytes())
-        for source in _CACHE_SOURCES:
-            hasher.update(source.read_bytes())
-        hasher.update(f"{display_path}\n{today.isoformat()}\n{', '.join(CACHE_VERSIONS)}".encode())
-        cache_file = cache_dir / f"bibliography-{hasher.hexdigest()[:32]}.json"
-        with contextlib.suppress(OSError, ValueError, KeyError, TypeError):  # only a lost speed-up
-            return _from_cache(json.loads(cache_file.read_text(encoding="utf-8")), path)
+        inputs = [path.read_bytes(), *(source.read_bytes() for source in _CACHE_SOURCES)]
+        cache_file = files.cache_file(
+            cache_dir, "bibliography-", [*inputs, f"{display_path}\n{today}".encode()]
+        )
+        with contextlib.suppress(KeyError, TypeError):  # a stale or torn cache is only a lost speed-up
+            return _from_cache(files.read_cache(cache_file), path)
     bib = load_file(path, display_path)
     findings = list(bib.problems)
     findings += check(bib, today)
-    if cache_file is not None and cache_dir is not None:
-        with contextlib.suppress(OSError):
-            cache_dir.mkdir(parents=True, exist_ok=True)
-            for old in [*cache_dir.glob("bibliography-*.pickle"), *cache_dir.glob("bibliography-*.json")]:
-                old.unlink()
-            temporary = cache_file.with_suffix(f".{os.getpid()}.tmp")
-            temporary.write_text(
-                json.dumps(_to_cache(_slim(bib), findings), ensure_ascii=False), encoding="utf-8"
-            )
-            temporary.replace(cache_file)
+    if cache_file is not None:
+        files.write_cache(cache_file, _to_cache(_slim(bib), findings), keep=1)
     return bib, findings
 
 

@@ -60,7 +60,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from pybtex.database import BibliographyData
 
-from boneguide import CACHE_VERSIONS, bibfile, references_format
+from boneguide import CACHE_VERSIONS, bibfile, files, references_format
 from boneguide.citesyntax import find_citations, line_in_source
 from boneguide.references_format import FormattedEntry
 from boneguide.site import bibliography_page
@@ -166,12 +166,7 @@ CACHE_KEEP = 4  # newest cache files kept per folder (one per bibliography a pro
 
 
 def _cache_file(path: Path, cache_dir: Path) -> Path:
-    hasher = hashlib.sha256(path.read_bytes())
-    for source in FORMATTER_SOURCES:
-        hasher.update(source.read_bytes())
-    for version in CACHE_VERSIONS:
-        hasher.update(version.encode())
-    return cache_dir / f"{hasher.hexdigest()[:32]}.json"
+    return files.cache_file(cache_dir, "", [path.read_bytes(), *(source.read_bytes() for source in FORMATTER_SOURCES)])
 
 
 def cached_bibliography(path: Path, cache_dir: Path | None) -> FormattedBibliography | None:
@@ -181,8 +176,8 @@ def cached_bibliography(path: Path, cache_dir: Path | None) -> FormattedBibliogr
     cache_file = _cache_file(path, cache_dir)
     if not cache_file.is_file():
         return None
+    payload = files.read_cache(cache_file)
     try:
-        payload = json.loads(cache_file.read_text(encoding="utf-8"))
         entries = {
             key: FormattedEntry(
                 **{
@@ -194,36 +189,21 @@ def cached_bibliography(path: Path, cache_dir: Path | None) -> FormattedBibliogr
             for key, fields in payload["entries"].items()
         }
         csl_json, problems = payload["csl_json"], list(payload["problems"])
-    except (OSError, ValueError, KeyError, TypeError):  # a stale or torn cache is only a lost speed-up
+    except (KeyError, TypeError):  # a stale or torn cache is only a lost speed-up
         log.debug("ignoring unreadable citation cache %s", cache_file)
         return None
     return FormattedBibliography(path, _signature(path), entries, csl_json, problems)
 
 
 def _save_cache(cache_file: Path, entries: dict[str, FormattedEntry], csl_json: str, problems: list[str]) -> None:
-    """Data, not pickles (a cache file is never code), written atomically; older files pruned."""
-    try:
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
-        temporary = cache_file.with_suffix(f".{os.getpid()}.tmp")
-        payload = {
-            "versions": list(CACHE_VERSIONS),
-            "entries": {key: asdict(entry) for key, entry in entries.items()},
-            "csl_json": csl_json,
-            "problems": problems,
-        }
-        temporary.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
-        temporary.replace(cache_file)
-        ours = re.compile(r"[0-9a-f]{32}\.(json|pickle)")  # only this cache's files, whatever shares the folder
-        older = sorted(
-            (f for f in cache_file.parent.glob("*.json") if f != cache_file and ours.fullmatch(f.name)),
-            key=lambda f: f.stat().st_mtime,
-            reverse=True,
-        )
-        pickles = [f for f in cache_file.parent.glob("*.pickle") if ours.fullmatch(f.name)]
-        for stale in [*older[CACHE_KEEP - 1 :], *pickles]:
-            stale.unlink(missing_ok=True)
-    except OSError as error:
-        log.debug("could not write citation cache: %s", error)
+    payload = {
+        "versions": list(CACHE_VERSIONS),
+        "entries": {key: asdict(entry) for key, entry in entries.items()},
+        "csl_json": csl_json,
+        "problems": problems,
+    }
+    if not files.write_cache(cache_file, payload, keep=CACHE_KEEP):
+        log.debug("could not write citation cache %s", cache_file)
 
 
 def load_bibliography(path: Path, cache_dir: Path | None = None) -> FormattedBibliography:

@@ -1,0 +1,68 @@
+"""Writing files safely: atomic replacement, and the JSON caches built on it.
+
+The citation plugin caches its formatted bibliography and the checker its bibliography findings;
+both are JSON (a file in build/ is never run as code) named by a hash of everything they depend on,
+and each keeps only its newest few files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from boneguide import CACHE_VERSIONS
+
+_DIGEST = 32  # hex digits of the hash in a cache file's name
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write through a temporary file and rename it: Ctrl-C or a full disk mid-write leaves the
+    old file whole, never half a file."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def cache_file(folder: Path, prefix: str, inputs: Iterable[bytes]) -> Path:
+    """The cache file for these inputs (and this package's and pybtex's versions)."""
+    hasher = hashlib.sha256()
+    for data in inputs:
+        hasher.update(data)
+    for version in CACHE_VERSIONS:
+        hasher.update(version.encode())
+    return folder / f"{prefix}{hasher.hexdigest()[:_DIGEST]}.json"
+
+
+def read_cache(path: Path) -> Any:
+    """The cached data, or None when there is none or it is torn (only a lost speed-up)."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def write_cache(path: Path, payload: Any, keep: int) -> bool:
+    """Write ``payload`` and prune this cache's older files to the ``keep`` newest; False if it could not."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(path, json.dumps(payload, ensure_ascii=False))
+        prefix = path.name[: -(_DIGEST + len(".json"))]
+        # Only this cache's files, whatever else shares the folder (and an earlier release's pickles).
+        ours = re.compile(re.escape(prefix) + rf"[0-9a-f]{{{_DIGEST}}}\.(json|pickle)")
+        files = [f for f in path.parent.iterdir() if f != path and ours.fullmatch(f.name)]
+        older = sorted(
+            (f for f in files if f.suffix == ".json"), key=lambda f: f.stat().st_mtime, reverse=True
+        )
+        for stale in [*older[keep - 1 :], *(f for f in files if f.suffix == ".pickle")]:
+            stale.unlink(missing_ok=True)
+    except OSError:
+        return False
+    return True
