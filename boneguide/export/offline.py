@@ -82,11 +82,6 @@ def newest_input(root: Path, package: Path = PACKAGE_DIR) -> tuple[float, Path |
     return newest
 
 
-def newest_source_change(root: Path) -> float:
-    """Latest modification time of anything the PDF is built from (to spot a stale PDF)."""
-    return newest_input(root)[0]
-
-
 def pdf_staleness(pdf: Path, root: Path, package: Path = PACKAGE_DIR) -> str | None:
     """Why `pdf` must be rebuilt before it is bundled (missing, or older than one of its inputs),
     or None when it is up to date."""
