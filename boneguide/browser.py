@@ -73,7 +73,10 @@ def serve_directory(directory: Path, base_path: str = "/") -> Iterator[str]:
     handler = functools.partial(handler_class, directory=str(directory))
     server = ThreadingHTTPServer((LOCAL_HOST, 0), handler)
     server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
+    # A short poll: shutdown() waits up to one interval, half a second by default.
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="site-server", daemon=True
+    )
     thread.start()
     try:
         yield f"http://{LOCAL_HOST}:{server.server_address[1]}{base_path}"

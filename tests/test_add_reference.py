@@ -181,7 +181,7 @@ class FakePubMed(BaseHTTPRequestHandler):
 
 def test_online_lookup_against_a_local_registry(files, capsys) -> None:
     server = ThreadingHTTPServer(("127.0.0.1", 0), FakePubMed)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     try:
         base = f"http://127.0.0.1:{server.server_address[1]}"
         assert run(files, "--pmid", "20671013", "--online", "--eutils", base) == 0

@@ -78,7 +78,7 @@ def registry() -> Iterator[tuple[str, list[tuple[float, str]]]]:
     log: list[tuple[float, str]] = []
     handler = type("RecordedRegistry", (Registry,), {"log": log, "throttled": set()})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}", log
     server.shutdown()
