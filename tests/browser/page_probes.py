@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from urllib.parse import unquote, urlsplit
 
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import BrowserContext, ConsoleMessage, Error, Page, Response, Route
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from pybtex.database import parse_file
 
 from boneguide.browser import LOCAL_HOST, PHONE
@@ -37,6 +39,13 @@ class Findings:
 
     def add(self, probe: str, failures: list[str]) -> None:
         self.failures.setdefault(probe, []).extend(failures)
+
+    def merge(self, other: Findings) -> None:
+        """Another crawl's findings for the same profile (its probes are not this one's)."""
+        for probe, failures in other.failures.items():
+            self.add(probe, failures)
+        self.counts.update(other.counts)
+        self.notes.update(other.notes)
 
 
 def everywhere(path: str) -> bool:
@@ -158,9 +167,15 @@ def skip_link(page: Page, path: str, findings: Findings) -> list[str]:
     box = skip.bounding_box()
     if not box or box["y"] < 0 or skip.evaluate("e => parseFloat(getComputedStyle(e).opacity)") < 1:
         failures.append(f"/{path}: the focused skip link is not visible")
+    # The theme handles the jump itself (instant navigation): it sets the location first, then jumps
+    # to the target, which is when the browser moves the focus there (hashchange). Wait for that: on a
+    # busy machine, running beside the other crawls, the jump can come later than the 100 ms below.
+    page.evaluate("() => addEventListener('hashchange', () => { window.__bngJumped = true; }, {once: true})")
     page.keyboard.press("Enter")
     page.wait_for_function("() => location.hash.length > 1")
-    page.wait_for_timeout(100)  # the theme handles the jump itself (instant navigation)
+    with suppress(PlaywrightTimeoutError):  # no jump: the Tab below says where the focus went
+        page.wait_for_function("() => window.__bngJumped === true", timeout=5_000)
+    page.wait_for_timeout(100)
     page.keyboard.press("Tab")
     focused = page.evaluate(FOCUSED)
     if not focused or not focused["inContent"]:

@@ -1,15 +1,15 @@
 """One crawl of the served site per browser profile, for the browser tests that look at every page.
 
-A crawl loads each page once, runs every probe of its profile on that load (page_probes.py) and keeps
-each probe's failures; the per-page tests then assert over their probe's failures. (One loop over the
-site per test cost ~300 s of the browser tests' ~384.)
+A crawl loads each page, runs its probes (page_probes.py) on that load, again only where a probe would
+see another's clicks or keys, and keeps each probe's failures; the per-page tests then assert over
+their probe's failures. (One loop over the site per test cost ~300 s of the browser tests' ~384.)
 
 Profiles:
-- desktop: light, 1280 px, as conftest's `context`. Per page, the focus walk on a load of its own
-  (it moves the focus from the top of the page and turns transitions off); then a fresh load for the
-  read-only probes, axe, the skip link (keyboard, so after those), and last what waits for the network
-  to be idle: requests to other hosts, console errors and Content-Security-Policy reports, listened
-  to over both loads.
+- desktop: light, 1280 px, as conftest's `context`. Per page, a load under the watch for requests to
+  other hosts, console errors and Content-Security-Policy reports, for the read-only probes and then
+  what waits for the network to be idle (scroll, open search); a load for the skip link and one for
+  the focus walk, which move the focus from the top of the page. Axe in a crawl of its own (the
+  slowest probe: the crawls run side by side).
 - dark: the same size with a dark system theme, for axe only.
 - phone: 375 px, touch, as conftest's `phone`; read-only probes only.
 
@@ -94,7 +94,11 @@ class PageLoader:
 def _run(page: Page, path: str, probes: Iterable[Probe], findings: Findings) -> None:
     for probe in probes:
         if probe.applies(path):
-            findings.add(probe.name, probe.check(page, path, findings))
+            try:
+                failures = probe.check(page, path, findings)
+            except Exception as error:  # fails the probe's test, naming the page, not the whole crawl
+                failures = [f"/{path}: {probe.name} stopped: {type(error).__name__}: {error}"]
+            findings.add(probe.name, failures)
 
 
 def _fail(path: str, problem: str, probes: Iterable[Probe], findings: Findings) -> None:
@@ -111,16 +115,16 @@ def _start(probes: Iterable[Probe], *names: str) -> Findings:
 
 def crawl_desktop(browser: Browser, loader: PageLoader, pages: list[str], bib: Any) -> Findings:
     """Per page: a load under the privacy, console and CSP watch for the read-only probes, then the
-    watch's scroll, search and network idle; a load without it for axe and then the skip link (which
-    moves focus and location); a load for the focus walk (from the top, transitions off)."""
+    watch's scroll, search and network idle; a load without it for the skip link (it moves focus and
+    location); a load for the focus walk (from the top, transitions off). Axe: `desktop-axe`."""
     read_only = [
         Probe("citation_links", citation_links),
         reference_links_probe(bib),
         Probe("editors_workings", editors_workings, reader_page),
     ]
-    fresh = [axe_probe("light"), Probe("skip_link", skip_link)]
+    skip = [Probe("skip_link", skip_link)]
     keyboard = [Probe("focus_ring", focus_ring)]
-    findings = _start([*read_only, *fresh, *keyboard], *Watch.PROBES)
+    findings = _start([*read_only, *skip, *keyboard], *Watch.PROBES)
     watched = browser.new_context(**CONTEXT_OPTIONS["desktop"])
     watch = Watch(watched)
     page = watched.new_page()
@@ -135,10 +139,16 @@ def crawl_desktop(browser: Browser, loader: PageLoader, pages: list[str], bib: A
                 findings.add(name, failures)
         else:
             _run(page, path, read_only, findings)
-            watch.settle(page)
-            for name, failures in watch.failures(page, path).items():
+            try:
+                watch.settle(page)
+                watched_failures = watch.failures(page, path)
+            except Exception as error:
+                watched_failures = {
+                    name: [f"/{path}: stopped: {type(error).__name__}: {error}"] for name in Watch.PROBES
+                }
+            for name, failures in watched_failures.items():
                 findings.add(name, failures)
-        for probes in (fresh, keyboard):
+        for probes in (skip, keyboard):
             if problem := loader.try_open(plain, path):
                 _fail(path, problem, probes, findings)
             else:
@@ -164,6 +174,9 @@ def _crawl_read_only(profile: str, probes: list[Probe]) -> Crawler:
 
 CRAWLERS: dict[str, Crawler] = {
     "desktop": crawl_desktop,
+    # The light desktop's axe in a thread of its own: axe is the slowest probe, and the crawls run side
+    # by side (Crawls), so the desktop's would otherwise be the one every other waits for.
+    "desktop-axe": _crawl_read_only("desktop", [axe_probe("light")]),
     "dark": _crawl_read_only("dark", [axe_probe("dark")]),
     "phone": _crawl_read_only(
         "phone",
@@ -177,21 +190,26 @@ CRAWLERS: dict[str, Crawler] = {
 }
 
 
-def crawl(profile: str, site_url: str, pages: list[str], bib: dict[str, dict[str, str]]) -> Findings:
-    """One profile's crawl, in the calling thread, with a Playwright and a Chromium of its own."""
+def crawl(name: str, site_url: str, pages: list[str], bib: dict[str, dict[str, str]]) -> Findings:
+    """One crawl of CRAWLERS, in the calling thread, with a Playwright and a Chromium of its own."""
     with sync_playwright() as playwright:
         browser = launch_chromium(playwright)
         try:
-            return CRAWLERS[profile](browser, PageLoader(site_url), pages, bib)
+            return CRAWLERS[name](browser, PageLoader(site_url), pages, bib)
         finally:
             browser.close()
+
+
+# The crawls whose findings make up each profile's.
+PROFILE_CRAWLS = {"desktop": ("desktop", "desktop-axe"), "dark": ("dark",), "phone": ("phone",)}
 
 
 class Crawls:
     """The crawls of one test session, each run once, when a test first asks for a profile.
 
-    The first request runs every profile in `wanted` (the session's tests' profiles) at once, each in a
-    thread of its own, and returns when all have finished, so no crawl runs beside a test.
+    The first request runs the crawls of every profile in `wanted` (the session's tests' profiles) at
+    once, each in a thread of its own, and returns when all have finished, so no crawl runs beside a
+    test.
     """
 
     def __init__(self, wanted: set[str], run: Callable[[str], Findings]) -> None:
@@ -200,8 +218,11 @@ class Crawls:
         self.done: dict[str, Future[Findings]] = {}
 
     def __getitem__(self, profile: str) -> Findings:
-        if profile not in self.done:
-            todo = sorted((self.wanted | {profile}) - self.done.keys())
+        crawls = {name for wanted in self.wanted | {profile} for name in PROFILE_CRAWLS[wanted]}
+        if todo := sorted(crawls - self.done.keys()):
             with ThreadPoolExecutor(max_workers=len(todo), thread_name_prefix="crawl") as pool:
                 self.done.update({name: pool.submit(self.run, name) for name in todo})
-        return self.done[profile].result()
+        findings = Findings()
+        for name in PROFILE_CRAWLS[profile]:
+            findings.merge(self.done[name].result())
+        return findings
