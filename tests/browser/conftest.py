@@ -11,14 +11,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Response, sync_playwright
+from page_probes import Findings, bib_identifiers
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from site_crawl import CONTEXT_OPTIONS, Crawls, PageLoader, crawl
 
-from boneguide.browser import PHONE, launch_chromium, serve_directory, site_base_path, site_pages
+from boneguide.browser import launch_chromium, serve_directory, site_base_path, site_pages
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
-
-DESKTOP = {"width": 1280, "height": 900}
 
 NUTRIENTS = [
     "zinc",
@@ -91,7 +91,7 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture
 def context(browser: Browser) -> Iterator[BrowserContext]:
     """A fresh profile per test (no palette or search state carried over), light scheme, desktop size."""
-    ctx = browser.new_context(viewport=DESKTOP, color_scheme="light", locale="en-GB")
+    ctx = browser.new_context(**CONTEXT_OPTIONS["desktop"])
     yield ctx
     ctx.close()
 
@@ -99,9 +99,7 @@ def context(browser: Browser) -> Iterator[BrowserContext]:
 @pytest.fixture
 def phone(browser: Browser) -> Iterator[BrowserContext]:
     """A fresh phone profile: 375 px wide, touch, twice the pixel density."""
-    context = browser.new_context(
-        viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, color_scheme="light"
-    )
+    context = browser.new_context(**CONTEXT_OPTIONS["phone"])
     yield context
     context.close()
 
@@ -117,42 +115,6 @@ def artifacts() -> Path:
     return ARTIFACTS
 
 
-class PageLoader:
-    """Loads pages of the served site and says which path failed."""
-
-    def __init__(self, site_url: str) -> None:
-        self.site_url = site_url
-
-    def open(self, page: Page, path: str) -> Response:
-        """Load a page and let its scripts settle; fail naming the path when it is missing."""
-        problem = self.try_open(page, path)
-        assert problem is None, problem
-        return self.last_response
-
-    def try_open(self, page: Page, path: str) -> str | None:
-        """For per-page loops: None when the page loaded, else a one-line reason naming the path.
-
-        Waits for the load event (every script of the page has run), not for the network to be idle:
-        that costs half a second a page, idle, in every loop over the site. A test about what a page
-        requests later (privacy, console, CSP) waits for network idle itself.
-        """
-        response = page.goto(self.site_url + path, wait_until="load")
-        if response is None:
-            return f"/{path}: no response"
-        self.last_response = response
-        if response.status != 200:
-            return f"/{path}: HTTP {response.status} (page missing?)"
-        return None
-
-    def each_open(self, page: Page, paths: list[str], failures: list[str]) -> Iterator[str]:
-        """The paths that loaded, one after another in ``page``; a page that did not is a failure."""
-        for path in paths:
-            if problem := self.try_open(page, path):
-                failures.append(problem)
-                continue
-            yield path
-
-
 @pytest.fixture(scope="session")
 def loader(site_url: str) -> PageLoader:
     return PageLoader(site_url)
@@ -161,3 +123,38 @@ def loader(site_url: str) -> PageLoader:
 @pytest.fixture(scope="session")
 def sample_nutrient() -> str:
     return SAMPLE_NUTRIENT
+
+
+# The fixture each crawl profile's results are asked for by (site_crawl.py).
+CRAWL_FIXTURES = {"desktop": "desktop_crawl", "dark": "dark_crawl", "phone": "phone_crawl"}
+
+
+@pytest.fixture(scope="session")
+def crawls(request: pytest.FixtureRequest, site_url: str, all_pages: list[str], site_dir: Path) -> Crawls:
+    """The per-page tests' crawls: every profile a test of this session asks for, crawled together once."""
+    wanted = {
+        profile
+        for item in request.session.items
+        for profile, fixture in CRAWL_FIXTURES.items()
+        if fixture in getattr(item, "fixturenames", ())
+    }
+    bib = bib_identifiers(site_dir)
+    return Crawls(wanted, lambda profile: crawl(profile, site_url, all_pages, bib))
+
+
+@pytest.fixture(scope="session")
+def desktop_crawl(crawls: Crawls) -> Findings:
+    """Every page read in the light desktop profile: focus walk, axe, skip link, citations, privacy..."""
+    return crawls["desktop"]
+
+
+@pytest.fixture(scope="session")
+def dark_crawl(crawls: Crawls) -> Findings:
+    """Every page read with a dark system theme: axe."""
+    return crawls["dark"]
+
+
+@pytest.fixture(scope="session")
+def phone_crawl(crawls: Crawls) -> Findings:
+    """Every page read on the phone: sideways scroll, text size, tables, identifiers' line breaks."""
+    return crawls["phone"]

@@ -7,71 +7,16 @@ data-citation-key="<key>" linking to #ref-<key>, the page's reference list entry
 
 from __future__ import annotations
 
-from pathlib import Path
-from urllib.parse import unquote, urlsplit
-
 import pytest
+from page_probes import Findings
 from playwright.sync_api import BrowserContext, Page, Route
-from pybtex.database import parse_file
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[2]
-IDENTIFIER_HOSTS = {
-    "doi": ("doi.org",),
-    "pmid": ("pubmed.ncbi.nlm.nih.gov",),
-    "pmcid": ("pmc.ncbi.nlm.nih.gov", "www.ncbi.nlm.nih.gov"),
-}
 
-
-@pytest.fixture(scope="module")
-def bib_identifiers(site_dir: Path) -> dict[str, dict[str, str]]:
-    """key -> {doi, pmid, pmcid, url} as typed in references.bib (field names are case-insensitive).
-
-    Read from the copy the site publishes, i.e. the bibliography the site was built from, not the
-    working file that may have changed since.
-    """
-    published = site_dir / "downloads" / "references.bib"
-    data = parse_file(str(published if published.is_file() else ROOT / "references.bib"), bib_format="bibtex")
-    return {
-        key.lower(): {
-            name: value.strip()
-            for field, value in entry.fields.items()
-            if (name := field.lower()) in ("doi", "pmid", "pmcid", "url")
-        }
-        for key, entry in data.entries.items()
-    }
-
-
-def citations(page: Page) -> list[dict[str, str]]:
-    return page.eval_on_selector_all(
-        "[data-citation-key]",
-        """els => els.map(e => {
-            // The theme makes links absolute (instant navigation): compare page and fragment.
-            const link = e.matches('a[href]') ? e : e.querySelector('a[href]');
-            if (!link) return {key: e.dataset.citationKey, href: ''};
-            const url = new URL(link.href);
-            const samePage = url.origin === location.origin && url.pathname === location.pathname;
-            return {key: e.dataset.citationKey, href: samePage ? url.hash : url.href};
-        })""",
-    )
-
-
-def test_every_citation_links_to_an_entry_of_the_page_reference_list(
-    page: Page, loader, all_pages: list[str]
-) -> None:
-    failures = []
-    cited_pages = 0
-    for path in loader.each_open(page, all_pages, failures):
-        found = citations(page)
-        cited_pages += bool(found)
-        for citation in found:
-            key = citation["key"]
-            if citation["href"] != f"#ref-{key}":
-                failures.append(f"/{path}: citation {key} links to {citation['href']!r}, not '#ref-{key}'")
-            elif not page.locator(f'[id="ref-{key}"]').count():
-                failures.append(f"/{path}: citation {key}: no #ref-{key} entry on the page")
-    assert cited_pages, "no page carries a citation"
+def test_every_citation_links_to_an_entry_of_the_page_reference_list(desktop_crawl: Findings) -> None:
+    assert desktop_crawl.counts["cited pages"], "no page carries a citation"
+    failures = desktop_crawl.failures["citation_links"]
     assert not failures, "\n".join(sorted(set(failures)))
 
 
@@ -113,44 +58,12 @@ def test_hovering_a_citation_shows_its_reference(page: Page, loader, sample_nutr
     )
 
 
-def _expected_hosts(identifiers: dict[str, str]) -> list[tuple[str, tuple[str, ...], str]]:
-    checks = []
-    for name, hosts in IDENTIFIER_HOSTS.items():
-        if name in identifiers:
-            checks.append((name, hosts, identifiers[name]))
-    if not checks and "url" in identifiers:
-        checks.append(("url", (urlsplit(identifiers["url"]).hostname or "",), identifiers["url"]))
-    return checks
-
-
-def test_reference_links_point_to_the_identifiers_in_the_bibliography(
-    page: Page, loader, all_pages: list[str], bib_identifiers: dict[str, dict[str, str]]
-) -> None:
-    failures = []
-    checked = 0
-    for path in loader.each_open(page, all_pages, failures):
-        keys = {citation["key"] for citation in citations(page)}
-        for key in sorted(keys):
-            hrefs = page.eval_on_selector_all(
-                f'[id="ref-{key}"] a[href^="http"]', "els => els.map(e => e.href)"
-            )
-            identifiers = bib_identifiers.get(key)
-            if identifiers is None:
-                failures.append(f"/{path}: {key} is not in references.bib")
-                continue
-            for name, hosts, value in _expected_hosts(identifiers):
-                checked += 1
-                wanted = unquote(value).lower().rstrip("/")
-                if name == "pmcid":
-                    wanted = wanted.removeprefix("pmc")
-                if not any(
-                    urlsplit(href).hostname in hosts and wanted in unquote(href).lower().rstrip("/")
-                    for href in hrefs
-                ):
-                    failures.append(
-                        f"/{path}: #ref-{key} has no link to {name} {value} ({' or '.join(hosts)})"
-                    )
-    assert checked, "no reference entry with a DOI, PMID, PMCID or URL was checked"
+def test_reference_links_point_to_the_identifiers_in_the_bibliography(desktop_crawl: Findings) -> None:
+    """Against references.bib as the site published it (page_probes.bib_identifiers)."""
+    assert desktop_crawl.counts["identifiers checked"], (
+        "no reference entry with a DOI, PMID, PMCID or URL was checked"
+    )
+    failures = desktop_crawl.failures["reference_links"]
     assert not failures, "\n".join(sorted(set(failures)))
 
 

@@ -3,47 +3,21 @@
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, Route
+from page_probes import RECORD_VIOLATIONS, Findings, csp_violations
+from playwright.sync_api import BrowserContext, Route
 
 pytestmark = pytest.mark.browser
 
-# Registered before any of the page's own scripts: every violation the browser reports, as text.
-RECORD_VIOLATIONS = """
-window.__cspViolations = [];
-document.addEventListener("securitypolicyviolation", (event) => {
-  window.__cspViolations.push(
-    `${event.effectiveDirective} blocked ${event.blockedURI || "inline"} (${event.sourceFile}:${event.lineNumber})`
-  );
-});
-"""
 INJECTED = (
     '<script>window.__injectedRan = true;</script><img src="x.png" onerror="window.__handlerRan = true">'
     '<a id="bng-injected-link" href="javascript:window.__linkRan = true">click</a>'
 )
 
 
-def violations(page: Page) -> list[str]:
-    return page.evaluate("window.__cspViolations")
-
-
-def test_every_page_runs_with_no_violation(context: BrowserContext, loader, all_pages: list[str]) -> None:
-    context.add_init_script(RECORD_VIOLATIONS)
-    page = context.new_page()
-    console: list[str] = []
-    page.on(
-        "console",
-        lambda message: console.append(message.text) if "Content Security Policy" in message.text else None,
-    )
-    failures: list[str] = []
-    for path in loader.each_open(page, all_pages, failures):
-        if page.locator('head meta[http-equiv="Content-Security-Policy"]').count() != 1:
-            failures.append(f"/{path}: no Content-Security-Policy")
-        # The theme's first inline script (hashed) defines __md_scope; the bundle ('self') the rest.
-        if page.evaluate("typeof __md_scope") != "object" or page.evaluate("typeof document$") != "object":
-            failures.append(f"/{path}: the theme's scripts did not run")
-        failures += [f"/{path}: {v}" for v in violations(page)]
-        failures += [f"/{path}: console: {text}" for text in console]
-        console.clear()
+def test_every_page_runs_with_no_violation(desktop_crawl: Findings) -> None:
+    """On the session's desktop crawl: each page has the policy, the theme's scripts ran, and nothing
+    was refused (reported to the page or the console) over its loads."""
+    failures = desktop_crawl.failures["csp"]
     assert not failures, "\n".join(failures)
 
 
@@ -60,7 +34,7 @@ def test_instant_navigation_and_search_run_with_no_violation(
     page.keyboard.press("/")
     page.keyboard.type("zinc")
     page.locator(".md-search-result__item").first.wait_for()  # the search worker answered
-    assert violations(page) == []
+    assert csp_violations(page) == []
 
 
 def test_an_injected_inline_script_handler_and_javascript_link_are_blocked(
@@ -85,7 +59,7 @@ def test_an_injected_inline_script_handler_and_javascript_link_are_blocked(
     page.wait_for_timeout(200)
     ran = page.evaluate("[window.__injectedRan, window.__handlerRan, window.__linkRan, window.__addedRan]")
     assert ran == [None, None, None, None]
-    blocked = violations(page)
+    blocked = csp_violations(page)
     # The script element in the page and the one added later, the handler, the javascript: link.
     assert sum(v.startswith("script-src-elem blocked inline") for v in blocked) >= 2, blocked
     assert any(v.startswith("script-src-attr") for v in blocked), blocked

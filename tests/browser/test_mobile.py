@@ -6,45 +6,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from page_probes import Findings
 from playwright.sync_api import BrowserContext, Page
 
 from boneguide.browser import PHONE
 
 pytestmark = pytest.mark.browser
 
-BODY_TEXT_MIN_PX = 16  # browsers' default size: read without zooming
-SMALL_TEXT_MIN_PX = 11  # tables, tags, notes, reference lists (citation numbers excepted: 0.8em digits)
 
-
-OVERFLOW = """() => {
-    // Elements whose right edge passes the screen edge, outside any box that scrolls or clips.
-    const width = document.documentElement.clientWidth;
-    const clips = (e) => {
-        for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
-            if (['auto', 'scroll', 'hidden', 'clip'].includes(getComputedStyle(a).overflowX)) return true;
-        }
-        return false;
-    };
-    const out = [];
-    for (const e of document.body.querySelectorAll('*')) {
-        const r = e.getBoundingClientRect();
-        if (r.width === 0 || r.height === 0 || r.right <= width + 1) continue;
-        if (getComputedStyle(e).visibility === 'hidden' || clips(e)) continue;
-        out.push(`${e.tagName.toLowerCase()}.${[...e.classList].join('.')} (right edge ${Math.round(r.right)}px)`);
-    }
-    return out.slice(0, 5);
-}"""
-
-
-def test_no_page_scrolls_sideways(phone: BrowserContext, loader, all_pages: list[str]) -> None:
-    page = phone.new_page()
-    failures = []
-    for path in loader.each_open(page, all_pages, failures):
-        if offenders := page.evaluate(OVERFLOW):
-            failures.append(f"/{path}: wider than the screen: {'; '.join(offenders)}")
-        # The theme hides overflow on <html>; a wider document would still pan on some phones.
-        if page.evaluate("document.body.scrollWidth") > PHONE["width"]:
-            failures.append(f"/{path}: body is {page.evaluate('document.body.scrollWidth')}px wide")
+def test_no_page_scrolls_sideways(phone_crawl: Findings) -> None:
+    failures = phone_crawl.failures["sideways_scroll"]
     assert not failures, "\n".join(failures)
 
 
@@ -93,36 +64,8 @@ def _on_screen(page: Page, locator) -> bool:
     return bool(box) and box["x"] >= -1 and box["x"] + box["width"] <= PHONE["width"] + 1
 
 
-def test_text_is_readable_without_zoom(phone: BrowserContext, loader, all_pages: list[str]) -> None:
-    page = phone.new_page()
-    failures = []
-    for path in loader.each_open(page, all_pages, failures):
-        viewport = page.locator('meta[name="viewport"]').get_attribute("content") or ""
-        if (
-            "width=device-width" not in viewport
-            or "user-scalable=no" in viewport
-            or "maximum-scale=1" in viewport
-        ):
-            failures.append(
-                f"/{path}: viewport meta {viewport!r} does not fit the page to the phone or blocks zoom"
-            )
-        sizes = page.evaluate(
-            """() => {
-                const px = (els) => els
-                    .filter(e => e.offsetParent && [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()))
-                    .map(e => [parseFloat(getComputedStyle(e).fontSize), e.tagName.toLowerCase() + '.' + [...e.classList].join('.')]);
-                const article = 'article.md-content__inner';
-                return {
-                    body: px([...document.querySelectorAll(
-                        `${article} > p:not([class]), ${article} > ul > li, ${article} > ol > li`)]),
-                    any: px([...document.querySelectorAll(`${article} *`)].filter(e => !e.closest('.bng-cite, sup, sub'))),
-                };
-            }"""
-        )
-        if small := [what for size, what in sizes["body"] if size < BODY_TEXT_MIN_PX]:
-            failures.append(f"/{path}: body text under {BODY_TEXT_MIN_PX}px: {sorted(set(small))}")
-        if tiny := [f"{what} {size}px" for size, what in sizes["any"] if size < SMALL_TEXT_MIN_PX]:
-            failures.append(f"/{path}: text under {SMALL_TEXT_MIN_PX}px: {sorted(set(tiny))[:5]}")
+def test_text_is_readable_without_zoom(phone_crawl: Findings) -> None:
+    failures = phone_crawl.failures["readable_text"]
     assert not failures, "\n".join(failures)
 
 
@@ -203,45 +146,10 @@ def test_a_back_link_closes_the_preview_and_shows_the_citing_sentence(
     )
 
 
-TABLES = """() => [...document.querySelectorAll('.md-content table')].map((t, index) => {
-    // Material makes the table itself the scroller (inline-block, overflow auto); else its wrapper.
-    const own = ['auto', 'scroll'].includes(getComputedStyle(t).overflowX);
-    const box = own ? t : t.closest('.md-typeset__scrollwrap') || t;
-    const outer = t.closest('.md-typeset__scrollwrap') || t;
-    const hint = outer.previousElementSibling;
-    const shown = (e) => !!e && e.getBoundingClientRect().height > 0 && getComputedStyle(e).visibility !== 'hidden';
-    return {
-        index,
-        shown: shown(t),
-        fits: box.getBoundingClientRect().right <= document.documentElement.clientWidth + 1
-              && box.scrollWidth <= box.clientWidth + 1,
-        width: Math.round(Math.max(t.scrollWidth, box.scrollWidth)),
-        scrolls: box.hasAttribute('data-bng-scrolls') && box.scrollWidth > box.clientWidth,
-        cue: !!hint && hint.classList.contains('bng-scroll-hint') && shown(hint),
-        caption: (t.querySelector('th, td') || {}).textContent || '',
-    };
-})"""
-
-
-def test_every_table_on_every_page_fits_the_phone_or_says_it_scrolls(
-    phone: BrowserContext, loader, all_pages: list[str]
-) -> None:
-    page = phone.new_page()
-    failures, measured, scrolling = [], 0, 0
-    for path in loader.each_open(page, all_pages, failures):
-        for table in page.evaluate(TABLES):
-            if not table["shown"]:
-                continue
-            measured += 1
-            if table["fits"]:
-                continue
-            scrolling += 1
-            if not (table["scrolls"] and table["cue"]):
-                failures.append(
-                    f"/{path}: table {table['index']} ('{table['caption'].strip()[:30]}') is "
-                    f"{table['width']}px wide at {PHONE['width']}px with no visible scroll cue"
-                )
+def test_every_table_on_every_page_fits_the_phone_or_says_it_scrolls(phone_crawl: Findings) -> None:
+    measured, scrolling = phone_crawl.counts["tables measured"], phone_crawl.counts["tables scrolling"]
     assert measured > 50, f"only {measured} tables measured: the page list or the selector is wrong"
+    failures = phone_crawl.failures["tables_fit"]
     assert not failures, "\n".join(failures)
     print(f"{measured} tables measured, {scrolling} scroll with a cue")
 

@@ -1,0 +1,228 @@
+"""One crawl of the served site per browser profile, for the browser tests that look at every page.
+
+A crawl loads each page, runs its probes (page_probes.py) on that load, again only where a probe would
+see another's clicks or keys, and keeps each probe's failures; the per-page tests then assert over
+their probe's failures. (One loop over the site per test cost ~300 s of the browser tests' ~384.)
+
+Profiles:
+- desktop: light, 1280 px, as conftest's `context`. Per page, a load under the watch for requests to
+  other hosts, console errors and Content-Security-Policy reports, for the read-only probes and then
+  what waits for the network to be idle (scroll, open search); a load for the skip link and one for
+  the focus walk, which move the focus from the top of the page. Axe in a crawl of its own (the
+  slowest probe: the crawls run side by side).
+- dark: the same size with a dark system theme, for axe only.
+- phone: 375 px, touch, as conftest's `phone`; read-only probes only.
+
+Each crawl runs in a thread of its own with a Playwright of its own: the sync API allows one Playwright
+per thread, and a test module's `browser` fixture may be open in the main thread when a crawl starts.
+The crawl's Playwright is closed before a test reads its results, so tests/test_pdf.py and
+tests/test_offline.py still start theirs in the main thread later in the same session.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
+
+from page_probes import (
+    Findings,
+    Probe,
+    Watch,
+    axe_probe,
+    citation_links,
+    editors_workings,
+    focus_ring,
+    identifier_splits,
+    nutrient_or_bibliography,
+    readable_text,
+    reader_page,
+    reference_links_probe,
+    sideways_scroll,
+    skip_link,
+    tables_fit,
+)
+from playwright.sync_api import Browser, Page, Response, sync_playwright
+
+from boneguide.browser import PHONE, launch_chromium
+
+Crawler = Callable[[Browser, "PageLoader", list[str], Any], Findings]
+
+DESKTOP = {"width": 1280, "height": 900}
+# The browser profiles, shared with conftest's `context` and `phone` fixtures.
+CONTEXT_OPTIONS: dict[str, dict[str, Any]] = {
+    "desktop": {"viewport": DESKTOP, "color_scheme": "light", "locale": "en-GB"},
+    "dark": {"viewport": DESKTOP, "color_scheme": "dark"},
+    "phone": {
+        "viewport": PHONE,
+        "device_scale_factor": 2,
+        "is_mobile": True,
+        "has_touch": True,
+        "color_scheme": "light",
+    },
+}
+
+
+class PageLoader:
+    """Loads pages of the served site and says which path failed."""
+
+    def __init__(self, site_url: str) -> None:
+        self.site_url = site_url
+
+    def open(self, page: Page, path: str) -> Response:
+        """Load a page and let its scripts settle; fail naming the path when it is missing."""
+        problem = self.try_open(page, path)
+        assert problem is None, problem
+        return self.last_response
+
+    def try_open(self, page: Page, path: str) -> str | None:
+        """None when the page loaded, else a one-line reason naming the path.
+
+        Waits for the load event (every script of the page has run), not for the network to be idle:
+        that costs half a second a page. What is about later requests (the crawl's privacy, console
+        and CSP listeners, the intake checker's no-request test) waits for idle itself.
+        """
+        response = page.goto(self.site_url + path, wait_until="load")
+        if response is None:
+            return f"/{path}: no response"
+        self.last_response = response
+        if response.status != 200:
+            return f"/{path}: HTTP {response.status} (page missing?)"
+        return None
+
+
+def _run(page: Page, path: str, probes: Iterable[Probe], findings: Findings) -> None:
+    for probe in probes:
+        if probe.applies(path):
+            try:
+                failures = probe.check(page, path, findings)
+            except Exception as error:  # fails the probe's test, naming the page, not the whole crawl
+                failures = [f"/{path}: {probe.name} stopped: {type(error).__name__}: {error}"]
+            findings.add(probe.name, failures)
+
+
+def _fail(path: str, problem: str, probes: Iterable[Probe], findings: Findings) -> None:
+    """A page that did not load fails every probe meant for it, as the per-test loops did."""
+    for probe in probes:
+        if probe.applies(path):
+            findings.add(probe.name, [problem])
+
+
+def _start(probes: Iterable[Probe], *names: str) -> Findings:
+    """Every probe has a list, empty or not: a test that asks for a probe no crawl ran gets a KeyError."""
+    return Findings(failures={name: [] for name in [*(probe.name for probe in probes), *names]})
+
+
+def crawl_desktop(browser: Browser, loader: PageLoader, pages: list[str], bib: Any) -> Findings:
+    """Per page: a load under the privacy, console and CSP watch for the read-only probes, then the
+    watch's scroll, search and network idle; a load without it for the skip link (it moves focus and
+    location); a load for the focus walk (from the top, transitions off). Axe: `desktop-axe`."""
+    read_only = [
+        Probe("citation_links", citation_links),
+        reference_links_probe(bib),
+        Probe("editors_workings", editors_workings, reader_page),
+    ]
+    skip = [Probe("skip_link", skip_link)]
+    keyboard = [Probe("focus_ring", focus_ring)]
+    findings = _start([*read_only, *skip, *keyboard], *Watch.PROBES)
+    watched = browser.new_context(**CONTEXT_OPTIONS["desktop"])
+    watch = Watch(watched)
+    page = watched.new_page()
+    watch.attach(page)
+    # No route on this one: Playwright turns the HTTP cache off in a context with a route.
+    plain = browser.new_context(**CONTEXT_OPTIONS["desktop"]).new_page()
+    for path in pages:
+        watch.start(path)
+        if problem := loader.try_open(page, path):
+            _fail(path, problem, read_only, findings)
+            for name, failures in watch.missing(problem).items():
+                findings.add(name, failures)
+        else:
+            _run(page, path, read_only, findings)
+            try:
+                watch.settle(page)
+                watched_failures = watch.failures(page, path)
+            except Exception as error:
+                watched_failures = {
+                    name: [f"/{path}: stopped: {type(error).__name__}: {error}"] for name in Watch.PROBES
+                }
+            for name, failures in watched_failures.items():
+                findings.add(name, failures)
+        for probes in (skip, keyboard):
+            if problem := loader.try_open(plain, path):
+                _fail(path, problem, probes, findings)
+            else:
+                _run(plain, path, probes, findings)
+    return findings
+
+
+def _crawl_read_only(profile: str, probes: list[Probe]) -> Crawler:
+    def crawl(browser: Browser, loader: PageLoader, pages: list[str], bib: Any) -> Findings:
+        findings = _start(probes)
+        page = browser.new_context(**CONTEXT_OPTIONS[profile]).new_page()
+        for path in pages:
+            if not any(probe.applies(path) for probe in probes):
+                continue
+            if problem := loader.try_open(page, path):
+                _fail(path, problem, probes, findings)
+                continue
+            _run(page, path, probes, findings)
+        return findings
+
+    return crawl
+
+
+CRAWLERS: dict[str, Crawler] = {
+    "desktop": crawl_desktop,
+    # The light desktop's axe in a thread of its own: axe is the slowest probe, and the crawls run side
+    # by side (Crawls), so the desktop's would otherwise be the one every other waits for.
+    "desktop-axe": _crawl_read_only("desktop", [axe_probe("light")]),
+    "dark": _crawl_read_only("dark", [axe_probe("dark")]),
+    "phone": _crawl_read_only(
+        "phone",
+        [
+            Probe("sideways_scroll", sideways_scroll),
+            Probe("readable_text", readable_text),
+            Probe("tables_fit", tables_fit),
+            Probe("identifier_splits", identifier_splits, nutrient_or_bibliography),
+        ],
+    ),
+}
+
+
+def crawl(name: str, site_url: str, pages: list[str], bib: dict[str, dict[str, str]]) -> Findings:
+    """One crawl of CRAWLERS, in the calling thread, with a Playwright and a Chromium of its own."""
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        try:
+            return CRAWLERS[name](browser, PageLoader(site_url), pages, bib)
+        finally:
+            browser.close()
+
+
+# The crawls whose findings make up each profile's.
+PROFILE_CRAWLS = {"desktop": ("desktop", "desktop-axe"), "dark": ("dark",), "phone": ("phone",)}
+
+
+class Crawls:
+    """The crawls of one test session, each run once, when a test first asks for a profile.
+
+    The first request runs the crawls of every profile in `wanted` (the session's tests' profiles) at
+    once, each in a thread of its own, and returns when all have finished, so no crawl runs beside a
+    test.
+    """
+
+    def __init__(self, wanted: set[str], run: Callable[[str], Findings]) -> None:
+        self.wanted = wanted
+        self.run = run
+        self.done: dict[str, Future[Findings]] = {}
+
+    def __getitem__(self, profile: str) -> Findings:
+        crawls = {name for wanted in self.wanted | {profile} for name in PROFILE_CRAWLS[wanted]}
+        if todo := sorted(crawls - self.done.keys()):
+            with ThreadPoolExecutor(max_workers=len(todo), thread_name_prefix="crawl") as pool:
+                self.done.update({name: pool.submit(self.run, name) for name in todo})
+        findings = Findings()
+        for name in PROFILE_CRAWLS[profile]:
+            findings.merge(self.done[name].result())
+        return findings
