@@ -8,8 +8,8 @@ Profiles:
 - desktop: light, 1280 px, as conftest's `context`. Per page, a load under the watch for requests to
   other hosts, console errors and Content-Security-Policy reports, for the read-only probes and then
   what waits for the network to be idle (scroll, open search); a load for the skip link and one for
-  the focus walk, which move the focus from the top of the page. Axe in a crawl of its own (the
-  slowest probe: the crawls run side by side).
+  the focus walk, which move the focus from the top of the page. Axe in a crawl of its own (it
+  needs no watch, and the slowest probe is easier to time apart).
 - dark: the same size with a dark system theme, for axe only.
 - phone: 375 px, touch, as conftest's `phone`; read-only probes only.
 
@@ -174,8 +174,7 @@ def _crawl_read_only(profile: str, probes: list[Probe]) -> Crawler:
 
 CRAWLERS: dict[str, Crawler] = {
     "desktop": crawl_desktop,
-    # The light desktop's axe in a crawl of its own: it needs no watch, and other profiles' crawls
-    # are easier to time apart.
+    # The light desktop's axe in a crawl of its own (see the module's docstring).
     "desktop-axe": _crawl_read_only("desktop", [axe_probe("light")]),
     "dark": _crawl_read_only("dark", [axe_probe("dark")]),
     "phone": _crawl_read_only(
