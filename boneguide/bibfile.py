@@ -346,10 +346,10 @@ class BibFile:
         return data
 
     def raise_for_errors(self) -> None:
-        """For the scripts, which write the file back: BibError at the first problem."""
-        first = next((problem for problem in self.problems if problem.severity == "error"), None)
-        if first is not None:
-            raise BibError(str(first))
+        """For the scripts, which write the file back: BibError at the file's first problem."""
+        errors = [problem for problem in self.problems if problem.severity == "error"]
+        if errors:
+            raise BibError(str(min(errors, key=lambda problem: (problem.line, problem.col))))
 
 
 def _finding(bib: BibFile, line: int, col: int, message: str, code: str = "bib-syntax") -> Finding:

@@ -243,6 +243,15 @@ def test_malformed_bib_is_reported_with_file_and_line(tmp_path: Path) -> None:
         load_bib(bib)
 
 
+def test_the_scripts_stop_at_the_first_problem_in_the_file(tmp_path: Path) -> None:
+    bib = tmp_path / "references.bib"
+    bib.write_text(
+        "@misc{a, title={x}}\n\n\n\n@misc{a, title={y}}\n\n\n\n@misc{b,\n  title {y}\n}\n", encoding="utf-8"
+    )
+    with pytest.raises(BibError, match=r"references\.bib:5:7: duplicate key 'a'"):
+        load_bib(bib)
+
+
 def test_entries_appended_during_a_run_are_kept(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import boneguide.bibliography as bibliography
 
