@@ -17,6 +17,7 @@ stays readable without the plugin):
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Callable
 import posixpath
@@ -843,14 +844,15 @@ class NutrientDataPlugin(BasePlugin[NutrientDataConfig]):
             for src_uri, data in sorted(self.nutrients.items(), key=lambda item: item[1]["title"].lower())
             if data["intake"]["values"] or data["intake"]["upper_limits"]
         ]
-        # Embedded, not fetched: the offline copy opens from file://, where fetch() is refused.
-        # "<\/" keeps a "</script>" inside a value from closing the element; JSON reads it as "</".
-        data = json.dumps(payload, ensure_ascii=False).replace("</", "<\\/")
+        # Embedded, not fetched: the offline copy opens from file://, where fetch() is refused. In an
+        # attribute, not a <script type="application/json">: the theme's instant navigation re-creates
+        # the content's script elements without their type and id, so the checker lost its data on
+        # the published site (and the Content-Security-Policy refused the untyped copy as a script).
+        data = html.escape(json.dumps(payload, ensure_ascii=False), quote=True)
         return (
-            '<div id="bng-intake-checker" class="bng-intake-checker">'
+            f'<div id="bng-intake-checker" class="bng-intake-checker" data-intake="{data}">'
             "<noscript>The intake checker needs JavaScript; every value is also in the tables of each "
             "nutrient page.</noscript></div>\n"
-            f'<script type="application/json" id="bng-intake-data">{data}</script>\n'
         )
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: Any, files: Files) -> str:

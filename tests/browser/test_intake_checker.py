@@ -95,3 +95,20 @@ def test_no_request_leaves_the_page_and_keys_alone_fill_it_in(page: Page, loader
     assert "Above the upper level of 40 mg" in result_of(page, "zinc")
     assert requests == [], f"the checker made requests: {requests}"
     assert page.evaluate(storage) == stored_by_theme, "the checker stored what was typed"
+
+
+def test_the_checker_keeps_its_data_when_the_theme_re_creates_the_content_scripts(page: Page, loader) -> None:
+    """The theme's instant navigation re-creates every <script> of the content without its type or id
+    (a same-page jump such as the skip link does it too): the checker's data must not be one."""
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    loader.open(page, CHECKER)
+    assert page.locator("article script").count() == 0
+    page.keyboard.press("Tab")  # the skip link
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => location.hash.length > 1")
+    page.wait_for_load_state("networkidle")
+    choose(page, "31–50 years", "male")
+    page.fill("#bng-zinc-supplement", "50")
+    assert "Above the upper level of 40 mg" in result_of(page, "zinc")
+    assert errors == []

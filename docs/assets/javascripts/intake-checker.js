@@ -1,6 +1,6 @@
 /* The intake checker: a reader's daily amounts against the RDA/AI and the upper level of their
    life stage. Its data is the nutrient pages' front matter, embedded in the page at build time
-   (#bng-intake-data), so it makes no request, stores nothing and works from file://. */
+   (the data-intake attribute), so it makes no request, stores nothing and works from file://. */
 (function () {
   "use strict";
 
@@ -183,10 +183,9 @@
 
   function start() {
     var root = document.getElementById("bng-intake-checker");
-    var source = document.getElementById("bng-intake-data");
-    if (!root || !source || root.getAttribute("data-ready")) return;
+    if (!root || !root.hasAttribute("data-intake") || root.getAttribute("data-ready")) return;
     root.setAttribute("data-ready", "true");
-    build(root, JSON.parse(source.textContent));
+    build(root, JSON.parse(root.getAttribute("data-intake")));
   }
 
   if (window.document$ && typeof window.document$.subscribe === "function") {
