@@ -63,11 +63,10 @@ ALLOWED_ELEMENTS: dict[str, frozenset[str]] = {
     "colgroup": frozenset({"span"}),
     "td": frozenset({"colspan", "rowspan", "headers", "align"}),
     "th": frozenset({"colspan", "rowspan", "headers", "scope", "abbr", "align"}),
-    # Only as an inert data block (the intake checker's numbers): a browser never runs a script
-    # whose type is not JavaScript, and one without src fetches nothing.
-    "script": frozenset({"type"}),
 }
-SCRIPT_DATA_TYPES = frozenset({"application/json"})
+# No <script>, not even an inert data block (type="application/json"): the theme's instant navigation
+# re-creates the content's scripts without their type, and the copy then runs as JavaScript (or is
+# refused by the Content-Security-Policy). A page's data goes in a data-… attribute its plugin writes.
 # attr_list's {: key=value } sets attributes on the element Markdown makes, whichever it is.
 ATTR_LIST_ATTRIBUTES = GLOBAL_ATTRIBUTES.union(*ALLOWED_ELEMENTS.values()) - {"type"}
 URL_ATTRIBUTES = frozenset({"href", "src", "cite"})
@@ -266,17 +265,6 @@ def tag_problems(tag: RawTag) -> list[tuple[str, str]]:
             )
         ]
     problems = []
-    values = dict(tag.attributes)
-    if tag.name == "script":
-        kind = (values.get("type") or "").strip().lower()
-        if kind not in SCRIPT_DATA_TYPES:
-            problems.append(
-                (
-                    "html-element",
-                    f'raw HTML <script> is allowed only as a data block (type="application/json"), '
-                    f"not type '{kind or 'JavaScript'}'",
-                )
-            )
     for attribute, value in tag.attributes:
         if not _attribute_allowed(tag.name, attribute):
             why = " (an event handler runs script)" if attribute.startswith("on") else ""
