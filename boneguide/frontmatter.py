@@ -311,6 +311,24 @@ def _intake_conflicts(path: Path, data: dict[str, Any], lines: dict[tuple, int])
     return problems + _limits_below_intake(path, data, lines)
 
 
+# --- life stages of intake values (the site's tables, the checks and the validation read them alike) --
+
+
+def age_range(ages: str) -> tuple[float, float]:
+    """(from, to) in years; '0–6 months' is (0, 0.5), '71+' is (71, 999)."""
+    months = ages.endswith(" months")
+    low, _, high = ages.removesuffix(" months").replace("+", "–999").partition("–")
+    scale = 12 if months else 1
+    return int(low) / scale, int(high or low) / scale
+
+
+def stage_of(item: dict[str, Any]) -> str:
+    if item.get("stage"):
+        return item["stage"]
+    low = age_range(item["ages"])[0]
+    return "infants" if low < 1 else "children" if low < 14 else "teens" if low < 19 else "adults"
+
+
 def _limits_below_intake(path: Path, data: dict[str, Any], lines: dict[tuple, int]) -> list[Finding]:
     """An upper level below the RDA/AI of the same people is a typing error, not advice.
 
@@ -318,9 +336,6 @@ def _limits_below_intake(path: Path, data: dict[str, Any], lines: dict[tuple, in
     may well be below the RDA, since food is not counted against it. A limit in a unit of its own
     (vitamin A's preformed retinol) cannot be compared with the intake values either.
     """
-    # Imported here: the site plugin imports this module, and it owns the life-stage rules.
-    from boneguide.site.nutrients import age_range, stage_of
-
     intake = data["intake"]
     problems: list[Finding] = []
     for index, limit in enumerate(intake.get("upper_limits", [])):

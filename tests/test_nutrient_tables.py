@@ -11,13 +11,13 @@ import pytest
 from sitebuild import build_site
 
 from boneguide import frontmatter
+from boneguide.frontmatter import stage_of
 from boneguide.site.nutrients import (
     adult_range,
     adult_upper,
     foods_table,
     format_amount,
     intake_tables,
-    stage_of,
 )
 
 FIXTURE = Path(__file__).parent / "fixtures" / "content" / "project"

@@ -38,6 +38,7 @@ from typing import Any
 from boneguide import frontmatter
 from boneguide.checks.model import Finding
 from boneguide.citesyntax import find_citations
+from boneguide.frontmatter import stage_of
 from boneguide.site.nutrients import (
     EVIDENCE_MARKER,
     FOODS_MARKER,
@@ -46,7 +47,6 @@ from boneguide.site.nutrients import (
     INTAKE_MARKER,
     MEDICINES_MARKER,
     STUDIES_MARKER,
-    stage_of,
 )
 
 TEMPLATE_H2 = [

@@ -32,6 +32,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 from boneguide import frontmatter
+from boneguide.frontmatter import age_range, stage_of
 from boneguide.bibfile import BibError
 from boneguide.bibliography import load_bib
 
@@ -167,21 +168,6 @@ def format_amount(amount: float, unit: str, alt: dict[str, Any] | None = None) -
 
 def _span(amounts: list[float]) -> str:
     return _number(amounts[0]) if len(amounts) == 1 else f"{_number(amounts[0])}–{_number(amounts[-1])}"
-
-
-def age_range(ages: str) -> tuple[float, float]:
-    """(from, to) in years; '0–6 months' is (0, 0.5), '71+' is (71, 999)."""
-    months = ages.endswith(" months")
-    low, _, high = ages.removesuffix(" months").replace("+", "–999").partition("–")
-    scale = 12 if months else 1
-    return int(low) / scale, int(high or low) / scale
-
-
-def stage_of(item: dict[str, Any]) -> str:
-    if item.get("stage"):
-        return item["stage"]
-    low = age_range(item["ages"])[0]
-    return "infants" if low < 1 else "children" if low < 14 else "teens" if low < 19 else "adults"
 
 
 def _ages_label(ages: str) -> str:
