@@ -8,7 +8,8 @@ their case (mkdocs-bibtex's pybtex style lower-cased them). Only http(s) address
 Layout: ``Authors. Title. Journal. Year;Volume(Issue):Pages.`` then identifier links: DOI -> doi.org,
 PMID -> PubMed, PMCID -> PMC; the entry's ``url`` only when it has none of those. An entry known
 only by an identifier shows that identifier, never an invented title, with an "unverified
-metadata" marker.
+metadata" marker. ``FormattedBibliography`` holds the whole file so formatted, as the citation
+plugin caches it and the Bibliography page lists it.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import html
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlparse
 
@@ -399,3 +401,33 @@ def to_csl_json(key: str, entry: Entry) -> dict[str, Any]:
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", urldate):
         item["accessed"] = {"date-parts": [[int(p) for p in urldate.split("-")]]}
     return item
+
+
+# --- the whole file, formatted (what the citation plugin caches and the Bibliography page lists) --
+
+
+@dataclass
+class FormattedBibliography:
+    """Everything the site needs from references.bib, computed once per version of the file."""
+
+    path: Path
+    signature: tuple[int, int]
+    entries: dict[str, FormattedEntry]
+    csl_json: str
+    # What pybtex could not read ("file:line: reason"); the entries are what it could. Logged as
+    # errors on every build (a strict build fails), but the rest of the site still renders.
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def keys(self) -> list[str]:
+        return list(self.entries)
+
+
+@dataclass(frozen=True)
+class CitedAt:
+    """One citation of a key, located on the built page."""
+
+    src_uri: str
+    cite_id: str
+    section_id: str
+    section_title: str

@@ -24,12 +24,11 @@ import posixpath
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
-from boneguide.references_format import KIND_LABELS, KIND_ORDER, FormattedEntry
+from boneguide.references_format import KIND_LABELS, KIND_ORDER, CitedAt, FormattedBibliography, FormattedEntry
 
 if TYPE_CHECKING:
     from mkdocs.structure.pages import Page
 
-    from boneguide.site.citations import FormattedBibliography, CitedAt
 
 MARKER = "<!-- bng:bibliography -->"
 SUMMARY_SLOT = "<!--bng-bib-summary-->"

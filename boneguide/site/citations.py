@@ -62,7 +62,7 @@ from pybtex.database import BibliographyData
 
 from boneguide import CACHE_VERSIONS, bibfile, files, references_format
 from boneguide.citesyntax import find_citations, line_in_source
-from boneguide.references_format import FormattedEntry
+from boneguide.references_format import CitedAt, FormattedBibliography, FormattedEntry
 from boneguide.site import bibliography_page
 
 log = get_plugin_logger("bng-citations")
@@ -87,33 +87,6 @@ class CitationsConfig(base.Config):
     parallel = config_options.Type(bool, default=True)
     # Starting the second process costs about a second: below this size, parsing here is quicker.
     parallel_from_entries = config_options.Type(int, default=2000)
-
-
-@dataclass
-class FormattedBibliography:
-    """Everything the site needs from references.bib, computed once per version of the file."""
-
-    path: Path
-    signature: tuple[int, int]
-    entries: dict[str, FormattedEntry]
-    csl_json: str
-    # What pybtex could not read ("file:line: reason"); the entries are what it could. Logged as
-    # errors on every build (a strict build fails), but the rest of the site still renders.
-    problems: list[str] = field(default_factory=list)
-
-    @property
-    def keys(self) -> list[str]:
-        return list(self.entries)
-
-
-@dataclass(frozen=True)
-class CitedAt:
-    """One citation of a key, located on the built page."""
-
-    src_uri: str
-    cite_id: str
-    section_id: str
-    section_title: str
 
 
 @dataclass(frozen=True)
