@@ -18,6 +18,7 @@ from boneguide import keys as keyrules
 from boneguide.bibfile import BibEntry, BibField, BibFile
 from boneguide.bibfile import load as load_file
 from boneguide.checks.model import Finding
+from boneguide.checks.studies import IDENTIFYING_FIELDS
 from boneguide.checks.urls import url_problem
 from boneguide.identifiers import DOI_FULL_RE, PMCID_RE, PMID_RE
 
@@ -241,8 +242,6 @@ def _slim(bib: BibFile) -> BibFile:
 
     Reading back 10,000 parsed pybtex entries would take longer than the checks they save.
     """
-    from boneguide.checks.studies import IDENTIFYING_FIELDS
-
     entries = {}
     for key, entry in bib.entries.items():
         fields = {
