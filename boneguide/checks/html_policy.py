@@ -24,7 +24,6 @@ import bisect
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from urllib.parse import urlsplit
 
 from markdown.extensions.attr_list import AttrListTreeprocessor, get_attrs_and_remainder
 from markdown.inlinepatterns import AUTOLINK_RE, AUTOMAIL_RE
@@ -93,13 +92,16 @@ _CODE_SPAN = re.compile(r"(?<![`\\])(`+)(?!`)[^\n]*?(?<!`)\1(?!`)")
 _URL_NOISE = re.compile(r"[\t\n\r]")
 
 
+_C0_OR_SPACE = "".join(chr(c) for c in range(0x21))
+# RFC 3986's scheme, as urlsplit reads it; a pattern, not urlsplit: the checker asks this of every
+# link on every built page, and urlsplit also parses (and may refuse) the rest of the URL.
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+
+
 def url_scheme(url: str) -> str:
     """The scheme a browser would see in ``url``, lowercase; "" for a relative URL."""
-    cleaned = _URL_NOISE.sub("", url).strip("".join(chr(c) for c in range(0x21)))
-    try:
-        return urlsplit(cleaned).scheme.lower()
-    except ValueError:  # "http://[broken": the link checker reports it; no scheme to judge here
-        return ""
+    scheme = _SCHEME.match(_URL_NOISE.sub("", url).strip(_C0_OR_SPACE))
+    return scheme[1].lower() if scheme else ""
 
 
 def unsafe_url(element: str, url: str) -> str | None:
