@@ -116,6 +116,37 @@ FOCUSED = """() => {
 }"""
 # Transitions would make the focused look lag behind the focus: measure end states.
 NO_TRANSITIONS = "*, *::before, *::after { transition: none !important; animation: none !important; }"
+# Resolves once the browser has rendered two more frames (what a jump or a focus change sets off).
+NEXT_FRAMES = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
+# Resolves with scrollY once the page has scrolled away from `start` and then stood still for ten
+# frames (a smooth scroll has ended), or after five seconds whatever happened: the caller's
+# assertion on where the page is says what went wrong. A wait for an end state, not for a time.
+SCROLL_SETTLED = """(start) => new Promise(done => {
+    const until = performance.now() + 5000;
+    let last = scrollY, still = 0;
+    const tick = () => {
+        still = scrollY === last ? still + 1 : 0;
+        last = scrollY;
+        if ((scrollY !== start && still >= 10) || performance.now() > until) done(scrollY);
+        else requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+})"""
+# Resolves after `count` rendered frames: how long a page is given to do what it must not (jump, scroll).
+FRAMES = "(count) => new Promise(done => { const tick = () => --count ? requestAnimationFrame(tick) : done(); requestAnimationFrame(tick); })"
+
+
+def _end_states_only(page: Page) -> None:
+    """Transitions and animations off for the rest of this load.
+
+    A constructed style sheet: the site's Content-Security-Policy (style-src 'self') refuses an
+    inline <style>, as it would an injected one.
+    """
+    page.evaluate(
+        "css => { const sheet = new CSSStyleSheet(); sheet.replaceSync(css);"
+        " document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet]; }",
+        NO_TRANSITIONS,
+    )
 
 
 def _luminance(rgb: tuple[float, ...]) -> float:
@@ -158,24 +189,24 @@ def skip_link(page: Page, path: str, findings: Findings) -> list[str]:
     """
     if path == "404.html":
         return []  # the theme's error page: one sentence, no table of contents, no skip target
+    _end_states_only(page)  # the theme fades the link in: see it faded in, without waiting
     page.keyboard.press("Tab")
     skip = page.locator("a.md-skip")
     if not skip.count() or not skip.evaluate("e => e === document.activeElement"):
         return [f"/{path}: the first Tab does not reach a 'Skip to content' link"]
     failures = []
-    page.wait_for_timeout(300)  # the theme fades the link in
     box = skip.bounding_box()
     if not box or box["y"] < 0 or skip.evaluate("e => parseFloat(getComputedStyle(e).opacity)") < 1:
         failures.append(f"/{path}: the focused skip link is not visible")
     # The theme handles the jump itself (instant navigation): it sets the location first, then jumps
-    # to the target, which is when the browser moves the focus there (hashchange). Wait for that: on a
-    # busy machine, running beside the other crawls, the jump can come later than the 100 ms below.
+    # to the target, which is when the browser moves the focus there (hashchange). Wait for that and
+    # for the frames it renders, not for a fixed time: on a busy machine the jump comes late.
     page.evaluate("() => addEventListener('hashchange', () => { window.__bngJumped = true; }, {once: true})")
     page.keyboard.press("Enter")
     page.wait_for_function("() => location.hash.length > 1")
     with suppress(PlaywrightTimeoutError):  # no jump: the Tab below says where the focus went
         page.wait_for_function("() => window.__bngJumped === true", timeout=5_000)
-    page.wait_for_timeout(100)
+    page.evaluate(NEXT_FRAMES)
     page.keyboard.press("Tab")
     focused = page.evaluate(FOCUSED)
     if not focused or not focused["inContent"]:
@@ -190,13 +221,7 @@ def focus_ring(page: Page, path: str, findings: Findings) -> list[str]:
 
     Walks the focus from the start and turns transitions off: needs a load of its own.
     """
-    # A constructed style sheet: the site's Content-Security-Policy (style-src 'self') refuses
-    # an inline <style>, as it would an injected one.
-    page.evaluate(
-        "css => { const sheet = new CSSStyleSheet(); sheet.replaceSync(css);"
-        " document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet]; }",
-        NO_TRANSITIONS,
-    )
+    _end_states_only(page)
     failures = []
     seen = 0
     for _ in range(TAB_STOPS):

@@ -8,7 +8,7 @@ data-citation-key="<key>" linking to #ref-<key>, the page's reference list entry
 from __future__ import annotations
 
 import pytest
-from page_probes import Findings
+from page_probes import SCROLL_SETTLED, Findings
 from playwright.sync_api import BrowserContext, Page, Route
 
 pytestmark = pytest.mark.browser
@@ -28,9 +28,10 @@ def test_clicking_a_citation_scrolls_to_its_reference(page: Page, loader, sample
     reference = page.locator(f'[id="ref-{key}"]')
     assert not _in_view(page, reference), "the reference is already on screen: nothing to prove"
     link = first if first.evaluate("e => e.matches('a')") else first.locator("a").first
+    start = page.evaluate("scrollY")
     link.click()
     page.wait_for_function(f"() => location.hash === '#ref-{key}'")
-    page.wait_for_timeout(500)  # smooth scrolling
+    page.evaluate(SCROLL_SETTLED, start)  # smooth scrolling
     assert _in_view(page, reference), f"#ref-{key} is not on screen after clicking its citation"
 
 

@@ -3,11 +3,13 @@ navigation drawer opens, and text is readable without zooming."""
 
 from __future__ import annotations
 
+from contextlib import suppress
 from pathlib import Path
 
 import pytest
-from page_probes import Findings
+from page_probes import FRAMES, SCROLL_SETTLED, Findings
 from playwright.sync_api import BrowserContext, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from boneguide.browser import PHONE
 
@@ -50,7 +52,13 @@ def test_navigation_drawer_opens(
     drawer = page.locator(".md-sidebar--primary")
     assert not _on_screen(page, drawer), "the drawer is open before the menu button is pressed"
     page.locator('label.md-header__button[for="__drawer"]').click()
-    page.wait_for_timeout(400)  # slide-in transition
+    with suppress(PlaywrightTimeoutError):  # the slide-in transition
+        page.wait_for_function(
+            "([drawer, width]) => { const box = drawer.getBoundingClientRect();"
+            " return box.left >= -1 && box.right <= width + 1; }",
+            arg=[drawer.element_handle(), PHONE["width"]],
+            timeout=5_000,
+        )
     assert _on_screen(page, drawer), "the drawer did not slide in"
     link = drawer.locator("a.md-nav__link", has_text="Calcium").first
     assert link.is_visible(), "the drawer does not list the nutrient pages"
@@ -116,7 +124,7 @@ def test_tapping_a_citation_previews_it_in_place(phone: BrowserContext, loader, 
     citation.tap()
     preview = page.locator(".bng-cite-preview")
     preview.wait_for(state="visible", timeout=5000)
-    page.wait_for_timeout(300)
+    page.evaluate(FRAMES, 20)  # time for a jump or a scroll the tap must not cause
     assert page.evaluate("location.hash") == "", "the tap jumped to the reference list"
     assert abs(page.evaluate("window.scrollY") - before) < 50, "the page scrolled away from the citation"
     assert entry[:40] in " ".join(preview.inner_text().split()), "the preview does not show the reference"
@@ -134,9 +142,10 @@ def test_a_back_link_closes_the_preview_and_shows_the_citing_sentence(
     page.locator(".bng-cite-preview").wait_for(state="visible", timeout=5000)
     page.locator(".bng-cite-preview a", has_text="reference list").tap()
     page.wait_for_function("() => location.hash.startsWith('#ref-')")
+    start = page.evaluate("scrollY")
     page.locator(f'.bng-ref__back a[href$="#{cite_id}"]').tap()
     page.wait_for_function(f"() => location.hash === '#{cite_id}'")
-    page.wait_for_timeout(600)  # smooth scrolling
+    page.evaluate(SCROLL_SETTLED, start)  # smooth scrolling
     assert page.locator(".bng-cite-preview").count() == 0, "the preview is still open after ↩"
     box = page.locator(f'[id="{cite_id}"]').bounding_box()
     header = page.locator(".md-header").bounding_box()
