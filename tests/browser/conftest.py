@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from page_probes import Findings, bib_identifiers
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
-from site_crawl import CONTEXT_OPTIONS, Crawls, PageLoader, crawl
+from site_crawl import CONTEXT_OPTIONS, Crawls, PageLoader, component_cover, crawl
 
 from boneguide.browser import launch_chromium, serve_directory, site_base_path, site_pages
 
@@ -139,7 +139,8 @@ def crawls(request: pytest.FixtureRequest, site_url: str, all_pages: list[str], 
         if fixture in getattr(item, "fixturenames", ())
     }
     bib = bib_identifiers(site_dir)
-    return Crawls(wanted, lambda profile: crawl(profile, site_url, all_pages, bib))
+    pages = {"dark": component_cover(site_dir, all_pages)}  # see site_crawl.py's docstring
+    return Crawls(wanted, lambda profile: crawl(profile, site_url, pages.get(profile, all_pages), bib))
 
 
 @pytest.fixture(scope="session")
@@ -150,7 +151,7 @@ def desktop_crawl(crawls: Crawls) -> Findings:
 
 @pytest.fixture(scope="session")
 def dark_crawl(crawls: Crawls) -> Findings:
-    """Every page read with a dark system theme: axe."""
+    """The pages that hold every kind of element, read with a dark system theme: axe."""
     return crawls["dark"]
 
 

@@ -10,7 +10,11 @@ Profiles:
   what waits for the network to be idle (scroll, open search); a load for the skip link and one for
   the focus walk, which move the focus from the top of the page. Axe in a crawl of its own (it
   needs no watch, and the slowest probe is easier to time apart).
-- dark: the same size with a dark system theme, for axe only.
+- dark: the same size with a dark system theme, for axe only, on the fewest pages that between them
+  hold every kind of element of the site (`component_cover`): what the dark palette can get wrong is
+  an element's colours, which come from its tag, classes and container (the policy allows no inline
+  styles), not from the page it is on. A page with a new kind of element joins the crawl by itself.
+  (Axe in the light scheme still reads every page; this halves the dark crawl.)
 - phone: 375 px, touch, as conftest's `phone`; read-only probes only.
 
 Each crawl runs in a thread of its own with a Playwright of its own: the sync API allows one Playwright
@@ -23,8 +27,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
+from lxml import etree
 from page_probes import (
     Findings,
     Probe,
@@ -187,6 +193,36 @@ CRAWLERS: dict[str, Crawler] = {
         ],
     ),
 }
+
+
+def _element_kinds(file: Path) -> set[tuple[str, str, str]]:
+    """Each element's tag and classes, with its parent's tag and first class."""
+    root = etree.parse(str(file), etree.HTMLParser()).getroot()
+    kinds = set()
+    for element in root.iter(etree.Element):
+        parent = element.getparent()
+        container = "" if parent is None else f"{parent.tag}.{(parent.get('class') or '').split()[:1]}"
+        kinds.add((str(element.tag), " ".join(sorted((element.get("class") or "").split())), container))
+    return kinds
+
+
+def component_cover(site_dir: Path, pages: list[str]) -> list[str]:
+    """The fewest pages (greedily) holding every element kind of `pages`, in crawl order; a page that
+    was not built stays in, so that it fails as missing."""
+    kinds: dict[str, set[tuple[str, str, str]]] = {}
+    chosen = []
+    for path in pages:
+        file = site_dir / path / "index.html" if not path.endswith(".html") else site_dir / path
+        if file.is_file():
+            kinds[path] = _element_kinds(file)
+        else:
+            chosen.append(path)
+    left = set().union(*kinds.values())
+    while left:
+        best = max(kinds, key=lambda path: len(kinds[path] & left))  # the first of equals: crawl order
+        chosen.append(best)
+        left -= kinds.pop(best)
+    return [path for path in pages if path in chosen]
 
 
 def crawl(name: str, site_url: str, pages: list[str], bib: dict[str, dict[str, str]]) -> Findings:
