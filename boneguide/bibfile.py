@@ -9,6 +9,7 @@ on its own, so that one bad entry hides no other. Every problem is a Finding at 
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,14 +66,8 @@ class _Cursor:
         self.line_starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
 
     def where(self, offset: int) -> tuple[int, int]:
-        low, high = 0, len(self.line_starts) - 1
-        while low < high:
-            middle = (low + high + 1) // 2
-            if self.line_starts[middle] <= offset:
-                low = middle
-            else:
-                high = middle - 1
-        return low + 1, offset - self.line_starts[low] + 1
+        line = bisect.bisect_right(self.line_starts, offset)  # 1-based: starts at or before offset
+        return line, offset - self.line_starts[line - 1] + 1
 
 
 class _Unclosed(Exception):
@@ -433,14 +428,12 @@ def _parse_into(bib: BibFile, text: str) -> None:
         parser = _StrictParser(macros=macro_parser.macros)
         try:
             entry.parsed = parser.parse_string(text[entry.start : entry.end]).entries.get(entry.key)
-        except (
-            Exception
-        ) as error:  # pybtex raises assorted types on malformed input; none may stop the reading
+        # pybtex raises assorted types on malformed input; none may stop the reading
+        except Exception as error:
             line, col = entry.line, entry.col
             if lineno := getattr(error, "lineno", None):
                 line, col = entry.line + max(int(lineno), 1) - 1, 0
-            reason = re.sub(r"\s*in line \d+", "", str(error)).strip()  # the line is in the location
-            bib.problems.append(_finding(bib, line, col, f"entry '{entry.key}': {reason}"))
+            bib.problems.append(_finding(bib, line, col, f"entry '{entry.key}': {_reason(error)}"))
     for block in [next_macro, *macros] if next_macro else []:  # after the last entry
         _read_macro(bib, block, macro_parser)
 
@@ -450,8 +443,12 @@ def _read_macro(bib: BibFile, block: Block, parser: _StrictParser) -> None:
     try:
         parser.parse_string(bib.text[block.start : block.end])
     except Exception as error:  # pybtex raises assorted types on malformed input
-        reason = re.sub(r"\s*in line \d+", "", str(error)).strip()
-        bib.problems.append(_finding(bib, block.line, block.col, f"@string: {reason}"))
+        bib.problems.append(_finding(bib, block.line, block.col, f"@string: {_reason(error)}"))
+
+
+def _reason(error: Exception) -> str:
+    """pybtex's message without its "in line N": a finding gives the line in the file itself."""
+    return re.sub(r"\s*in line \d+", "", str(error)).strip()
 
 
 def read_data(path: Path) -> tuple[BibliographyData, list[Finding]]:
