@@ -268,8 +268,10 @@ def load_and_check(
         cache_file = files.cache_file(
             cache_dir, "bibliography-", [*inputs, f"{display_path}\n{today}".encode()]
         )
-        with contextlib.suppress(KeyError, TypeError):  # a stale or torn cache is only a lost speed-up
-            return _from_cache(files.read_cache(cache_file), path)
+        cached = files.read_cache(cache_file)
+        if cached is not None:
+            with contextlib.suppress(KeyError, TypeError):  # a stale or torn cache is only a lost speed-up
+                return _from_cache(cached, path)
     bib = load_file(path, display_path)
     findings = list(bib.problems)
     findings += check(bib, today)
