@@ -116,8 +116,6 @@ FOCUSED = """() => {
 }"""
 # Transitions would make the focused look lag behind the focus: measure end states.
 NO_TRANSITIONS = "*, *::before, *::after { transition: none !important; animation: none !important; }"
-# Resolves once the browser has rendered two more frames (what a jump or a focus change sets off).
-NEXT_FRAMES = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
 # Resolves with scrollY once the page has scrolled away from `start` and then stood still for ten
 # frames (a smooth scroll has ended), or after five seconds whatever happened: the caller's
 # assertion on where the page is says what went wrong. A wait for an end state, not for a time.
@@ -132,7 +130,8 @@ SCROLL_SETTLED = """(start) => new Promise(done => {
     };
     requestAnimationFrame(tick);
 })"""
-# Resolves after `count` rendered frames: how long a page is given to do what it must not (jump, scroll).
+# Resolves after `count` rendered frames: what a jump or a focus change sets off has been drawn, or a
+# page has had the time to do what it must not (jump, scroll).
 FRAMES = "(count) => new Promise(done => { const tick = () => --count ? requestAnimationFrame(tick) : done(); requestAnimationFrame(tick); })"
 
 
@@ -206,7 +205,7 @@ def skip_link(page: Page, path: str, findings: Findings) -> list[str]:
     page.wait_for_function("() => location.hash.length > 1")
     with suppress(PlaywrightTimeoutError):  # no jump: the Tab below says where the focus went
         page.wait_for_function("() => window.__bngJumped === true", timeout=5_000)
-    page.evaluate(NEXT_FRAMES)
+    page.evaluate(FRAMES, 2)
     page.keyboard.press("Tab")
     focused = page.evaluate(FOCUSED)
     if not focused or not focused["inContent"]:
