@@ -7,8 +7,8 @@ their probe's failures. (One loop over the site per test cost ~300 s of the brow
 Profiles:
 - desktop: light, 1280 px, as conftest's `context`. Per page, a load under the watch for requests to
   other hosts, console errors and Content-Security-Policy reports, for the read-only probes and then
-  what waits for the network to be idle (scroll, open search); a load for the skip link and one for
-  the focus walk, which move the focus from the top of the page. Axe in a crawl of its own (it
+  what waits for the network to be idle (scroll, open search); a load for the keyboard: the focus
+  walk from the top of the page, then the skip link (it reads the walk's first stop). Axe in a crawl of its own (it
   needs no watch, and the slowest probe is easier to time apart).
 - dark: the same size with a dark system theme, for axe only, on the fewest pages that between them
   hold every kind of element of the site (`component_cover`): what the dark palette can get wrong is
@@ -122,16 +122,16 @@ def _start(probes: Iterable[Probe], *names: str) -> Findings:
 
 def crawl_desktop(browser: Browser, loader: PageLoader, pages: list[str], bib: Any) -> Findings:
     """Per page: a load under the privacy, console and CSP watch for the read-only probes, then the
-    watch's scroll, search and network idle; a load without it for the skip link (it moves focus and
-    location); a load for the focus walk (from the top, transitions off). Axe: `desktop-axe`."""
+    watch's scroll, search and network idle; a load without it for the focus walk from the top
+    (transitions off) and then the skip link (it moves focus and location). Axe: `desktop-axe`."""
     read_only = [
         Probe("citation_links", citation_links),
         reference_links_probe(bib),
         Probe("editors_workings", editors_workings, reader_page),
     ]
-    skip = [Probe("skip_link", skip_link)]
-    keyboard = [Probe("focus_ring", focus_ring)]
-    findings = _start([*read_only, *skip, *keyboard], *Watch.PROBES)
+    # The focus walk from the top, then the skip link, which reads the walk's first stop: one load.
+    keyboard = [Probe("focus_ring", focus_ring), Probe("skip_link", skip_link)]
+    findings = _start([*read_only, *keyboard], *Watch.PROBES)
     watched = browser.new_context(**CONTEXT_OPTIONS["desktop"])
     watch = Watch(watched)
     page = watched.new_page()
@@ -155,11 +155,10 @@ def crawl_desktop(browser: Browser, loader: PageLoader, pages: list[str], bib: A
                 }
             for name, failures in watched_failures.items():
                 findings.add(name, failures)
-        for probes in (skip, keyboard):
-            if problem := loader.try_open(plain, path):
-                _fail(path, problem, probes, findings)
-            else:
-                _run(plain, path, probes, findings)
+        if problem := loader.try_open(plain, path):
+            _fail(path, problem, keyboard, findings)
+        else:
+            _run(plain, path, keyboard, findings)
     return findings
 
 
