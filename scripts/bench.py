@@ -11,7 +11,7 @@ successive runs can be compared. Measures, on a snapshot of this repository copi
   (boneguide.plugin_timing: one build, so steadier than a ratio of two on a busy machine);
 * the rebuild in `mkdocs serve` after editing one page;
 * the offline checker (its first run without build/check-cache, then the median with it, and with
-  --serial: one process), the PDF build, the size of the site, of search/search_index.json and the
+  --serial: one process; then after `mkdocs build`, reading the site that build left), the PDF build, the size of the site, of search/search_index.json and the
   first-view bytes of a nutrient page (its HTML plus the CSS and JS it loads);
 
 and the same builds on synthetic projects the benchmark generates (--pages x --entries, each page
@@ -253,19 +253,29 @@ def time_command(command: list[str], cwd: Path, runs: int) -> dict[str, object]:
 
 
 def time_checker(project: Path, runs: int) -> dict[str, object]:
-    """The checker without its cache (first run), then with it (median of the other runs), then --serial."""
+    """The checker building its own site: without its cache (first run), then with it (median of the
+    other runs), then --serial; then after `mkdocs build`, reading the site that build left."""
     shutil.rmtree(project / "build" / "check-cache", ignore_errors=True)
+    (project / "build" / "check-record.json").unlink(missing_ok=True)
     command = [PYTHON, str(ROOT / "scripts" / "check.py"), "-f", "mkdocs.yml"]
     cold = time_command(command, project, 1)
     warm = time_command(command, project, max(runs - 1, 1))
     serial = time_command([*command, "--serial"], project, max(runs - 1, 1))
+    built = time_command([PYTHON, "-m", "mkdocs", "build", "--strict", "-q"], project, 1)
+    if not (project / "build" / "check-record.json").is_file():
+        raise RuntimeError(f"mkdocs build of {project} left no build/check-record.json")
+    reused = time_command(command, project, max(runs - 1, 1))
+    codes = [cold, warm, serial, reused]
     return {
         "seconds": warm["seconds"],
         "cold_seconds": cold["seconds"],
         "serial_seconds": serial["seconds"],
-        "exit_codes": sorted(set(cold["exit_codes"]) | set(warm["exit_codes"]) | set(serial["exit_codes"])),
+        "after_build_seconds": reused["seconds"],
+        "build_seconds": built["seconds"],
+        "exit_codes": sorted(set().union(*(c["exit_codes"] for c in codes)) | set(built["exit_codes"])),
         "runs": cold["runs"] + warm["runs"],
         "serial_runs": serial["runs"],
+        "after_build_runs": reused["runs"],
     }
 
 
@@ -324,6 +334,7 @@ plugins:
   - search
   - bng-citations:
       bib_file: references.bib
+  - bng-check-record
 markdown_extensions:
   - attr_list
   - md_in_html
@@ -497,7 +508,9 @@ TABLE_NOTE = (
 def checker_summary(times: dict[str, object]) -> str:
     return (
         f"{times['cold_seconds']:.2f} s first run, {times['seconds']:.2f} s with its cache, "
-        f"{times['serial_seconds']:.2f} s with --serial (exit {times['exit_codes']})"
+        f"{times['serial_seconds']:.2f} s with --serial, "
+        f"{times['after_build_seconds']:.2f} s after mkdocs build (reading its site; the build "
+        f"{times['build_seconds']:.2f} s) (exit {times['exit_codes']})"
     )
 
 

@@ -67,6 +67,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="build every page with the whole theme and every plugin, as mkdocs build does (slower)",
     )
     parser.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="build the site afresh even when mkdocs build left a current one (build/check-record.json)",
+    )
+    parser.add_argument(
         "--serial",
         action="store_true",
         help="check pages after the build, in one process (default: in a second one while the site builds)",
@@ -96,6 +101,7 @@ def main(argv: list[str] | None = None) -> int:
         cache_path=args.cache,
         cache_days=args.cache_days,
         full_theme=args.full_theme,
+        reuse_build=not args.rebuild,
         serial=args.serial,
         cache_dir=False if args.no_check_cache else None,
     )
@@ -121,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.format != "json":
         times = result.timings
         print(
-            f"checked in {times['total_seconds']:.2f} s (loading MkDocs {times['config_seconds']:.2f} s, "
+            f"checked {result.site} in {times['total_seconds']:.2f} s (loading MkDocs {times['config_seconds']:.2f} s, "
             f"site build {times.get('build_seconds', 0.0):.2f} s, checks {times['check_seconds_excluding_build']:.2f} s)",
             file=sys.stderr,
         )

@@ -5,7 +5,8 @@ checked at all (unreadable mkdocs.yml, no bng-citations plugin naming the biblio
 bad input becomes a finding and the remaining checks still run: a malformed or duplicate entry in
 the bibliography, invalid front matter or study records, a plugin refusing one page (PluginError)
 do not hide the link and citation findings on the other pages (build.py goes on past them, where
-``mkdocs build`` stops at the first).
+``mkdocs build`` stops at the first). After ``mkdocs build`` it reads the site that build wrote
+instead of building its own, as long as the build's record holds (record.py).
 
 Finding codes (the word in brackets at the end of each line of output):
 
@@ -40,10 +41,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from boneguide.checks import build, content
+from boneguide.checks import build, content, record
 from boneguide.checks.model import ConfigError, Finding, sort_findings
 from boneguide.mkdocs_run import LogMessage
 from boneguide.site import citations as citations_plugin
+from boneguide.site.nutrients import load_studies
 
 __all__ = ["ConfigError", "Finding", "Options", "Result", "run"]
 
@@ -76,6 +78,8 @@ class Options:
     # kept here between runs; default build/check-cache beside mkdocs.yml; False: no cache.
     cache_dir: Path | Literal[False] | None = None
     full_theme: bool = False  # every page with the whole theme and every plugin (checks/build.py)
+    # Read the project's own built site when `mkdocs build` left a record that still holds (record.py).
+    reuse_build: bool = True
     serial: bool = False  # content checks in this process, after the build (default: beside it, content.py)
 
 
@@ -83,6 +87,9 @@ class Options:
 class Result:
     findings: list[Finding]
     timings: dict[str, float]
+    site: str = (
+        ""  # which site was checked: the one `mkdocs build` left (and when), or a build of its own (why)
+    )
 
 
 def _display(path: Path, project_dir: Path) -> str:
@@ -185,7 +192,9 @@ def run(options: Options) -> Result:
 def _run(
     options: Options, config_file: Path, site_dir: Path, timings: dict[str, float], started: float
 ) -> Result:
-    config = build.load(config_file, site_dir)
+    config = build.load(config_file)
+    project_site_dir = Path(config["site_dir"])  # what mkdocs.yml names; its own build goes elsewhere
+    config["site_dir"] = str(site_dir)
     timings["config_seconds"] = time.perf_counter() - started  # mostly importing MkDocs and the plugins
     project_dir = config_file.parent
     cache_dir = (
@@ -197,6 +206,12 @@ def _run(
     docs_dir = Path(config["docs_dir"])
     docs_prefix = _display(docs_dir, project_dir) + "/"
     findings: list[Finding] = []
+
+    built_site, not_reused = None, "--full-theme" if options.full_theme else "--rebuild"
+    if options.reuse_build and not options.full_theme:
+        built_site, not_reused = record.reusable(config_file, project_site_dir, config.get("site_url"))
+    if built_site is not None:
+        site_dir = built_site.site_dir
 
     bib_path = bibliography_path(config, project_dir)
     pages = [
@@ -221,21 +236,34 @@ def _run(
     )
     checks: content.ContentChecks | content.Background
     checks = content.ContentChecks(project)  # declared apart: mypy narrows it until it is wrapped
-    if options.serial or not content.can_run_in_background():
+    # Beside a build only: with the site already built there is nothing to overlap.
+    if options.serial or built_site is not None or not content.can_run_in_background():
         checks.prepare()
     else:
         checks = content.Background(checks)  # before the build starts any thread or process
+    strict = bool(config.get("strict"))  # the project's own setting; the checker's build is never strict
     try:
-        strict = bool(config.get("strict"))  # the project's own setting; the checker's build is never strict
-        result = build.build(config, full_theme=options.full_theme, on_page_built=checks.add_page)
-        timings["build_seconds"] = result.seconds
+        if built_site is None:
+            result = build.build(config, full_theme=options.full_theme, on_page_built=checks.add_page)
+            timings["build_seconds"] = result.seconds
+            plugin = config["plugins"].get(NUTRIENT_PLUGIN)
+            validated = getattr(plugin, "nutrients", None)
+            studies = list(getattr(plugin, "studies", []))
+        else:
+            # A strict build made it without a warning: its pages, as written; the front matter is
+            # validated by the checks themselves (validated={}); the study records read as the plugin does.
+            result = build.BuildResult(built_site.site_dir)
+            for page in built_site.pages:
+                output = (site_dir / page.dest_uri).read_text(encoding="utf-8")
+                checks.add_page(page, output, content_only=page.dest_uri not in built_site.full_theme)
+            validated = {}
+            studies_dir = _plugin_option(config, NUTRIENT_PLUGIN, "studies_dir")
+            studies = load_studies(project_dir / studies_dir, project_dir)[0] if studies_dir else []
         after_build = time.perf_counter()
-        plugin = config["plugins"].get(NUTRIENT_PLUGIN)
-        validated = getattr(plugin, "nutrients", None)
         outcome = checks.finish(
             site_built=not result.error,
             validated=validated if isinstance(validated, dict) else {},
-            studies=list(getattr(plugin, "studies", [])),
+            studies=studies,
         )
     finally:
         if isinstance(checks, content.Background):
@@ -294,4 +322,9 @@ def _run(
     timings["check_seconds_excluding_build"] = (
         timings["total_seconds"] - timings.get("build_seconds", 0.0) - timings["config_seconds"]
     )
-    return Result(sort_findings(findings), timings)
+    site = (
+        f"the site mkdocs build wrote at {built_site.written} ({_display(built_site.site_dir, project_dir)})"
+        if built_site is not None
+        else f"a build of its own ({not_reused})"
+    )
+    return Result(sort_findings(findings), timings, site)

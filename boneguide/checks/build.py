@@ -25,6 +25,7 @@ import functools
 import logging
 import re
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +49,9 @@ class PageRecord:
     stages: list[str] = field(
         default_factory=list
     )  # Markdown given to each page_markdown handler, then the result
+    # Per key, the most citations the stages held (citations.stage_counts), when read from a record
+    # of another build (record.py) rather than from the stages.
+    citation_counts: Counter[str] | None = None
 
 
 @dataclass
@@ -113,6 +117,18 @@ def load(config_file: Path, site_dir: Path | None = None) -> MkDocsConfig:
         raise ConfigError(str(error)) from None
 
 
+def record_stages(events: dict[str, list[Callable[..., Any]]], pages: dict[str, PageRecord]) -> None:
+    """Each page's record in ``pages`` gets the Markdown each page_markdown handler was given, then
+    the result: wraps the handlers registered now, and adds one after them."""
+
+    def final(markdown: str, *, page: Any, **_: Any) -> str:
+        _page_record(page, pages).stages.append(markdown)
+        return markdown
+
+    events["page_markdown"] = [_recording(handler, pages) for handler in events["page_markdown"]]
+    events["page_markdown"].append(final)
+
+
 def _recording(handler: Callable[..., Any], pages: dict[str, PageRecord]) -> Callable[..., Any]:
     @functools.wraps(handler)
     def record(markdown: str, *, page: Any, **kwargs: Any) -> Any:
@@ -173,6 +189,16 @@ class _ThemeSkim:
         return env
 
 
+def content_region(html: str) -> str:
+    """What a skimmed page keeps, read from a page built with the whole theme: Material's content
+    block (the page's <article>), at its own line numbers; the whole page if it has none."""
+    start = html.find('<article class="md-content__inner')
+    end = html.rfind("</article>")
+    if start < 0 or end < start:
+        return html
+    return "\n" * html.count("\n", 0, start) + html[start : end + len("</article>")]
+
+
 def _skip_plugins(config: MkDocsConfig, names: tuple[str, ...]) -> None:
     skipped = [config.plugins.pop(name) for name in names if name in config.plugins]
     for handlers in config.plugins.events.values():
@@ -203,13 +229,7 @@ def build(
     # written on: MkDocs' own link validation would only repeat those findings in other words.
     config["validation"]["links"]["not_found"] = logging.DEBUG
     config["validation"]["links"]["anchors"] = logging.DEBUG
-    events["page_markdown"] = [_recording(handler, result.pages) for handler in events["page_markdown"]]
-
-    def final(markdown: str, *, page: Any, **_: Any) -> str:
-        _page_record(page, result.pages).stages.append(markdown)
-        return markdown
-
-    events["page_markdown"].append(final)
+    record_stages(events, result.pages)
     if on_page_built is not None:
 
         def built(output: str, *, page: Any, **_: Any) -> str:

@@ -132,6 +132,8 @@ def rendered_citation_counts(tags: Iterable[Tag]) -> Counter[str]:
 
 def stage_counts(record: PageRecord) -> Counter[str]:
     """Per key, the most citations the page's Markdown held at any plugin step (typed + generated)."""
+    if record.citation_counts is not None:
+        return record.citation_counts
     best: Counter[str] = Counter()
     for markdown in dict.fromkeys(record.stages):  # plugins that change nothing leave equal stages
         counts = Counter(k for c in find_citations(markdown) for k in c.keys)

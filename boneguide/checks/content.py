@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from boneguide.bibfile import BibFile
-from boneguide.checks import bibliography, citations, copying, html_policy, links, pages
+from boneguide.checks import bibliography, build, citations, copying, html_policy, links, pages
 from boneguide.checks import studies as study_checks
 from boneguide.checks.build import PageRecord
 from boneguide.checks.model import Finding
@@ -120,10 +120,11 @@ class ContentChecks:
         display, uses = self._source(record)
         return citations.check_rendered(record, parsed.tags, uses, display, self.known_keys, expected)
 
-    def add_page(self, record: PageRecord, output: str) -> None:
-        """A page as MkDocs is about to write it (its post_page output)."""
+    def add_page(self, record: PageRecord, output: str, *, content_only: bool = False) -> None:
+        """A page as MkDocs is about to write it (its post_page output); ``content_only``: check only
+        its content block (build.content_region), as the checker's own build skims the theme."""
         html = output.encode("utf-8", errors="xmlcharrefreplace")  # as MkDocs encodes it
-        parsed = links.parse_html(html)
+        parsed = links.parse_html(build.content_region(output) if content_only else html)
         expected = citations.stage_counts(record)
         findings = self._rendered_findings(record, parsed, expected)
         self.built[record.dest_uri] = _BuiltPage(record, html, parsed, expected, findings)
@@ -250,8 +251,8 @@ class Background:
         )
         self._process.start()
 
-    def add_page(self, record: PageRecord, output: str) -> None:
-        self._inbox.put(("page", record, output))
+    def add_page(self, record: PageRecord, output: str, *, content_only: bool = False) -> None:
+        self._inbox.put(("page", record, output, content_only))
 
     def finish(
         self, *, site_built: bool, validated: dict[str, Any], studies: list[dict[str, Any]]
@@ -287,7 +288,8 @@ def _serve(checks: ContentChecks, inbox: Any, outbox: Any) -> None:
         while True:
             kind, *arguments = inbox.get()
             if kind == "page":
-                checks.add_page(*arguments)
+                record, output, content_only = arguments
+                checks.add_page(record, output, content_only=content_only)
             else:
                 outbox.put(("done", checks.finish(**arguments[0])))
                 return

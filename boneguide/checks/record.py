@@ -1,0 +1,244 @@
+"""A record of the project's own site build, so that the checker reads that site instead of building again.
+
+`mkdocs build` with the bng-check-record plugin writes build/check-record.json: per page, the
+citations its Markdown held at each plugin step (what the checker's own build records, build.py),
+and the size and modification time of every file the build could have read and of every file it
+wrote. The checker (checks/__init__.py) reads the built site instead of building when
+``reusable`` says the record still holds:
+
+* the build wrote into the site_dir mkdocs.yml names (not a variant's, the checker's or serve's
+  temporary one), built every page, and logged no warning;
+* no file of the project has changed since the build began, nor the installed packages, nor the
+  commit (page history comes from git); no file of the site has changed since it was written.
+
+Size and modification time, not content: hashing every file would cost what the reuse saves on a
+large site, and an edit changes the modification time.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
+from hashlib import sha256
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import Files
+from mkdocs.utils.yaml import yaml_load
+
+from boneguide.checks import build
+from boneguide.checks.citations import stage_counts
+
+FORMAT = 2
+RECORD = Path("build") / "check-record.json"
+# What the checker itself writes while it checks (checks/__init__.py's defaults): reading the record
+# must not make it stale.
+CHECKER_OUTPUTS = (RECORD, Path("build") / "check-cache", Path("build") / "linkcheck-cache.json")
+
+
+def configured_site_dir(config_file: Path) -> Path:
+    """The site_dir mkdocs.yml names (MkDocs' default: site), as an absolute path."""
+    with config_file.open("rb") as file:
+        raw = yaml_load(file) or {}
+    return (config_file.parent / str(raw.get("site_dir") or "site")).resolve()
+
+
+def _walk(root: Path, left_out: Collection[Path]) -> Iterator[Path]:
+    for folder, folders, names in os.walk(root):
+        here = Path(folder)
+        # Hidden folders (.git, .venv, caches) and bytecode are not the build's input.
+        folders[:] = sorted(
+            name
+            for name in folders
+            if not name.startswith(".") and name != "__pycache__" and here / name not in left_out
+        )
+        for name in sorted(names):
+            path = here / name
+            if not name.startswith(".") and path not in left_out:
+                yield path
+
+
+def file_stats(root: Path, left_out: Collection[Path] = ()) -> dict[str, list[int]]:
+    """Every file under ``root`` (relative, posix) -> [size, modification time in ns]."""
+    stats = {}
+    for path in _walk(root, left_out):
+        try:
+            stat = path.stat()
+        except OSError:  # removed while we walked: its absence changes the fingerprint
+            continue
+        stats[path.relative_to(root).as_posix()] = [stat.st_size, stat.st_mtime_ns]
+    return stats
+
+
+def _commit(project_dir: Path) -> str:
+    result = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=project_dir, capture_output=True, text=True, check=False
+    )
+    return result.stdout.strip()
+
+
+def inputs_fingerprint(project_dir: Path, site_dir: Path) -> str:
+    """What the build could have read: the project's files but the site and the checker's own
+    outputs, the installed packages, Python, the commit."""
+    left_out = {site_dir, *(project_dir / path for path in CHECKER_OUTPUTS)}
+    packages = sorted(f"{dist.metadata['Name']}=={dist.version}" for dist in metadata.distributions())
+    data = {
+        "format": FORMAT,
+        "python": sys.version,
+        "packages": packages,
+        "commit": _commit(project_dir),
+        "files": file_stats(project_dir, left_out),
+    }
+    return sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+class _CountWarnings(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
+class CheckRecordPlugin(BasePlugin):
+    """bng-check-record: writes build/check-record.json after a clean `mkdocs build` of the project's site."""
+
+    def __init__(self) -> None:
+        self.command = ""
+        self.active = False
+        self.pages: dict[str, build.PageRecord] = {}
+        self.warnings = _CountWarnings()
+        self.inputs = ""
+        self.documentation_pages: set[str] = set()
+        self.templates: dict[str, str] = {}  # by src_uri: the theme template each page was built with
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.command = "build" if command == "build" and not dirty else command
+
+    # Last of the config handlers: the other plugins' page_markdown handlers are registered by then.
+    @event_priority(-100)
+    def on_config(self, config: Any) -> Any:
+        project_dir = Path(config["config_file_path"]).resolve().parent
+        record = project_dir / RECORD
+        site_dir = Path(config["site_dir"]).resolve()
+        # Only the site the project publishes: a variant, the checker's or serve's build is elsewhere.
+        self.active = self.command == "build" and site_dir == configured_site_dir(
+            Path(config["config_file_path"])
+        )
+        if not self.active:
+            return config
+        record.unlink(missing_ok=True)  # a build that fails leaves no record of an older one
+        self.inputs = inputs_fingerprint(project_dir, site_dir)
+        # Anew for each build: MkDocs keeps a plugin's instance for the next load of the same config.
+        self.pages, self.templates, self.warnings = {}, {}, _CountWarnings()
+        build.record_stages(config.plugins.events, self.pages)
+        logging.getLogger("mkdocs").addHandler(self.warnings)
+        return config
+
+    def on_files(self, files: Files, *, config: Any) -> Files:
+        self.documentation_pages = {file.src_uri for file in files.documentation_pages()}
+        return files
+
+    def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
+        record = self.pages.get(page.file.src_uri)
+        if self.active and record is not None and record.citation_counts is None:
+            self.templates[page.file.src_uri] = str(page.meta.get("template", "main.html"))
+            record.citation_counts = stage_counts(record)
+            record.stages = []  # the counts are what the record keeps
+        return output
+
+    @event_priority(-100)  # after every plugin that rewrites the written pages (bng-csp)
+    def on_post_build(self, *, config: Any) -> None:
+        if not self.active:
+            return
+        logging.getLogger("mkdocs").removeHandler(self.warnings)
+        complete = self.documentation_pages <= self.pages.keys()
+        if self.warnings.count or not complete:
+            return
+        project_dir = Path(config["config_file_path"]).resolve().parent
+        site_dir = Path(config["site_dir"]).resolve()
+        record = {
+            "format": FORMAT,
+            "written": time.strftime("%Y-%m-%d %H:%M:%S"),
+            "config_file": str(Path(config["config_file_path"]).resolve()),
+            "site_dir": str(site_dir),
+            "site_url": config.get("site_url"),
+            "inputs": self.inputs,
+            "outputs": file_stats(site_dir),
+            "pages": [
+                {
+                    "src_uri": page.src_uri,
+                    "abs_src_path": str(page.abs_src_path) if page.abs_src_path else None,
+                    "dest_uri": page.dest_uri,
+                    "url": page.url,
+                    "citations": dict(page.citation_counts or {}),
+                    "template": self.templates.get(page.src_uri, ""),
+                }
+                for page in self.pages.values()
+            ],
+        }
+        path = project_dir / RECORD
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(".partial")
+        partial.write_text(json.dumps(record), encoding="utf-8")
+        partial.replace(path)  # whole or not at all
+
+    def on_build_error(self, *, error: Exception) -> None:
+        logging.getLogger("mkdocs").removeHandler(self.warnings)
+
+
+@dataclass
+class BuiltSite:
+    site_dir: Path
+    pages: list[build.PageRecord]
+    written: str
+    # The pages whose theme is checked too (dest_uri): the first of each template and folder depth,
+    # where its relative links could differ, as the checker's own build renders it (build._ThemeSkim).
+    full_theme: set[str]
+
+
+def reusable(config_file: Path, site_dir: Path, site_url: str | None) -> tuple[BuiltSite | None, str]:
+    """The site mkdocs.yml names (``site_dir``), if the record of its build still holds; else None
+    and why not."""
+    config_file, site_dir = config_file.resolve(), site_dir.resolve()
+    project_dir = config_file.parent
+    try:
+        record = json.loads((project_dir / RECORD).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None, f"no {RECORD} (mkdocs build writes it with the bng-check-record plugin)"
+    except (OSError, ValueError) as error:
+        return None, f"{RECORD} is unreadable: {error}"
+    if not isinstance(record, dict) or record.get("format") != FORMAT:
+        return None, f"{RECORD} is from another version of the checker"
+    if record["config_file"] != str(config_file) or record["site_dir"] != str(site_dir):
+        return None, f"{RECORD} is of another configuration"
+    if record["site_url"] != site_url:
+        return None, "site_url has changed since the build"
+    if record["inputs"] != inputs_fingerprint(project_dir, site_dir):
+        return None, "the project has changed since the build"
+    if record["outputs"] != file_stats(site_dir):
+        return None, f"{site_dir} has changed since the build"
+    pages = [
+        build.PageRecord(
+            page["src_uri"],
+            Path(page["abs_src_path"]) if page["abs_src_path"] else None,
+            page["dest_uri"],
+            page["url"],
+            citation_counts=Counter(page["citations"]),
+        )
+        for page in record["pages"]
+    ]
+    first_of_kind: dict[tuple[str, int], str] = {}
+    for page in record["pages"]:
+        first_of_kind.setdefault((page["template"], page["dest_uri"].count("/")), page["dest_uri"])
+    return BuiltSite(site_dir, pages, record["written"], set(first_of_kind.values())), ""
