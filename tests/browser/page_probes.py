@@ -267,9 +267,9 @@ class Watch:
     """Listens to a context while the crawl reads its pages: requests to other hosts (privacy), console
     errors, uncaught exceptions and failed loads (console), Content-Security-Policy reports (CSP).
 
-    `start(path)` before a page's first load; `settle(page)` once the probes of its last load have run
-    (scroll, open search, wait for network idle, as the privacy and console tests did); then
-    `failures(page, path)` gives each of the three tests' failures for that page.
+    `start(path)` before a page's first load; `provoke(page)` once the probes of its last load have run
+    (scroll, open search); then `finish(page, path)` waits for network idle, as the privacy and
+    console tests did, and gives each of the three tests' failures for that page.
     """
 
     PROBES = ("privacy", "console", "csp")
@@ -321,11 +321,16 @@ class Watch:
         self.console.clear()
         self.csp_console.clear()
 
-    def settle(self, page: Page) -> None:
-        # Lazy images and anything loaded on scroll or when search opens count too.
+    def provoke(self, page: Page) -> None:
+        """What a reader does next: lazy images and anything loaded on scroll or when search opens count too."""
         page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
         page.keyboard.press("/")
+
+    def finish(self, page: Page, path: str) -> dict[str, list[str]]:
+        """Once the network has been idle for half a second (the requests `provoke` set off are in),
+        each of the three tests' failures for the page."""
         page.wait_for_load_state("networkidle")
+        return self.failures(page, path)
 
     def missing(self, problem: str) -> dict[str, list[str]]:
         """A page that did not load: its own 404 noise says nothing more, beyond any other host it asked."""

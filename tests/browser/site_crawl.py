@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -140,26 +141,37 @@ def crawl_desktop(browser: Browser, loader: PageLoader, pages: list[str], bib: A
     plain = browser.new_context(**CONTEXT_OPTIONS["desktop"]).new_page()
     for path in pages:
         watch.start(path)
+        loaded = False
         if problem := loader.try_open(page, path):
             _fail(path, problem, read_only, findings)
             for name, failures in watch.missing(problem).items():
                 findings.add(name, failures)
         else:
             _run(page, path, read_only, findings)
-            try:
-                watch.settle(page)
-                watched_failures = watch.failures(page, path)
-            except Exception as error:
-                watched_failures = {
-                    name: [f"/{path}: stopped: {type(error).__name__}: {error}"] for name in Watch.PROBES
-                }
-            for name, failures in watched_failures.items():
-                findings.add(name, failures)
+            loaded = _watched(path, findings, partial(watch.provoke, page))
+        # The keyboard's load and walk take longer than the network-idle wait of the watched page,
+        # whose late requests run their course meanwhile: that wait then costs nothing.
         if problem := loader.try_open(plain, path):
             _fail(path, problem, keyboard, findings)
         else:
             _run(plain, path, keyboard, findings)
+        if loaded:
+            _watched(path, findings, partial(watch.finish, page, path))
     return findings
+
+
+def _watched(path: str, findings: Findings, step: Callable[[], dict[str, list[str]] | None]) -> bool:
+    """Runs a step of the watch and adds the failures it returns; one that raises fails the watch's
+    three probes on this page, naming the error (False then)."""
+    done = True
+    try:
+        failures = step() or {}
+    except Exception as error:
+        failures = {name: [f"/{path}: stopped: {type(error).__name__}: {error}"] for name in Watch.PROBES}
+        done = False
+    for name, found in failures.items():
+        findings.add(name, found)
+    return done
 
 
 def _crawl_read_only(profile: str, probes: list[Probe]) -> Crawler:
