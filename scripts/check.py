@@ -126,9 +126,10 @@ def main(argv: list[str] | None = None) -> int:
     sys.stdout.write(render(findings, args.format, result.timings))
     if args.format != "json":
         times = result.timings
+        build = f"site build {times['build_seconds']:.2f} s, " if "build_seconds" in times else ""
         print(
             f"checked {result.site} in {times['total_seconds']:.2f} s (loading MkDocs {times['config_seconds']:.2f} s, "
-            f"site build {times.get('build_seconds', 0.0):.2f} s, checks {times['check_seconds_excluding_build']:.2f} s)",
+            f"{build}checks {times['check_seconds_excluding_build']:.2f} s)",
             file=sys.stderr,
         )
     if any(f.code in CONFIGURATION_CODES for f in result.findings):

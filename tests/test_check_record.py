@@ -133,3 +133,17 @@ def test_a_record_from_before_a_checkout_is_not_reused(tmp_path: Path) -> None:
     stat = bib.stat()
     os.utime(bib, ns=(stat.st_atime_ns, stat.st_mtime_ns - 10**9))
     assert check(config_file).site == "a build of its own (the project has changed since the build)"
+
+
+def test_a_record_edited_by_hand_is_set_aside_not_a_crash(tmp_path: Path) -> None:
+    config_file = material_project(tmp_path)
+    build(config_file)
+    path = record_of(config_file)
+    data = json.loads(path.read_text())
+    data["pages"] = [{"src_uri": "index.md"}]  # the rest of each page's fields gone
+    path.write_text(json.dumps(data), encoding="utf-8")
+    result = check(config_file)
+    assert (
+        result.site == "a build of its own (build/check-record.json is unreadable: KeyError: 'abs_src_path')"
+    )
+    assert MORE_BROKEN in rows(result)

@@ -87,9 +87,8 @@ class Options:
 class Result:
     findings: list[Finding]
     timings: dict[str, float]
-    site: str = (
-        ""  # which site was checked: the one `mkdocs build` left (and when), or a build of its own (why)
-    )
+    # Which site was checked: the one `mkdocs build` left (and when), or a build of its own (why).
+    site: str = ""
 
 
 def _display(path: Path, project_dir: Path) -> str:

@@ -114,7 +114,7 @@ class CheckRecordPlugin(BasePlugin):
     """bng-check-record: writes build/check-record.json after a clean `mkdocs build` of the project's site."""
 
     def __init__(self) -> None:
-        self.command = ""
+        self.building = False
         self.active = False
         self.pages: dict[str, build.PageRecord] = {}
         self.warnings = _CountWarnings()
@@ -123,18 +123,17 @@ class CheckRecordPlugin(BasePlugin):
         self.templates: dict[str, str] = {}  # by src_uri: the theme template each page was built with
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        self.command = "build" if command == "build" and not dirty else command
+        self.building = command == "build" and not dirty  # serve's builds go to a temporary folder
 
-    # Last of the config handlers: the other plugins' page_markdown handlers are registered by then.
-    @event_priority(-100)
+    # First of the config handlers: the fingerprint is taken before any plugin reads its inputs, so
+    # that an edit made while the site builds makes the record stale.
+    @event_priority(100)
     def on_config(self, config: Any) -> Any:
         project_dir = Path(config["config_file_path"]).resolve().parent
         record = project_dir / RECORD
         site_dir = Path(config["site_dir"]).resolve()
         # Only the site the project publishes: a variant, the checker's or serve's build is elsewhere.
-        self.active = self.command == "build" and site_dir == configured_site_dir(
-            Path(config["config_file_path"])
-        )
+        self.active = self.building and site_dir == configured_site_dir(Path(config["config_file_path"]))
         if not self.active:
             return config
         record.unlink(missing_ok=True)  # a build that fails leaves no record of an older one
@@ -220,25 +219,29 @@ def reusable(config_file: Path, site_dir: Path, site_url: str | None) -> tuple[B
         return None, f"{RECORD} is unreadable: {error}"
     if not isinstance(record, dict) or record.get("format") != FORMAT:
         return None, f"{RECORD} is from another version of the checker"
-    if record["config_file"] != str(config_file) or record["site_dir"] != str(site_dir):
+    if record.get("config_file") != str(config_file) or record.get("site_dir") != str(site_dir):
         return None, f"{RECORD} is of another configuration"
-    if record["site_url"] != site_url:
+    if record.get("site_url") != site_url:
         return None, "site_url has changed since the build"
-    if record["inputs"] != inputs_fingerprint(project_dir, site_dir):
+    if record.get("inputs") != inputs_fingerprint(project_dir, site_dir):
         return None, "the project has changed since the build"
-    if record["outputs"] != file_stats(site_dir):
+    if record.get("outputs") != file_stats(site_dir):
         return None, f"{site_dir} has changed since the build"
-    pages = [
-        build.PageRecord(
-            page["src_uri"],
-            Path(page["abs_src_path"]) if page["abs_src_path"] else None,
-            page["dest_uri"],
-            page["url"],
-            citation_counts=Counter(page["citations"]),
-        )
-        for page in record["pages"]
-    ]
+    pages = []
     first_of_kind: dict[tuple[str, int], str] = {}
-    for page in record["pages"]:
-        first_of_kind.setdefault((page["template"], page["dest_uri"].count("/")), page["dest_uri"])
-    return BuiltSite(site_dir, pages, record["written"], set(first_of_kind.values())), ""
+    try:
+        for page in record["pages"]:
+            source = page["abs_src_path"]
+            pages.append(
+                build.PageRecord(
+                    page["src_uri"],
+                    Path(source) if source else None,
+                    page["dest_uri"],
+                    page["url"],
+                    citation_counts=Counter(page["citations"]),
+                )
+            )
+            first_of_kind.setdefault((page["template"], page["dest_uri"].count("/")), page["dest_uri"])
+    except (KeyError, TypeError, AttributeError) as error:  # edited by hand
+        return None, f"{RECORD} is unreadable: {type(error).__name__}: {error}"
+    return BuiltSite(site_dir, pages, str(record.get("written")), set(first_of_kind.values())), ""
