@@ -7,9 +7,10 @@ their probe's failures. (One loop over the site per test cost ~300 s of the brow
 Profiles:
 - desktop: light, 1280 px, as conftest's `context`. Per page, a load under the watch for requests to
   other hosts, console errors and Content-Security-Policy reports, for the read-only probes and then
-  what waits for the network to be idle (scroll, open search); a load for the keyboard: the focus
-  walk from the top of the page, then the skip link (it reads the walk's first stop). Axe in a crawl of its own (it
-  needs no watch, and the slowest probe is easier to time apart).
+  what sets off late requests (scroll, open search); a load for the keyboard, the focus walk from
+  the top of the page and then the skip link (it reads the walk's first stop), while the watched
+  page's network goes idle. Axe in a crawl of its own (it needs no watch, and the slowest probe is
+  easier to time apart).
 - dark: the same size with a dark system theme, for axe only, on the fewest pages that between them
   hold every kind of element of the site (`component_cover`): what the dark palette can get wrong is
   an element's colours, which come from its tag, classes and container (the policy allows no inline
@@ -258,8 +259,8 @@ class Crawls:
 
     The first request runs the crawls of every profile in `wanted` (the session's tests' profiles),
     one after another in a thread of their own, and returns when all have finished, so no crawl runs
-    beside a test. One at a time: side by side they took 172 s against 186 s here, not worth four
-    Chromiums contending for two cores and the timing-sensitive probes (skip link, focus) with them.
+    beside a test. One at a time: side by side they took 172 s against 186 s here, and later, with
+    every probe waiting for end states, 120 s against 122 s: the two cores are the limit.
     """
 
     def __init__(self, wanted: set[str], run: Callable[[str], Findings]) -> None:
