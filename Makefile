@@ -37,11 +37,14 @@ serve: $(STAMP)  ## build and serve the site at http://127.0.0.1:8000
 build: $(STAMP)  ## strict build into site/
 	$(BIN)/mkdocs build --strict -d site
 
+# The tests without a browser on every core (a file's tests share one worker, and so its fixtures),
+# then the browser tests in one process: their crawls keep both cores busy on their own.
 test: $(STAMP) $(SYSTEM_STAMP)  ## the whole test suite (what CI runs)
 	$(BIN)/ruff check boneguide scripts tests
 	$(BIN)/ruff format --check boneguide scripts tests
 	$(BIN)/mypy
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -m "not browser" -n auto --dist loadfile
+	$(BIN)/python -m pytest -m browser
 
 check: $(STAMP)  ## link and citation checker, offline
 	$(BIN)/python scripts/check.py -f mkdocs.yml
