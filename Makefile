@@ -8,6 +8,9 @@ STAMP := $(VENV)/.installed
 # The Debian packages (Chromium, poppler, fonts) only the tests, the PDF and the offline copy need:
 # their own stamp, so that serve, build, check, import and enrich never ask for root or apt.
 SYSTEM_STAMP := $(VENV)/.system-installed
+# What make lint runs, and make test in its shorter lane: one command line, so the lane stops at a failure.
+LINT = $(BIN)/ruff check boneguide scripts tests && $(BIN)/ruff format --check boneguide scripts tests \
+  && $(BIN)/mypy
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
@@ -45,8 +48,7 @@ build: $(STAMP)  ## strict build into site/
 test: $(STAMP) $(SYSTEM_STAMP)  ## the whole test suite (what CI runs)
 	@mkdir -p build
 	$(BIN)/python -m pytest -m browser > build/browser-tests.log 2>&1 & browser=$$!; \
-	  $(BIN)/ruff check boneguide scripts tests && $(BIN)/ruff format --check boneguide scripts tests \
-	    && $(BIN)/mypy && $(BIN)/python -m pytest -m "not browser"; rest=$$?; \
+	  $(LINT) && $(BIN)/python -m pytest -m "not browser"; rest=$$?; \
 	  wait $$browser; browser_status=$$?; \
 	  echo "--- browser tests (build/browser-tests.log) ---"; cat build/browser-tests.log; \
 	  exit $$(( rest || browser_status ))
@@ -73,9 +75,7 @@ bench: $(STAMP) $(SYSTEM_STAMP)  ## benchmarks (not part of the tests): table on
 	$(BIN)/python scripts/bench.py
 
 lint: $(STAMP)  ## ruff, and mypy on the package (its settings: [tool.mypy] in pyproject.toml)
-	$(BIN)/ruff check boneguide scripts tests
-	$(BIN)/ruff format --check boneguide scripts tests
-	$(BIN)/mypy
+	$(LINT)
 
 lock: $(BIN)/pip-compile
 	$(BIN)/pip-compile -q --generate-hashes --allow-unsafe --strip-extras \

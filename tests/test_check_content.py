@@ -69,7 +69,7 @@ def test_a_page_rewritten_after_post_page_is_checked_as_finally_written(tmp_path
 def test_a_failure_in_the_content_checks_process_is_raised_with_its_traceback(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(self: content.ContentChecks, record: object, output: str, *, content_only: bool) -> None:
+    def broken(self: content.ContentChecks, record: object, output: str) -> None:
         raise ValueError("cannot parse this page")
 
     monkeypatch.setattr(content.ContentChecks, "add_page", broken)  # the forked child inherits it
@@ -84,7 +84,7 @@ def test_a_failure_in_the_content_checks_process_is_raised_with_its_traceback(
 def test_a_content_checks_process_that_dies_is_an_error_not_a_hang(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def die(self: content.ContentChecks, record: object, output: str, *, content_only: bool) -> None:
+    def die(self: content.ContentChecks, record: object, output: str) -> None:
         import os
 
         os._exit(3)

@@ -234,12 +234,13 @@ def _run(
         min_study_records=_plugin_option(config, NUTRIENT_PLUGIN, "min_study_records", {}),
     )
     checks: content.ContentChecks | content.Background
-    checks = content.ContentChecks(project)  # declared apart: mypy narrows it until it is wrapped
+    in_process = content.ContentChecks(project)
+    checks = in_process
     # Beside a build only: with the site already built there is nothing to overlap.
     if options.serial or built_site is not None or not content.can_run_in_background():
-        checks.prepare()
+        in_process.prepare()
     else:
-        checks = content.Background(checks)  # before the build starts any thread or process
+        checks = content.Background(in_process)  # before the build starts any thread or process
     strict = bool(config.get("strict"))  # the project's own setting; the checker's build is never strict
     try:
         if built_site is None:
@@ -254,7 +255,7 @@ def _run(
             result = build.BuildResult(built_site.site_dir)
             for page in built_site.pages:
                 output = (site_dir / page.dest_uri).read_text(encoding="utf-8")
-                checks.add_page(page, output, content_only=page.dest_uri not in built_site.full_theme)
+                in_process.add_page(page, output, content_only=page.dest_uri not in built_site.full_theme)
             validated = {}
             studies_dir = _plugin_option(config, NUTRIENT_PLUGIN, "studies_dir")
             studies = load_studies(project_dir / studies_dir, project_dir)[0] if studies_dir else []

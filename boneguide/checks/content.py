@@ -251,8 +251,8 @@ class Background:
         )
         self._process.start()
 
-    def add_page(self, record: PageRecord, output: str, *, content_only: bool = False) -> None:
-        self._inbox.put(("page", record, output, content_only))
+    def add_page(self, record: PageRecord, output: str) -> None:
+        self._inbox.put(("page", record, output))
 
     def finish(
         self, *, site_built: bool, validated: dict[str, Any], studies: list[dict[str, Any]]
@@ -288,8 +288,7 @@ def _serve(checks: ContentChecks, inbox: Any, outbox: Any) -> None:
         while True:
             kind, *arguments = inbox.get()
             if kind == "page":
-                record, output, content_only = arguments
-                checks.add_page(record, output, content_only=content_only)
+                checks.add_page(*arguments)
             else:
                 outbox.put(("done", checks.finish(**arguments[0])))
                 return

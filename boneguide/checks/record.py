@@ -56,12 +56,12 @@ def _walk(root: Path, left_out: Collection[Path]) -> Iterator[Path]:
     for folder, folders, names in os.walk(root):
         here = Path(folder)
         # Hidden folders (.git, .venv, caches) and bytecode are not the build's input.
-        folders[:] = sorted(
+        folders[:] = [
             name
             for name in folders
             if not name.startswith(".") and name != "__pycache__" and here / name not in left_out
-        )
-        for name in sorted(names):
+        ]
+        for name in names:
             path = here / name
             if not name.startswith(".") and path not in left_out:
                 yield path
