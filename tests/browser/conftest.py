@@ -139,19 +139,19 @@ def crawls(request: pytest.FixtureRequest, site_url: str, all_pages: list[str], 
         if fixture in getattr(item, "fixturenames", ())
     }
     bib = bib_identifiers(site_dir)
-    pages = {"dark": component_cover(site_dir, all_pages)}  # see site_crawl.py's docstring
-    return Crawls(wanted, lambda profile: crawl(profile, site_url, pages.get(profile, all_pages), bib))
+    cover = component_cover(site_dir, all_pages)  # see site_crawl.py's docstring
+    return Crawls(wanted, lambda profile: crawl(profile, site_url, all_pages, cover, bib))
 
 
 @pytest.fixture(scope="session")
 def desktop_crawl(crawls: Crawls) -> Findings:
-    """Every page read in the light desktop profile: focus walk, axe, skip link, citations, privacy..."""
+    """Every page read in the light desktop profile: axe, focus walk, skip link, citations, privacy..."""
     return crawls["desktop"]
 
 
 @pytest.fixture(scope="session")
 def dark_crawl(crawls: Crawls) -> Findings:
-    """The pages that hold every kind of element, read with a dark system theme: axe."""
+    """The pages that hold every kind of element, read with a dark system theme: axe's colour rules."""
     return crawls["dark"]
 
 

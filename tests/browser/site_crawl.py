@@ -1,22 +1,23 @@
 """One crawl of the served site per browser profile, for the browser tests that look at every page.
 
-A crawl loads each page, runs its probes (page_probes.py) on that load, again only where a probe would
-see another's clicks or keys, and keeps each probe's failures; the per-page tests then assert over
+A crawl loads each page once, runs its probes (page_probes.py) on that load in an order where none
+sees another's clicks or keys, and keeps each probe's failures; the per-page tests then assert over
 their probe's failures. (One loop over the site per test cost ~300 s of the browser tests' ~384.)
 
 Profiles:
-- desktop: light, 1280 px, as conftest's `context`. Per page, a load under the watch for requests to
-  other hosts, console errors and Content-Security-Policy reports, for the read-only probes and then
-  what sets off late requests (scroll, open search); a load for the keyboard, the focus walk from
-  the top of the page and then the skip link (it reads the walk's first stop), while the watched
-  page's network goes idle. Axe in a crawl of its own (it needs no watch, and the slowest probe is
-  easier to time apart).
-- dark: the same size with a dark system theme, for axe only, on the fewest pages that between them
-  hold every kind of element of the site (`component_cover`): what the dark palette can get wrong is
-  an element's colours, which come from its tag, classes and container (the policy allows no inline
-  styles), not from the page it is on. A page with a new kind of element joins the crawl by itself.
-  (Axe in the light scheme still reads every page. The dark crawl read 11 of the 27 pages when this
-  was written, the two slowest among them: about 14 s less.)
+- desktop: light, 1280 px, as conftest's `context`. Per page, one load under the watch for requests to
+  other hosts, console errors and Content-Security-Policy reports: the read-only probes and axe on
+  the page as loaded; then the keyboard, the focus walk from the top of the page and the skip link
+  (it reads the walk's first stop); then what sets off late requests (scroll, open search) and the
+  wait for network idle. A page load costs more processor time than any probe but axe (about 0.7 s
+  with what the page's scripts do after it), and the suite is bound by the two cores: three loads a
+  page (the watch, the keyboard, axe) became one.
+- dark: the same size with a dark system theme, for axe's colour rules only (the others read the
+  same document in both schemes), on the fewest pages that between them hold every kind of element
+  of the site (`component_cover`): what a palette can get wrong is an element's colours, which come
+  from its tag, classes and container (the policy allows no inline styles), not from the page it is
+  on. A page with a new kind of element joins by itself. The light scheme's colour rules read the
+  same pages (page_probes.COLOUR_RULES).
 - phone: 375 px, touch, as conftest's `phone`; read-only probes only.
 
 Each crawl runs in a thread of its own with a Playwright of its own: the sync API allows one Playwright
@@ -29,6 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -55,7 +57,7 @@ from playwright.sync_api import Browser, Page, Response, sync_playwright
 
 from boneguide.browser import PHONE, launch_chromium
 
-Crawler = Callable[[Browser, "PageLoader", list[str], Any], Findings]
+Crawler = Callable[[Browser, "Site"], Findings]
 
 DESKTOP = {"width": 1280, "height": 900}
 # The browser profiles, shared with conftest's `context` and `phone` fixtures.
@@ -100,6 +102,16 @@ class PageLoader:
         return None
 
 
+@dataclass(frozen=True)
+class Site:
+    """What a crawl reads: the pages, those that hold every kind of element between them, the bibliography."""
+
+    loader: PageLoader
+    pages: list[str]
+    cover: list[str]
+    bib: dict[str, dict[str, str]]
+
+
 def _run(page: Page, path: str, probes: Iterable[Probe], findings: Findings) -> None:
     for probe in probes:
         if probe.applies(path):
@@ -122,41 +134,33 @@ def _start(probes: Iterable[Probe], *names: str) -> Findings:
     return Findings(failures={name: [] for name in [*(probe.name for probe in probes), *names]})
 
 
-def crawl_desktop(browser: Browser, loader: PageLoader, pages: list[str], bib: Any) -> Findings:
-    """Per page: a load under the privacy, console and CSP watch for the read-only probes, then the
-    watch's scroll, search and network idle; a load without it for the focus walk from the top
-    (transitions off) and then the skip link (it moves focus and location). Axe: `desktop-axe`."""
-    read_only = [
+def crawl_desktop(browser: Browser, site: Site) -> Findings:
+    """Per page, one load under the privacy, console and CSP watch: the read-only probes and axe, the
+    focus walk from the top (transitions off), the skip link (it moves focus and location), then the
+    watch's scroll, search and network idle."""
+    probes = [
         Probe("citation_links", citation_links),
-        reference_links_probe(bib),
+        reference_links_probe(site.bib),
         Probe("editors_workings", editors_workings, reader_page),
+        axe_probe("light", site.cover),
+        # The focus walk from the top, then the skip link, which reads the walk's first stop.
+        Probe("focus_ring", focus_ring),
+        Probe("skip_link", skip_link),
     ]
-    # The focus walk from the top, then the skip link, which reads the walk's first stop: one load.
-    keyboard = [Probe("focus_ring", focus_ring), Probe("skip_link", skip_link)]
-    findings = _start([*read_only, *keyboard], *Watch.PROBES)
-    watched = browser.new_context(**CONTEXT_OPTIONS["desktop"])
-    watch = Watch(watched)
-    page = watched.new_page()
+    findings = _start(probes, *Watch.PROBES)
+    context = browser.new_context(**CONTEXT_OPTIONS["desktop"])
+    watch = Watch(context)
+    page = context.new_page()
     watch.attach(page)
-    # No route on this one: Playwright turns the HTTP cache off in a context with a route.
-    plain = browser.new_context(**CONTEXT_OPTIONS["desktop"]).new_page()
-    for path in pages:
+    for path in site.pages:
         watch.start(path)
-        loaded = False
-        if problem := loader.try_open(page, path):
-            _fail(path, problem, read_only, findings)
+        if problem := site.loader.try_open(page, path):
+            _fail(path, problem, probes, findings)
             for name, failures in watch.missing(problem).items():
                 findings.add(name, failures)
-        else:
-            _run(page, path, read_only, findings)
-            loaded = _watched(path, findings, partial(watch.provoke, page))
-        # The keyboard's load and walk take longer than the network-idle wait of the watched page,
-        # whose late requests run their course meanwhile: that wait then costs nothing.
-        if problem := loader.try_open(plain, path):
-            _fail(path, problem, keyboard, findings)
-        else:
-            _run(plain, path, keyboard, findings)
-        if loaded:
+            continue
+        _run(page, path, probes, findings)
+        if _watched(path, findings, partial(watch.provoke, page)):
             _watched(path, findings, partial(watch.finish, page, path))
     return findings
 
@@ -175,14 +179,15 @@ def _watched(path: str, findings: Findings, step: Callable[[], dict[str, list[st
     return done
 
 
-def _crawl_read_only(profile: str, probes: list[Probe]) -> Crawler:
-    def crawl(browser: Browser, loader: PageLoader, pages: list[str], bib: Any) -> Findings:
+def _crawl_read_only(profile: str, probes_for: Callable[[Site], list[Probe]]) -> Crawler:
+    def crawl(browser: Browser, site: Site) -> Findings:
+        probes = probes_for(site)
         findings = _start(probes)
         page = browser.new_context(**CONTEXT_OPTIONS[profile]).new_page()
-        for path in pages:
+        for path in site.pages:
             if not any(probe.applies(path) for probe in probes):
                 continue
-            if problem := loader.try_open(page, path):
+            if problem := site.loader.try_open(page, path):
                 _fail(path, problem, probes, findings)
                 continue
             _run(page, path, probes, findings)
@@ -191,20 +196,16 @@ def _crawl_read_only(profile: str, probes: list[Probe]) -> Crawler:
     return crawl
 
 
+PHONE_PROBES = [
+    Probe("sideways_scroll", sideways_scroll),
+    Probe("readable_text", readable_text),
+    Probe("tables_fit", tables_fit),
+    Probe("identifier_splits", identifier_splits, nutrient_or_bibliography),
+]
 CRAWLERS: dict[str, Crawler] = {
     "desktop": crawl_desktop,
-    # The light desktop's axe in a crawl of its own (see the module's docstring).
-    "desktop-axe": _crawl_read_only("desktop", [axe_probe("light")]),
-    "dark": _crawl_read_only("dark", [axe_probe("dark")]),
-    "phone": _crawl_read_only(
-        "phone",
-        [
-            Probe("sideways_scroll", sideways_scroll),
-            Probe("readable_text", readable_text),
-            Probe("tables_fit", tables_fit),
-            Probe("identifier_splits", identifier_splits, nutrient_or_bibliography),
-        ],
-    ),
+    "dark": _crawl_read_only("dark", lambda site: [axe_probe("dark", site.cover, colour_only=True)]),
+    "phone": _crawl_read_only("phone", lambda site: PHONE_PROBES),
 }
 
 
@@ -240,18 +241,16 @@ def component_cover(site_dir: Path, pages: list[str]) -> list[str]:
     return [path for path in pages if path in chosen]
 
 
-def crawl(name: str, site_url: str, pages: list[str], bib: dict[str, dict[str, str]]) -> Findings:
+def crawl(
+    name: str, site_url: str, pages: list[str], cover: list[str], bib: dict[str, dict[str, str]]
+) -> Findings:
     """One crawl of CRAWLERS, in the calling thread, with a Playwright and a Chromium of its own."""
     with sync_playwright() as playwright:
         browser = launch_chromium(playwright)
         try:
-            return CRAWLERS[name](browser, PageLoader(site_url), pages, bib)
+            return CRAWLERS[name](browser, Site(PageLoader(site_url), pages, cover, bib))
         finally:
             browser.close()
-
-
-# The crawls whose findings make up each profile's.
-PROFILE_CRAWLS = {"desktop": ("desktop", "desktop-axe"), "dark": ("dark",), "phone": ("phone",)}
 
 
 class Crawls:
@@ -269,11 +268,7 @@ class Crawls:
         self.done: dict[str, Future[Findings]] = {}
 
     def __getitem__(self, profile: str) -> Findings:
-        crawls = {name for wanted in self.wanted | {profile} for name in PROFILE_CRAWLS[wanted]}
-        if todo := sorted(crawls - self.done.keys()):
+        if todo := sorted((self.wanted | {profile}) - self.done.keys()):
             with ThreadPoolExecutor(max_workers=1, thread_name_prefix="crawl") as pool:
                 self.done.update({name: pool.submit(self.run, name) for name in todo})
-        findings = Findings()
-        for name in PROFILE_CRAWLS[profile]:
-            findings.merge(self.done[name].result())
-        return findings
+        return self.done[profile].result()

@@ -1,8 +1,8 @@
 """Every page passes axe-core without serious or critical violations and works by keyboard alone.
 
 The checks run on the session's crawls of the site (site_crawl.py, page_probes.py): light desktop
-for axe on every page and for the keyboard, dark desktop for axe on the pages that between them hold
-every kind of element (site_crawl.component_cover).
+for axe on every page and for the keyboard; axe's colour rules, in the light and the dark scheme, on
+the pages that between them hold every kind of element (site_crawl.component_cover).
 """
 
 from __future__ import annotations
