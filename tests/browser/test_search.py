@@ -2,25 +2,43 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Browser, Page
+from site_crawl import CONTEXT_OPTIONS
 
 pytestmark = pytest.mark.browser
 
 RESULTS = ".md-search-result__list > li.md-search-result__item"
 
 
+@pytest.fixture(scope="module")
+def search_page(browser: Browser, loader) -> Iterator[Page]:
+    """One home page for every query of this module, as a reader searches again without reloading:
+    a page load and the search worker's index cost more processor time than the searches."""
+    context = browser.new_context(**CONTEXT_OPTIONS["desktop"])
+    page = context.new_page()
+    loader.open(page, "")
+    yield page
+    context.close()
+
+
 def search(page: Page, loader, query: str) -> list[list[str]]:
-    """Type `query` on the home page; result groups in order, each the site paths of its links.
+    """Type `query` in the header search box; result groups in order, each the site paths of its links.
 
     A group is one page: its first link is the page itself, the others its matching sections
     ('nutrients/vitamin-k/#safety-and-interactions'). The ?h= highlight parameter is dropped.
+    The box is emptied first, and the previous query's results gone, before the query is typed.
     """
-    loader.open(page, "")
-    page.click("input.md-search__input")
+    box = page.locator("input.md-search__input")
+    box.click()
+    box.fill("")
+    page.wait_for_function(
+        "() => !/matching document/i.test(document.querySelector('.md-search-result__meta').textContent)"
+    )
     page.keyboard.type(query, delay=20)
     meta = page.locator(".md-search-result__meta")
     # The worker answers every keystroke: wait until it reports, then until the list stops changing
@@ -66,9 +84,9 @@ def on_first_screen(page: Page) -> int:
     )
 
 
-def test_copper_lists_the_copper_page_first(page: Page, loader, artifacts: Path) -> None:
-    groups = search(page, loader, "copper")
-    page.screenshot(path=artifacts / "search-results-copper.png")
+def test_copper_lists_the_copper_page_first(search_page: Page, loader, artifacts: Path) -> None:
+    groups = search(search_page, loader, "copper")
+    search_page.screenshot(path=artifacts / "search-results-copper.png")
     assert groups, "no result for 'copper'"
     assert pages_of(groups)[0] == "nutrients/copper/", f"first results: {pages_of(groups)[:5]}"
 
@@ -94,47 +112,47 @@ def _section_anchors(page: Page, loader, path: str, section_id: str) -> set[str]
     return {f"{path}#{anchor}" for anchor in ids}
 
 
-def test_warfarin_finds_the_vitamin_k_interaction_section(page: Page, loader) -> None:
+def test_warfarin_finds_the_vitamin_k_interaction_section(page: Page, search_page: Page, loader) -> None:
     section = _section_anchors(page, loader, "nutrients/vitamin-k/", "safety-and-interactions")
-    groups = search(page, loader, "warfarin")
-    visible = groups[: on_first_screen(page)]
+    groups = search(search_page, loader, "warfarin")
+    visible = groups[: on_first_screen(search_page)]
     links = {link for group in visible for link in group}
     assert section & links, (
         f"no link to the vitamin K safety section on the first screen of results: {visible}"
     )
 
 
-def test_osteoclast_finds_the_bone_overview(page: Page, loader) -> None:
-    groups = search(page, loader, "osteoclast")
-    visible = pages_of(groups)[: on_first_screen(page)]
+def test_osteoclast_finds_the_bone_overview(search_page: Page, loader) -> None:
+    groups = search(search_page, loader, "osteoclast")
+    visible = pages_of(groups)[: on_first_screen(search_page)]
     assert "overview/bone-basics/" in visible, f"results on the first screen: {visible}"
 
 
 @pytest.mark.parametrize("query", ["vitamin D", "vitamin-d", "Vitamin d"])
-def test_vitamin_d_spellings_find_the_vitamin_d_page_first(page: Page, loader, query: str) -> None:
-    groups = search(page, loader, query)
+def test_vitamin_d_spellings_find_the_vitamin_d_page_first(search_page: Page, loader, query: str) -> None:
+    groups = search(search_page, loader, query)
     assert groups, f"no result for {query!r}"
     assert pages_of(groups)[0] == "nutrients/vitamin-d/", f"first results: {pages_of(groups)[:5]}"
 
 
-def test_a_search_without_results_says_so(page: Page, loader) -> None:
-    groups = search(page, loader, "zqxjvw")
+def test_a_search_without_results_says_so(search_page: Page, loader) -> None:
+    groups = search(search_page, loader, "zqxjvw")
     assert groups == []
-    assert page.locator(".md-search-result__meta").inner_text().strip() == "No matching documents"
+    assert search_page.locator(".md-search-result__meta").inner_text().strip() == "No matching documents"
 
 
-def test_a_misspelt_nutrient_still_finds_its_page(page: Page, loader) -> None:
+def test_a_misspelt_nutrient_still_finds_its_page(search_page: Page, loader) -> None:
     # Exact search finds nothing for the typo; the worker's fuzzy fallback must.
-    groups = search(page, loader, "magnesum")
+    groups = search(search_page, loader, "magnesum")
     assert groups, "no result for 'magnesum'"
     assert pages_of(groups)[0] == "nutrients/magnesium/", f"first results: {pages_of(groups)[:5]}"
 
 
 @pytest.mark.parametrize("abbreviation", ["UL", "RDA", "AI", "BMD"])
-def test_abbreviations_find_what_they_stand_for(page: Page, loader, abbreviation: str) -> None:
-    groups = search(page, loader, abbreviation)
+def test_abbreviations_find_what_they_stand_for(search_page: Page, loader, abbreviation: str) -> None:
+    groups = search(search_page, loader, abbreviation)
     assert groups, f"no result for {abbreviation!r}"
-    first = page.locator(RESULTS).first.inner_text().lower()
+    first = search_page.locator(RESULTS).first.inner_text().lower()
     # Material alone searched "ul*", whose best match was a study of "ultrasound".
     assert "ultrasound" not in first, f"{abbreviation!r}: first result is about ultrasound: {first[:200]}"
     assert pages_of(groups)[0].startswith(("nutrients/", "overview/")), (
@@ -142,26 +160,26 @@ def test_abbreviations_find_what_they_stand_for(page: Page, loader, abbreviation
     )
 
 
-def test_topical_queries_rank_explanations_above_lists(page: Page, loader) -> None:
-    groups = search(page, loader, "osteoporosis")
+def test_topical_queries_rank_explanations_above_lists(search_page: Page, loader) -> None:
+    groups = search(search_page, loader, "osteoporosis")
     top = pages_of(groups)[:2]
     assert top, "no result for 'osteoporosis'"
     for listing in ("sources/", "bibliography/", "overview/glossary/"):
         assert listing not in top, f"{listing} in the top two for 'osteoporosis': {pages_of(groups)[:5]}"
 
 
-def test_a_nutrient_page_result_shows_its_summary(page: Page, loader) -> None:
-    groups = search(page, loader, "vitamin d dose")
+def test_a_nutrient_page_result_shows_its_summary(search_page: Page, loader) -> None:
+    groups = search(search_page, loader, "vitamin d dose")
     assert "nutrients/vitamin-d/" in pages_of(groups)[:3], f"first results: {pages_of(groups)[:5]}"
-    item = page.locator(RESULTS).nth(pages_of(groups).index("nutrients/vitamin-d/"))
+    item = search_page.locator(RESULTS).nth(pages_of(groups).index("nutrients/vitamin-d/"))
     summary = item.locator("a.md-search-result__link").first.locator("article p").first.inner_text().strip()
     assert len(summary) > 40, f"the Vitamin D page's own result has no text: {summary!r}"
 
 
-def test_snippets_have_no_gap_where_citations_were(page: Page, loader) -> None:
-    groups = search(page, loader, "osteoporosis")
+def test_snippets_have_no_gap_where_citations_were(search_page: Page, loader) -> None:
+    groups = search(search_page, loader, "osteoporosis")
     assert groups
-    texts = page.locator(".md-search-result__list").inner_text()
+    texts = search_page.locator(".md-search-result__list").inner_text()
     assert " ." not in texts and " ," not in texts, (
         f"a snippet keeps the space of a removed citation number: {texts[texts.find(' .') - 60 :][:80]!r}"
     )
