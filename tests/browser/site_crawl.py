@@ -15,9 +15,9 @@ Profiles:
 - dark: the same size with a dark system theme, for axe's colour rules only (the others read the
   same document in both schemes), on the fewest pages that between them hold every kind of element
   of the site (`component_cover`): what a palette can get wrong is an element's colours, which come
-  from its tag, classes and container (the policy allows no inline styles), not from the page it is
-  on. A page with a new kind of element joins by itself. The light scheme's colour rules read the
-  same pages (page_probes.COLOUR_RULES).
+  from its tag and classes and those of its container (the policy allows no inline styles), not from
+  the page it is on. A page with a new kind of element joins by itself. In both schemes the colour
+  rules read the first element of each kind (page_probes.COLOUR_RULES).
 - phone: 375 px, touch, as conftest's `phone`; read-only probes only.
 
 Each crawl runs in a thread of its own with a Playwright of its own: the sync API allows one Playwright
@@ -142,7 +142,7 @@ def crawl_desktop(browser: Browser, site: Site) -> Findings:
         Probe("citation_links", citation_links),
         reference_links_probe(site.bib),
         Probe("editors_workings", editors_workings, reader_page),
-        axe_probe("light", site.cover),
+        axe_probe("light"),
         # The focus walk from the top, then the skip link, which reads the walk's first stop.
         Probe("focus_ring", focus_ring),
         Probe("skip_link", skip_link),
@@ -179,12 +179,14 @@ def _watched(path: str, findings: Findings, step: Callable[[], dict[str, list[st
     return done
 
 
-def _crawl_read_only(profile: str, probes_for: Callable[[Site], list[Probe]]) -> Crawler:
+def _crawl_read_only(
+    profile: str, probes_for: Callable[[Site], list[Probe]], *, cover_only: bool = False
+) -> Crawler:
     def crawl(browser: Browser, site: Site) -> Findings:
         probes = probes_for(site)
         findings = _start(probes)
         page = browser.new_context(**CONTEXT_OPTIONS[profile]).new_page()
-        for path in site.pages:
+        for path in site.cover if cover_only else site.pages:
             if not any(probe.applies(path) for probe in probes):
                 continue
             if problem := site.loader.try_open(page, path):
@@ -204,21 +206,26 @@ PHONE_PROBES = [
 ]
 CRAWLERS: dict[str, Crawler] = {
     "desktop": crawl_desktop,
-    "dark": _crawl_read_only("dark", lambda site: [axe_probe("dark", site.cover, colour_only=True)]),
+    # Axe's other rules read the same document in both schemes.
+    "dark": _crawl_read_only("dark", lambda site: [axe_probe("dark", colour_only=True)], cover_only=True),
     "phone": _crawl_read_only("phone", lambda site: PHONE_PROBES),
 }
 
 
 def _element_kinds(file: Path) -> set[tuple[str, str, str]]:
-    """Each element's tag and classes, with its parent's tag and first class."""
+    """Each element's tag and classes, with its parent's and its grandparent's (page_probes.MARK_NEW_KINDS
+    reads the same kinds in the browser)."""
     root = etree.parse(str(file), etree.HTMLParser()).getroot()
+
+    def kind(element: Any) -> str:
+        if element is None:
+            return ""
+        return f"{element.tag}.{'.'.join(sorted((element.get('class') or '').split()))}"
+
     kinds = set()
     for element in root.iter(etree.Element):
         parent = element.getparent()
-        container = (
-            "" if parent is None else f"{parent.tag}.{next(iter((parent.get('class') or '').split()), '')}"
-        )
-        kinds.add((str(element.tag), " ".join(sorted((element.get("class") or "").split())), container))
+        kinds.add((kind(element), kind(parent), kind(None if parent is None else parent.getparent())))
     return kinds
 
 

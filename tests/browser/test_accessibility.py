@@ -2,7 +2,8 @@
 
 The checks run on the session's crawls of the site (site_crawl.py, page_probes.py): light desktop
 for axe on every page and for the keyboard; axe's colour rules, in the light and the dark scheme, on
-the pages that between them hold every kind of element (site_crawl.component_cover).
+the first element of each kind (page_probes.COLOUR_RULES), the dark scheme on the pages that between
+them hold every kind (site_crawl.component_cover).
 """
 
 from __future__ import annotations
@@ -26,6 +27,18 @@ def test_axe_finds_no_serious_or_critical_violation_on_any_page(
     (artifacts / f"axe-{scheme}.json").write_text(json.dumps(summary, indent=2, sort_keys=True))
     failures = crawl.failures[f"axe_{scheme}"]
     assert not failures, "\n".join(failures)
+
+
+def test_the_colour_rules_read_every_kind_of_element_in_both_schemes(
+    desktop_crawl: Findings, dark_crawl: Findings
+) -> None:
+    light = desktop_crawl.notes["colour_kinds_light"]
+    dark = dark_crawl.notes["colour_kinds_dark"]
+    assert len(light) > 100, f"the colour rules read only {len(light)} kinds of element"
+    # The dark crawl reads the component cover, chosen from the built HTML: a kind that only a
+    # page's scripts add elsewhere would go unchecked in the dark scheme.
+    missed = {kind: path for kind, path in light.items() if kind not in dark}
+    assert not missed, f"kinds of element the dark scheme's colour rules never read: {missed}"
 
 
 def test_skip_link_comes_first_and_leads_into_the_content(desktop_crawl: Findings) -> None:
