@@ -7,6 +7,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from page_probes import FRAMES
 from playwright.sync_api import Browser, Page
 from site_crawl import CONTEXT_OPTIONS
 
@@ -15,11 +16,36 @@ pytestmark = pytest.mark.browser
 RESULTS = ".md-search-result__list > li.md-search-result__item"
 
 
+# Material's search worker answers each message the page posts (SETUP with READY, each keystroke's
+# QUERY with its RESULT): counting both tells when the answer to the last query is in, instead of
+# waiting for the result list to stop changing. Playwright runs this before the page's own scripts.
+COUNT_WORKER_MESSAGES = """
+window.__bngSearch = {posted: 0, answered: 0, query: null};
+const PageWorker = window.Worker;
+window.Worker = class extends PageWorker {
+    constructor(...args) {
+        super(...args);
+        this.addEventListener("message", () => { window.__bngSearch.answered += 1; });
+    }
+    postMessage(message, ...rest) {
+        window.__bngSearch.posted += 1;
+        if (message && message.type === 2) window.__bngSearch.query = message.data;
+        return super.postMessage(message, ...rest);
+    }
+};
+"""
+ANSWERED = """(query) => {
+    const search = window.__bngSearch;
+    return search.query === query && search.answered === search.posted;
+}"""
+
+
 @pytest.fixture(scope="module")
 def search_page(browser: Browser, loader) -> Iterator[Page]:
     """One home page for every query of this module, as a reader searches again without reloading:
     a page load and the search worker's index cost more processor time than the searches."""
     context = browser.new_context(**CONTEXT_OPTIONS["desktop"])
+    context.add_init_script(COUNT_WORKER_MESSAGES)
     page = context.new_page()
     loader.open(page, "")
     yield page
@@ -40,20 +66,11 @@ def search(page: Page, loader, query: str) -> list[list[str]]:
         "() => !/matching document/i.test(document.querySelector('.md-search-result__meta').textContent)"
     )
     page.keyboard.type(query, delay=20)
+    # The answer to the whole query, not to a keystroke before it ("vitamin-" before "vitamin-d"),
+    # and the frames that draw it.
+    page.wait_for_function(ANSWERED, arg=query, timeout=15_000)
+    page.evaluate(FRAMES, 2)
     meta = page.locator(".md-search-result__meta")
-    # The worker answers every keystroke: wait until it reports, then until the list stops changing
-    # (an answer to "vitamin-" may arrive before the answer to "vitamin-d").
-    page.wait_for_function(
-        "() => /matching document/i.test(document.querySelector('.md-search-result__meta').textContent)",
-        timeout=15_000,
-    )
-    previous = None
-    for _ in range(50):
-        current = meta.inner_text() + page.locator(".md-search-result__list").inner_html()
-        if current == previous:
-            break
-        previous = current
-        page.wait_for_timeout(300)
     assert meta.is_visible()
     base_path = urlsplit(loader.site_url).path
     groups = []
