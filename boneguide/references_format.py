@@ -37,7 +37,7 @@ KIND_LABELS = {
     "report": "Reports, guidelines and fact sheets",
     "webpage": "Web pages",
     "other": "Other works",
-    "identifier-only": "Known only by an identifier (metadata unverified)",
+    "identifier-only": "Listed by identifier only",
 }
 KIND_ORDER = list(KIND_LABELS)
 _TYPE_KIND = {

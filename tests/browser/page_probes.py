@@ -507,6 +507,7 @@ def reference_links_probe(bib: dict[str, dict[str, str]]) -> Probe:
 # What editors use to judge the bibliography, and readers cannot act on (issue 17 B).
 EDITORS_WORDING = [
     "unverified metadata",
+    "metadata unverified",
     "metadata partly verified",
     "Listed by source article",
     "cited on the site only",
