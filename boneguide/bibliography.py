@@ -64,6 +64,14 @@ HEADER = (
     "% them at the end with seen-at and metadata-status fields. Field meanings: see docs/sources.md.\n"
 )
 
+# The importer's notes on an entry no public record has confirmed yet; completing it from a record
+# (scaffold.complete_entry) drops them.
+AS_CITED_NOTE = (
+    "Details as printed in the citing article's reference list; not yet checked against a public record."
+)
+IDENTIFIER_ONLY_NOTE = "Known only by the identifier in the citing article; metadata not yet verified."
+UNCONFIRMED_NOTES = (AS_CITED_NOTE, IDENTIFIER_ONLY_NOTE)
+
 
 # --- works ------------------------------------------------------------------------------------
 
@@ -284,11 +292,9 @@ def describe_work(work: Work, discrepancies: list[str]) -> None:
     elif cited or any(c.fields.get("title") for c in work.citations):
         cited = cited or next(c for c in work.citations if c.fields.get("title"))
         source_fields = {**cited.fields, "type": "article" if cited.fields.get("journal") else "misc"}
-        notes.append(
-            "Details as printed in the citing article's reference list; not yet checked against a public record."
-        )
+        notes.append(AS_CITED_NOTE)
     else:
-        notes.append("Known only by the identifier in the citing article; metadata not yet verified.")
+        notes.append(IDENTIFIER_ONLY_NOTE)
 
     url = (
         cited_url

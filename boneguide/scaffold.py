@@ -334,7 +334,13 @@ def complete_entry(bib_path: Path, existing: list, record: dict) -> str:
     sure than the entry (verified is never replaced by partial) or shares no identifier with it.
     """
     from boneguide.bibfile import parse_text
-    from boneguide.bibliography import entry_field_values, entry_tokens, render_entry, title_year_token
+    from boneguide.bibliography import (
+        UNCONFIRMED_NOTES,
+        entry_field_values,
+        entry_tokens,
+        render_entry,
+        title_year_token,
+    )
     from boneguide.enrich import STATUS_RANK
     from boneguide.identifiers import identifier_tokens
 
@@ -363,7 +369,10 @@ def complete_entry(bib_path: Path, existing: list, record: dict) -> str:
         fields["ENTRYTYPE"] = raw.parsed.type.lower()
     old_seen = [s.strip() for s in str(raw.parsed.fields.get("seen-at", "")).split(";") if s.strip()]
     fields["seen-at"] = "; ".join(dict.fromkeys([*old_seen, *record["seen_at"]]))
-    notes = [str(raw.parsed.fields.get("note", "")), str(record.get("note", ""))]
+    old_note = str(raw.parsed.fields.get("note", ""))
+    for unconfirmed in UNCONFIRMED_NOTES:  # the record read confirms the entry now
+        old_note = old_note.replace(unconfirmed, "").strip()
+    notes = [old_note, str(record.get("note", ""))]
     if any(notes):
         fields["note"] = " ".join(note for note in notes if note)
     text = bib_path.read_text(encoding="utf-8")

@@ -257,6 +257,8 @@ def test_complete_fills_an_identifier_only_entry_and_keeps_its_provenance(files,
     bib.write_text(
         bib.read_text()
         + "\n@misc{pmid34000001,\n  pmid = {34000001},\n  metadata-status = {unverified},\n"
+        + "  note = {Known only by the identifier in the citing article; metadata not yet verified."
+        + " Cited for the selenium trial.},\n"
         + "  cited-in = {healthline-osteoporosis-supplements:7}\n}\n"
     )
     path = write_record(tmp_path, {**WALSH, "key": "pmid34000001"})
@@ -267,6 +269,8 @@ def test_complete_fills_an_identifier_only_entry_and_keeps_its_provenance(files,
     entry = parse_file(str(bib)).entries["pmid34000001"]
     assert entry.type == "article" and entry.fields["title"].startswith("High-dose selenium")
     assert entry.fields["cited-in"] == "healthline-osteoporosis-supplements:7"
+    # The record confirms the entry: the importer's "not yet verified" goes, the editor's note stays.
+    assert entry.fields["note"] == "Cited for the selenium trial."
     assert "burt2019effect" in parse_file(str(bib)).entries  # nothing else touched
 
 
