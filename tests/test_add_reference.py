@@ -256,7 +256,8 @@ def test_complete_fills_an_identifier_only_entry_and_keeps_its_provenance(files,
     bib, cache = files
     bib.write_text(
         bib.read_text()
-        + "\n@misc{pmid34000001,\n  pmid = {34000001},\n  metadata-status = {unverified},\n"
+        + "\n@misc{pmid34000001,\n  howpublished = {PubMed 34000001},\n  pmid = {34000001},\n"
+        + "  metadata-status = {unverified},\n"
         + "  note = {Known only by the identifier in the citing article; metadata not yet verified."
         + " Cited for the selenium trial.},\n"
         + "  cited-in = {healthline-osteoporosis-supplements:7}\n}\n"
@@ -271,6 +272,7 @@ def test_complete_fills_an_identifier_only_entry_and_keeps_its_provenance(files,
     assert entry.fields["cited-in"] == "healthline-osteoporosis-supplements:7"
     # The record confirms the entry: the importer's "not yet verified" goes, the editor's note stays.
     assert entry.fields["note"] == "Cited for the selenium trial."
+    assert "howpublished" not in entry.fields  # "PubMed 34000001" stood in for the title
     assert "burt2019effect" in parse_file(str(bib)).entries  # nothing else touched
 
 
