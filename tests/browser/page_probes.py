@@ -74,12 +74,13 @@ TAB_STOPS = 40
 # the pages that hold every kind); every other rule reads every element of every page. Run on every
 # element, they were two thirds of axe's time, 14 s a scheme on the cover's pages against 1.4 s.
 COLOUR_RULES = ("color-contrast", "link-in-text-block")
-# Marks the elements of kinds not in `seen` (the first of each) and returns their kinds; the key is
-# site_crawl._element_kinds's.
+# Marks the shown elements of kinds not in `seen` (the first of each) and returns their kinds; the key
+# is site_crawl._element_kinds's. A hidden element is not a kind read: the rules skip it.
 MARK_NEW_KINDS = """(seen) => {
     const key = e => e && e.tagName ? `${e.tagName.toLowerCase()}.${[...e.classList].sort().join('.')}` : '';
     const kinds = new Set(seen), fresh = [];
     for (const e of document.documentElement.querySelectorAll('*')) {
+        if (!e.checkVisibility({visibilityProperty: true})) continue;
         const kind = [e, e.parentElement, e.parentElement && e.parentElement.parentElement].map(key).join(' < ');
         if (!kinds.has(kind)) {
             kinds.add(kind);

@@ -180,10 +180,12 @@ def _watched(path: str, findings: Findings, step: Callable[[], dict[str, list[st
 
 
 def _crawl_read_only(
-    profile: str, probes_for: Callable[[Site], list[Probe]], *, cover_only: bool = False
+    profile: str, new_probes: Callable[[], list[Probe]], *, cover_only: bool = False
 ) -> Crawler:
+    """`new_probes` makes each crawl's own probes: axe's remembers the kinds of element it has read."""
+
     def crawl(browser: Browser, site: Site) -> Findings:
-        probes = probes_for(site)
+        probes = new_probes()
         findings = _start(probes)
         page = browser.new_context(**CONTEXT_OPTIONS[profile]).new_page()
         for path in site.cover if cover_only else site.pages:
@@ -207,8 +209,8 @@ PHONE_PROBES = [
 CRAWLERS: dict[str, Crawler] = {
     "desktop": crawl_desktop,
     # Axe's other rules read the same document in both schemes.
-    "dark": _crawl_read_only("dark", lambda site: [axe_probe("dark", colour_only=True)], cover_only=True),
-    "phone": _crawl_read_only("phone", lambda site: PHONE_PROBES),
+    "dark": _crawl_read_only("dark", lambda: [axe_probe("dark", colour_only=True)], cover_only=True),
+    "phone": _crawl_read_only("phone", lambda: PHONE_PROBES),
 }
 
 
