@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,9 +63,12 @@ class Probe:
 # --- test_accessibility.py ------------------------------------------------------------------------
 
 BLOCKING = {"serious", "critical"}
-# Tab stops checked per page for a visible focus ring: enough to cover header, content and footer
-# on a short page and the first screens of a long one.
+# Tab stops checked for a visible focus ring. From the top of the page on the pages that between them
+# hold every kind of element (site_crawl.component_cover): the header, tabs, navigation and table of
+# contents come first and hold the same kinds of element on every page. From the content's start,
+# after the skip link, on every page: 40 stops from the top reach past the chrome only on short pages.
 TAB_STOPS = 40
+CONTENT_STOPS = 25
 
 
 # The rules that judge colours. What they judge comes from an element's tag and classes and those of
@@ -223,34 +226,59 @@ def focus_problem(element: dict) -> str | None:
     return f"{element['what']}: looks the same focused and unfocused"
 
 
-def focus_ring(page: Page, path: str, findings: Findings) -> list[str]:
-    """Every Tab stop from the top of a fresh page (up to TAB_STOPS) shows that it has the focus.
+def focus_ring_probe(top_pages: Collection[str]) -> Probe:
+    """Every Tab stop from the top of a fresh page shows that it has the focus: up to TAB_STOPS on
+    `top_pages`, the first stop (the skip link) on the others; `content_focus` walks the content.
 
-    Walks the focus from the start and turns transitions off: the first probe of its load. Keeps the
+    The first probe of its load: walks the focus from the start, and turns transitions off. Keeps the
     first stop in ``findings.notes["first_tab_stop"]`` for skip_link, which follows on the same load.
     """
-    _end_states_only(page)
-    failures = []
-    seen = 0
-    for _ in range(TAB_STOPS):
-        page.keyboard.press("Tab")
-        focused = page.evaluate(FOCUSED)
-        if focused is None:  # wrapped past the last stop
-            break
+    top_pages = set(top_pages)
+
+    def check(page: Page, path: str, findings: Findings) -> list[str]:
+        _end_states_only(page)
+        failures = []
+        seen = 0
+        for _ in range(TAB_STOPS if path in top_pages else 1):
+            page.keyboard.press("Tab")
+            focused = page.evaluate(FOCUSED)
+            if focused is None:  # wrapped past the last stop
+                break
+            if seen == 0:
+                findings.notes.setdefault("first_tab_stop", {})[path] = focused
+            seen += 1
+            if problem := focus_problem(focused):
+                failures.append(f"/{path}: {problem}")
         if seen == 0:
-            findings.notes.setdefault("first_tab_stop", {})[path] = focused
-        seen += 1
+            failures.append(f"/{path}: Tab reaches nothing")
+        return failures
+
+    return Probe("focus_ring", check)
+
+
+def content_focus(page: Page, path: str, findings: Findings) -> list[str]:
+    """Every Tab stop from the start of the content (up to CONTENT_STOPS) shows that it has the focus.
+
+    Follows skip_link on the same load, which leaves the focus on the content's first stop.
+    """
+    if path == "404.html":
+        return []  # no skip target: the walk from the top covered its few stops
+    failures = []
+    focused = page.evaluate(FOCUSED)
+    for _ in range(CONTENT_STOPS):
+        if focused is None:
+            break
         if problem := focus_problem(focused):
             failures.append(f"/{path}: {problem}")
-    if seen == 0:
-        failures.append(f"/{path}: Tab reaches nothing")
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED)
     return failures
 
 
 def skip_link(page: Page, path: str, findings: Findings) -> list[str]:
     """The first Tab of a fresh page reaches a visible skip link whose Enter leads Tab into the content.
 
-    The first Tab is focus_ring's when it walked this load (one load for both), else this probe's own.
+    The first Tab is focus_ring_probe's when it walked this load (one load for both), else this probe's own.
     Then focuses the link again and presses Enter: moves the focus and the location, so the last
     probe of its load.
     """

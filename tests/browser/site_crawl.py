@@ -42,8 +42,9 @@ from page_probes import (
     Watch,
     axe_probe,
     citation_links,
+    content_focus,
     editors_workings,
-    focus_ring,
+    focus_ring_probe,
     identifier_splits,
     nutrient_or_bibliography,
     readable_text,
@@ -143,9 +144,10 @@ def crawl_desktop(browser: Browser, site: Site) -> Findings:
         reference_links_probe(site.bib),
         Probe("editors_workings", editors_workings, reader_page),
         axe_probe("light"),
-        # The focus walk from the top, then the skip link, which reads the walk's first stop.
-        Probe("focus_ring", focus_ring),
+        # The focus walk from the top, the skip link (it reads the walk's first stop), the content.
+        focus_ring_probe(site.cover),
         Probe("skip_link", skip_link),
+        Probe("focus_ring", content_focus),
     ]
     findings = _start(probes, *Watch.PROBES)
     context = browser.new_context(**CONTEXT_OPTIONS["desktop"])
