@@ -367,8 +367,14 @@ def complete_entry(bib_path: Path, existing: list, record: dict) -> str:
     }
     if raw.parsed.type.lower() != "misc":
         fields["ENTRYTYPE"] = raw.parsed.type.lower()
-    if record.get("title") and not raw.parsed.fields.get("title"):
-        fields.pop("howpublished", None)  # the importer's stand-in for the title: "PubMed 29440373"
+    stand_in = raw.parsed.fields.get("howpublished")  # the importer's, for a title: "PubMed 29440373"
+    if (
+        stand_in
+        and record.get("title")
+        and not raw.parsed.fields.get("title")
+        and fields.get("howpublished") == stand_in
+    ):
+        del fields["howpublished"]
     old_seen = [s.strip() for s in str(raw.parsed.fields.get("seen-at", "")).split(";") if s.strip()]
     fields["seen-at"] = "; ".join(dict.fromkeys([*old_seen, *record["seen_at"]]))
     old_note = str(raw.parsed.fields.get("note", ""))

@@ -276,6 +276,21 @@ def test_complete_fills_an_identifier_only_entry_and_keeps_its_provenance(files,
     assert "burt2019effect" in parse_file(str(bib)).entries  # nothing else touched
 
 
+def test_complete_fills_an_entry_that_has_no_stand_in_title(files, tmp_path) -> None:
+    bib, cache = files
+    bib.write_text(
+        bib.read_text() + "\n@misc{pmid34000002,\n  pmid = {34000002},\n  metadata-status = {unverified}\n}\n"
+    )
+    record = {**WALSH, "key": "pmid34000002", "pmid": "34000002"}
+    path = write_record(tmp_path, record)
+    assert (
+        add_reference.main(["--record", str(path), "--complete", "--bib", str(bib), "--cache", str(cache)])
+        == 0
+    )
+    entry = parse_file(str(bib)).entries["pmid34000002"]
+    assert entry.type == "article" and entry.fields["title"].startswith("High-dose selenium")
+
+
 def test_complete_never_downgrades_a_verified_entry(files, tmp_path, capsys) -> None:
     bib, cache = files
     before = bib.read_text()
