@@ -97,12 +97,15 @@ def _field(entry: Entry, name: str) -> str:
     return plain_text(raw) if raw else ""
 
 
+_INITIALS = re.compile(r"[A-Z]{2,3}")
+
+
 def _initials(names: list[str]) -> str:
     letters = []
     for name in names:
         for part in re.split(r"[\s\-.]+", plain_text(name)):
-            if part:
-                letters.append(part[0].upper())
+            # "TS" in "Orchard, TS" is two initials already, as PubMed writes them.
+            letters.append(part if _INITIALS.fullmatch(part) else part[:1].upper())
     return "".join(letters)
 
 

@@ -53,6 +53,16 @@ def test_article_is_vancouver_with_case_kept() -> None:
     assert "vitamin d" not in formatted.text  # mkdocs-bibtex lower-cased titles
 
 
+def test_initials_written_together_keep_every_letter() -> None:
+    formatted = format_entry(
+        *entry(
+            r"@article{orchard2014magnesium, author = {Orchard, TS and Cauley, JA and Reid, Ian R and"
+            r" Lee, J-P}, title = {Magnesium intake}, journal = {Am J Clin Nutr}, year = {2014}}"
+        )
+    )
+    assert formatted.text.startswith("Orchard TS, Cauley JA, Reid IR, Lee JP. Magnesium intake.")
+
+
 def test_identifiers_link_to_doi_pubmed_and_pmc_not_the_url() -> None:
     hrefs = [attrs["href"] for tag, attrs in elements(format_entry(*entry(ARTICLE)).html) if tag == "a"]
     assert hrefs == [
