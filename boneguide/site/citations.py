@@ -196,9 +196,16 @@ def load_bibliography(path: Path, cache_dir: Path | None = None) -> FormattedBib
     return FormattedBibliography(path, signature, entries, csl_json, problems)
 
 
+# Tests name a file here to hold the worker until the build first waits for it (the file appears
+# then), so that the pages built before are built without their entries, on any machine's speed.
+WORKER_GATE = "BNG_CITATIONS_TEST_WORKER_GATE"
+
+
 def _load_in_worker(path: Path, cache_dir: Path | None) -> FormattedBibliography:
-    # Tests set a delay to make the worker finish after every page is built, deterministically.
-    time.sleep(float(os.environ.get("BNG_CITATIONS_TEST_WORKER_DELAY", "0")))
+    if gate := os.environ.get(WORKER_GATE):
+        deadline = time.monotonic() + 60
+        while not Path(gate).exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
     return load_bibliography(path, cache_dir)
 
 
@@ -307,6 +314,8 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
     def bibliography(self) -> FormattedBibliography | None:
         """The formatted bibliography, waiting for the worker process if it is still busy."""
         if self._pending is not None:
+            if gate := os.environ.get(WORKER_GATE):
+                Path(gate).touch()
             pending, self._pending = self._pending, None
             try:
                 self._bibliography = pending.result()
