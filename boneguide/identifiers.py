@@ -16,7 +16,6 @@ DOI_RE = re.compile(r"10\.\d{4,9}/[^\s\"<>]+", re.IGNORECASE)
 PMID_RE = re.compile(r"^\d{1,9}$")
 PMCID_RE = re.compile(r"^PMC\d{1,9}$")  # as stored; typed input may be lowercase (match it upper-cased)
 PMC_PATH_RE = re.compile(r"/(?:pmc/)?articles/(PMC\d+)", re.IGNORECASE)
-PUBMED_PATH_RE = re.compile(r"^/(?:pubmed/)?(\d+)/?$")
 NBK_PATH_RE = re.compile(r"/books/(NBK\d+)", re.IGNORECASE)
 URL_RE = re.compile(r"https?://", re.IGNORECASE)
 NCBI_HOSTS = {"www.ncbi.nlm.nih.gov", "ncbi.nlm.nih.gov", "pmc.ncbi.nlm.nih.gov", "pubmed.ncbi.nlm.nih.gov"}

@@ -139,7 +139,6 @@ class ExternalLink:
 class SiteLinks:
     findings: list[Finding] = field(default_factory=list)
     external: list[ExternalLink] = field(default_factory=list)
-    pages_checked: int = 0
 
 
 class Locator:
@@ -172,7 +171,7 @@ class Locator:
         self._seen[(tag, url)] = index + 1
         return typed[min(index, len(typed) - 1)]
 
-    def find(self, url: str, html_line: int, tag: str = "") -> tuple[str, int, int, bool]:
+    def find(self, url: str, tag: str = "") -> tuple[str, int, int, bool]:
         if tag and (typed := self._typed_tag(tag, url)):
             return self.display_path, *typed.position_of(url), True
         parts = _split(url)
@@ -222,7 +221,6 @@ def check_site(
     file_cache: dict[str, Path | None] = {}
     site_prefix = urlsplit(site_url or "").path.rstrip("/") + "/" if site_url else None
     site_host = urlsplit(site_url or "").netloc
-    result.pages_checked = len(pages)
     # Theme links repeat on every page: a broken one is reported once, with a count.
     # Keyed by the problem, which names the resolved target: the same theme link is relative on each page.
     unlocated: dict[str, list[tuple[str, Reference]]] = {}
@@ -236,7 +234,7 @@ def check_site(
             if lowered.startswith(_IGNORED_SCHEMES) or lowered in _INERT_URLS:
                 continue
             if unsafe := unsafe_url(reference.tag, url):
-                path, line, col, _ = locator.find(url, reference.line, reference.tag)
+                path, line, col, _ = locator.find(url, reference.tag)
                 result.findings.append(
                     Finding(path, line, col, "error", "link-unsafe-scheme", f"{reference.tag} {unsafe}")
                 )
@@ -262,7 +260,7 @@ def check_site(
                     problem = url_problem(url if parts.scheme else "https:" + url)
                     if problem is None:
                         if collect_external:
-                            path, line, col, _ = locator.find(url, reference.line)
+                            path, line, col, _ = locator.find(url)
                             result.external.append(ExternalLink(url, path, line, col))
                         continue
                 else:
@@ -286,7 +284,7 @@ def check_site(
                 )
             if problem is None:
                 continue
-            path, line, col, found = locator.find(url, reference.line, reference.tag)
+            path, line, col, found = locator.find(url, reference.tag)
             if found:
                 result.findings.append(
                     Finding(path, line, col, "error", "link-broken", f"{reference.tag} '{url}' {problem}")

@@ -128,7 +128,6 @@ DESIGN_ORDER = [
     "cross-sectional study",
 ]
 EVIDENCE_PAGE = "overview/evidence.md"
-GLOSSARY_PAGE = "overview/glossary.md"
 
 
 class NutrientDataConfig(base.Config):
