@@ -196,9 +196,7 @@ def _run(
     config["site_dir"] = str(site_dir)
     timings["config_seconds"] = time.perf_counter() - started  # mostly importing MkDocs and the plugins
     project_dir = config_file.parent
-    cache_dir = (
-        None if options.cache_dir is False else options.cache_dir or project_dir / "build" / "check-cache"
-    )
+    cache_dir = None if options.cache_dir is False else options.cache_dir or project_dir / record.CHECK_CACHE
     if cache_dir is not None:
         _cache_formatted_entries(config, cache_dir / "citations")
     config_display = _display(config_file, project_dir)
@@ -305,7 +303,7 @@ def _run(
         from boneguide.checks import online
 
         online_started = time.perf_counter()
-        cache_path = options.cache_path or project_dir / "build" / "linkcheck-cache.json"
+        cache_path = options.cache_path or project_dir / record.LINKCHECK_CACHE
         targets = [online.Target(link.url, link.path, link.line, link.col) for link in outcome.external]
         targets += outcome.bibliography_targets
         findings += online.check(

@@ -37,12 +37,15 @@ from mkdocs.utils.yaml import yaml_load
 
 from boneguide.checks import build
 from boneguide.checks.citations import stage_counts
+from boneguide.files import write_atomically
 
 FORMAT = 2
 RECORD = Path("build") / "check-record.json"
-# What the checker itself writes while it checks (checks/__init__.py's defaults): reading the record
-# must not make it stale.
-CHECKER_OUTPUTS = (RECORD, Path("build") / "check-cache", Path("build") / "linkcheck-cache.json")
+# The checker's default caches (checks/__init__.py), beside mkdocs.yml.
+CHECK_CACHE = Path("build") / "check-cache"
+LINKCHECK_CACHE = Path("build") / "linkcheck-cache.json"
+# What the checker itself writes while it checks: reading the record must not make it stale.
+CHECKER_OUTPUTS = (RECORD, CHECK_CACHE, LINKCHECK_CACHE)
 
 
 def configured_site_dir(config_file: Path) -> Path:
@@ -188,9 +191,7 @@ class CheckRecordPlugin(BasePlugin):
         }
         path = project_dir / RECORD
         path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(".partial")
-        partial.write_text(json.dumps(record), encoding="utf-8")
-        partial.replace(path)  # whole or not at all
+        write_atomically(path, json.dumps(record))
 
     def on_build_error(self, *, error: Exception) -> None:
         logging.getLogger("mkdocs").removeHandler(self.warnings)
