@@ -38,7 +38,6 @@ Markup contract (the checker and tests rely on it; keep it stable):
 from __future__ import annotations
 
 import difflib
-import hashlib
 import html
 import json
 import multiprocessing
@@ -139,7 +138,9 @@ CACHE_KEEP = 4  # newest cache files kept per folder (one per bibliography a pro
 
 
 def _cache_file(path: Path, cache_dir: Path) -> Path:
-    return files.cache_file(cache_dir, "", [path.read_bytes(), *(source.read_bytes() for source in FORMATTER_SOURCES)])
+    return files.cache_file(
+        cache_dir, "", [path.read_bytes(), *(source.read_bytes() for source in FORMATTER_SOURCES)]
+    )
 
 
 def cached_bibliography(path: Path, cache_dir: Path | None) -> FormattedBibliography | None:
@@ -168,7 +169,9 @@ def cached_bibliography(path: Path, cache_dir: Path | None) -> FormattedBibliogr
     return FormattedBibliography(path, _signature(path), entries, csl_json, problems)
 
 
-def _save_cache(cache_file: Path, entries: dict[str, FormattedEntry], csl_json: str, problems: list[str]) -> None:
+def _save_cache(
+    cache_file: Path, entries: dict[str, FormattedEntry], csl_json: str, problems: list[str]
+) -> None:
     payload = {
         "versions": list(CACHE_VERSIONS),
         "entries": {key: asdict(entry) for key, entry in entries.items()},
@@ -361,7 +364,10 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
         if self._bibliography is not None:
             self._known_keys = set(self._bibliography.entries)
             self._report(self._bibliography)
-        elif self.config.parallel and len(keys := bibfile.quick_keys(bib_path)) >= self.config.parallel_from_entries:
+        elif (
+            self.config.parallel
+            and len(keys := bibfile.quick_keys(bib_path)) >= self.config.parallel_from_entries
+        ):
             # pybtex needs ~0.4 ms an entry: 4 s for 10,000 entries. A second process does it
             # while this one renders pages; nothing waits for it before the Bibliography page.
             self._known_keys = keys
