@@ -303,7 +303,6 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
         self.cited_at: dict[str, list[CitedAt]] = {}
         self.pages: dict[str, Page] = {}
         self.cited_lines: dict[tuple[str, str], int] = {}  # (src_uri, key) -> line, for late checks
-        self.problems: list[str] = []
         self.files: Files | None = None
         self._bibliography_slots: dict[str, str] = {}
         self._fragments: list[str] = []  # the current page's HTML, handed to StashFragments
@@ -321,17 +320,19 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
                 Path(gate).touch()
             pending, self._pending = self._pending, None
             try:
-                self._bibliography = pending.result()
+                bibliography = pending.result()
             except PluginError:
                 raise
             except Exception as error:  # e.g. the worker could not start: do the work here
                 log.debug("citation worker failed (%s); parsing in this process", error)
-                self._bibliography = load_bibliography(self._bib_path, self._cache_dir)
-            self._known_keys = set(self._bibliography.entries)
-            self._report(self._bibliography)
+                bibliography = load_bibliography(self._bib_path, self._cache_dir)
+            self._use(bibliography)
         return self._bibliography
 
-    def _report(self, bibliography: FormattedBibliography) -> None:
+    def _use(self, bibliography: FormattedBibliography) -> None:
+        """Render with ``bibliography`` and log what is wrong in it."""
+        self._bibliography = bibliography
+        self._known_keys = set(bibliography.entries)
         for problem in bibliography.problems:
             log.error(problem)
 
@@ -342,7 +343,6 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defining on_startup keeps this object across `mkdocs serve` rebuilds, and its cache."""
-        self.command = command
 
     def on_config(self, config: Any) -> Any:
         config_dir = Path(config.config_file_path).parent
@@ -358,14 +358,12 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
         self._cache_dir = (config_dir / self.config.cache_dir) if self.config.cache_dir else None
         current = self._bibliography if self._pending is None else None
         if current is not None and current.path == bib_path and current.signature == _signature(bib_path):
-            self._report(current)  # every build says what is wrong, not only the first after the edit
+            self._use(current)  # every build says what is wrong, not only the first after the edit
             return config  # mkdocs serve, references.bib unchanged: nothing to parse or format
         self._bibliography = cached_bibliography(bib_path, self._cache_dir)
-        if self._bibliography is not None:
-            self._known_keys = set(self._bibliography.entries)
-            self._report(self._bibliography)
-        elif (
-            self.config.parallel
+        if (
+            self._bibliography is None
+            and self.config.parallel
             and len(keys := bibfile.quick_keys(bib_path)) >= self.config.parallel_from_entries
         ):
             # pybtex needs ~0.4 ms an entry: 4 s for 10,000 entries. A second process does it
@@ -375,9 +373,7 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
             self._pending = pool.submit(_load_in_worker, bib_path, self._cache_dir)
             pool.shutdown(wait=False)  # returns now; the pool goes once the future is done
         else:
-            self._bibliography = load_bibliography(bib_path, self._cache_dir)
-            self._known_keys = set(self._bibliography.entries)
-            self._report(self._bibliography)
+            self._use(self._bibliography or load_bibliography(bib_path, self._cache_dir))
         return config
 
     def _stash(self, fragment: str) -> str:
@@ -386,7 +382,7 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
         return f"{FRAGMENT_OPEN}{len(self._fragments) - 1}{FRAGMENT_CLOSE}"
 
     def on_files(self, files: Files, *, config: Any) -> Files:
-        self.cited_at, self.pages, self.cited_lines, self.problems = {}, {}, {}, []
+        self.cited_at, self.pages, self.cited_lines = {}, {}, {}
         self._late_html = {}
         self._unfilled_pages, self._unfilled_files = [], []
         self.files = files
@@ -432,9 +428,7 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
                     self.cited_lines.setdefault((src_uri, key), line)
                 if key not in entries and key not in reported:
                     reported.add(key)  # once per page and key: the first place is enough to fix it
-                    message = self._unknown_key(page, key, line)
-                    self.problems.append(message)
-                    log.warning(message)
+                    log.warning(self._unknown_key(page, key, line))
             pieces.append(markdown[position : citation.start])
             if known:
                 # A slot, like the list: the search plugin need not parse the links (see on_post_page).
@@ -485,9 +479,7 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
             if key in self._known_keys and key not in bibliography.entries:
                 file = self.files.get_file_from_path(src_uri) if self.files else None
                 if file is not None and file.page is not None:
-                    message = self._unknown_key(file.page, key, line)
-                    self.problems.append(message)
-                    log.warning(message)
+                    log.warning(self._unknown_key(file.page, key, line))
 
     def _fill_page(self, text: str, src_uri: str, *, with_entries: bool) -> str:
         """Citation links and the reference list into their slots, in one pass over the page."""
