@@ -169,19 +169,6 @@ def cached_bibliography(path: Path, cache_dir: Path | None) -> FormattedBibliogr
     return FormattedBibliography(path, _signature(path), entries, csl_json, problems)
 
 
-def _save_cache(
-    cache_file: Path, entries: dict[str, FormattedEntry], csl_json: str, problems: list[str]
-) -> None:
-    payload = {
-        "versions": list(CACHE_VERSIONS),
-        "entries": {key: asdict(entry) for key, entry in entries.items()},
-        "csl_json": csl_json,
-        "problems": problems,
-    }
-    if not files.write_cache(cache_file, payload, keep=CACHE_KEEP):
-        log.debug("could not write citation cache %s", cache_file)
-
-
 def load_bibliography(path: Path, cache_dir: Path | None = None) -> FormattedBibliography:
     """Parse and format every entry; reuse the disk cache when the file's bytes are unchanged."""
     signature = _signature(path)
@@ -195,7 +182,14 @@ def load_bibliography(path: Path, cache_dir: Path | None = None) -> FormattedBib
     # One entry per line: compact for 10,000 entries, still diffable.
     csl_json = "[\n" + ",\n".join(json.dumps(item, ensure_ascii=False) for item in csl) + "\n]\n"
     if cache_file is not None:
-        _save_cache(cache_file, entries, csl_json, problems)
+        payload = {
+            "versions": list(CACHE_VERSIONS),
+            "entries": {key: asdict(entry) for key, entry in entries.items()},
+            "csl_json": csl_json,
+            "problems": problems,
+        }
+        if not files.write_cache(cache_file, payload, keep=CACHE_KEEP):
+            log.debug("could not write citation cache %s", cache_file)
     return FormattedBibliography(path, signature, entries, csl_json, problems)
 
 
