@@ -435,16 +435,15 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
             position = citation.end
         pieces.append(markdown[position:])
         markdown = "".join(pieces)
-        references = self._stash(LIST_SLOT) if state.order else ""
+        references = ""
         if state.order:
+            references = self._stash(LIST_SLOT)
             self._late_html[src_uri] = LateHtml(cites, reference_list_html(state))
-        command = re.compile(rf"^[ \t]*{re.escape(self.config.bib_command)}[ \t]*$", re.M)
-        if command.search(markdown):
-            markdown = command.sub(lambda _m: "\n" + references + "\n", markdown)
-        elif references:
-            markdown += "\n\n## References\n\n" + references + "\n"
-        if state.order:
             self.pages[src_uri] = page
+        command = re.compile(rf"^[ \t]*{re.escape(self.config.bib_command)}[ \t]*$", re.M)
+        markdown, placed = command.subn(lambda _m: "\n" + references + "\n", markdown)
+        if references and not placed:
+            markdown += "\n\n## References\n\n" + references + "\n"
         return markdown
 
     def on_page_content(self, html_text: str, *, page: Page, config: Any, files: Files) -> str:
@@ -475,11 +474,13 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
                 if file is not None and file.page is not None:
                     log.warning(self._unknown_key(file.page, key, line))
 
-    def _fill_page(self, text: str, src_uri: str, *, with_entries: bool) -> str:
-        """Citation links and the reference list into their slots, in one pass over the page."""
+    def _fill_page(self, text: str, src_uri: str) -> tuple[str, bool]:
+        """Citation links and the reference list into their slots, in one pass over the page; and
+        whether the entries' text is in too (not while the worker is busy: see on_post_build)."""
         late = self._late_html[src_uri]
-        references = self._fill_entries(late.references) if with_entries else late.references
-        return PAGE_SLOT.sub(lambda m: late.cites[int(m[1])].html if m[1] else references, text)
+        ready = self._ready
+        references = self._fill_entries(late.references) if ready else late.references
+        return PAGE_SLOT.sub(lambda m: late.cites[int(m[1])].html if m[1] else references, text), ready
 
     def _fill_entries(self, text: str) -> str:
         entries = self.bibliography.entries if self.bibliography else {}
@@ -515,9 +516,8 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
         # mkdocs-print-site-plugin keeps its own copy of each page's HTML for the PDF: fill it too.
         printed = cast(PrintedPage, page)  # used only where page.html is a str
         if src_uri in self._late_html and isinstance(getattr(page, "html", None), str):
-            ready = self._ready
-            printed.html = self._fill_page(printed.html, src_uri, with_entries=ready)
-            if not ready:
+            printed.html, filled = self._fill_page(printed.html, src_uri)
+            if not filled:
                 self._unfilled_pages.append(printed)
         self._add_search_summary(page)
         if src_uri == self.config.bibliography_page:
@@ -564,9 +564,8 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
         if marker := self._search_summaries.pop(page.file.src_uri, None):
             output = output.replace(marker, "", 1)
         if page.file.src_uri in self._late_html:
-            ready = self._ready
-            output = self._fill_page(output, page.file.src_uri, with_entries=ready)
-            if not ready:  # the worker is still formatting: this page's entries are filled at on_post_build
+            output, filled = self._fill_page(output, page.file.src_uri)
+            if not filled:  # the worker is still formatting: this page's entries are filled at on_post_build
                 self._unfilled_files.append(Path(page.file.abs_dest_path))
         if page.file.src_uri == self.config.bibliography_page and self._bibliography_slots:
             output = bibliography_page.fill(output, self._bibliography_slots)
