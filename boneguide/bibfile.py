@@ -81,35 +81,27 @@ def _skip_space(text: str, pos: int) -> int:
     return pos
 
 
-def _read_braced(text: str, pos: int, closer: str) -> int:
-    """From an opening '{' or '"' at pos, the offset after its match; _Unclosed if a new entry starts first."""
+def _read_braced(text: str, pos: int) -> int:
+    """From an opening '{' or '"' at pos, the offset after its match; _Unclosed if a new entry starts first.
+
+    Inside quotes, braces nest but a backslash escapes nothing; inside braces, it escapes the next character.
+    """
+    quoted = text[pos] == '"'
     depth = 0
-    index = pos
-    if text[pos] == '"':
-        index = pos + 1
-        while index < len(text):
-            char = text[index]
-            if char == "{":
-                depth += 1
-            elif char == "}":
-                depth -= 1
-            elif char == '"' and depth <= 0:
-                return index + 1
-            elif char == "\n" and _NEXT_ENTRY_AT_LINE_START.match(text, index):
-                raise _Unclosed(index + 1)
-            index += 1
-        raise _Unclosed(len(text))
+    index = pos + 1 if quoted else pos
     while index < len(text):
         char = text[index]
-        if char == "\\":
+        if char == "\\" and not quoted:
             index += 2
             continue
         if char == "{":
             depth += 1
         elif char == "}":
             depth -= 1
-            if depth == 0:
+            if depth == 0 and not quoted:
                 return index + 1
+        elif char == '"' and quoted and depth <= 0:
+            return index + 1
         elif char == "\n" and _NEXT_ENTRY_AT_LINE_START.match(text, index):
             raise _Unclosed(index + 1)
         index += 1
@@ -148,9 +140,7 @@ def scan(
         line, col = cursor.where(at)
         if entry_type in {"comment", "preamble", "string"}:
             try:
-                pos = (
-                    _read_braced(text, match.end() - 1, closer) if match[2] == "{" else text.find(")", at) + 1
-                )
+                pos = _read_braced(text, match.end() - 1) if match[2] == "{" else text.find(")", at) + 1
             except _Unclosed as unclosed:
                 problems.append(
                     Finding(path, line, col, "error", "bib-syntax", f"@{entry_type} is not closed")
@@ -243,7 +233,7 @@ def _scan_entry(
         pos = _skip_space(text, pos + 1)
         value_start = pos
         try:
-            pos = _read_value(text, pos, closer)
+            pos = _read_value(text, pos)
         except _Unclosed as unclosed:
             opener = text[value_start] if value_start < len(text) else "{"
             where = (
@@ -273,13 +263,13 @@ def _scan_entry(
             pos = after
 
 
-def _read_value(text: str, pos: int, closer: str) -> int:
+def _read_value(text: str, pos: int) -> int:
     while True:
         if pos >= len(text):
             raise _Unclosed(len(text))
         char = text[pos]
         if char in '{"':
-            pos = _read_braced(text, pos, closer)
+            pos = _read_braced(text, pos)
         elif number := _NUMBER.match(text, pos):
             pos = number.end()
         elif name := _NAME.match(text, pos):
