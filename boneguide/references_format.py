@@ -421,10 +421,6 @@ class FormattedBibliography:
     # errors on every build (a strict build fails), but the rest of the site still renders.
     problems: list[str] = field(default_factory=list)
 
-    @property
-    def keys(self) -> list[str]:
-        return list(self.entries)
-
 
 @dataclass(frozen=True)
 class CitedAt:
