@@ -269,10 +269,9 @@ def entry_kind(entry: Entry) -> str:
 
 def _venue_html(entry: Entry) -> str:
     """Journal and numbers (article) or publisher and year (everything else)."""
-    year = _field(entry, "year")
+    year, pages = _field(entry, "year"), _field(entry, "pages")
     if entry.type.lower() == "article":
-        journal = _field(entry, "journal")
-        volume, issue, pages = _field(entry, "volume"), _field(entry, "number"), _field(entry, "pages")
+        volume, issue = _field(entry, "volume"), _field(entry, "number")
         numbers = year
         if volume:
             numbers += f";{volume}"
@@ -280,37 +279,30 @@ def _venue_html(entry: Entry) -> str:
             numbers += f"({issue})"
         if pages:
             numbers += f":{pages.replace('--', '–')}"
+        parts = [_field(entry, "journal"), numbers]
+    else:
+        container, edition = _field(entry, "booktitle"), _field(entry, "edition")
+        publisher = (
+            _field(entry, "publisher")
+            or _field(entry, "institution")
+            or (_field(entry, "organization") if entry.persons.get("author") else "")
+            or _field(entry, "howpublished")
+        )
         parts = [
-            p for p in (_sentence(journal) if journal else "", _sentence(numbers) if numbers else "") if p
+            f"In: {container}" if container else "",
+            f"{edition} ed" if edition else "",
+            "; ".join(p for p in (publisher, year) if p),
+            f"p. {pages}" if pages else "",
         ]
-        return html.escape(" ".join(parts))
-    container = _field(entry, "booktitle")
-    publisher = (
-        _field(entry, "publisher")
-        or _field(entry, "institution")
-        or (_field(entry, "organization") if entry.persons.get("author") else "")
-        or _field(entry, "howpublished")
-    )
-    parts = []
-    if container:
-        parts.append(_sentence(f"In: {container}"))
-    if _field(entry, "edition"):
-        parts.append(_sentence(f"{_field(entry, 'edition')} ed"))
-    tail = "; ".join(p for p in (publisher, year) if p)
-    if tail:
-        parts.append(_sentence(tail))
-    pages = _field(entry, "pages")
-    if pages:
-        parts.append(_sentence(f"p. {pages}"))
-    return html.escape(" ".join(parts))
+    return html.escape(" ".join(_sentence(part) for part in parts if part))
+
+
+_STATUS_FLAGS = {"unverified": "unverified metadata", "partial": "metadata partly verified"}
 
 
 def status_flag_html(status: str) -> str:
-    if status == "unverified":
-        return ' <span class="bng-ref__flag" data-metadata-status="unverified">unverified metadata</span>'
-    if status == "partial":
-        return ' <span class="bng-ref__flag" data-metadata-status="partial">metadata partly verified</span>'
-    return ""
+    label = _STATUS_FLAGS.get(status)
+    return f' <span class="bng-ref__flag" data-metadata-status="{status}">{label}</span>' if label else ""
 
 
 def _first_author_sort(entry: Entry) -> str:
