@@ -27,6 +27,7 @@ from urllib.parse import quote, urlparse
 import latexcodec  # noqa: F401  (registers the "ulatex" codec that pybtex also relies on)
 from pybtex.database import Entry, Person
 
+from boneguide.identifiers import normalise_pmcid, pmc_url, pubmed_url
 from boneguide.keys import ascii_fold
 
 MAX_AUTHORS = 6  # Vancouver: list six, then "et al."
@@ -188,20 +189,16 @@ class Identifiers:
         doi = _field(entry, "doi")
         doi = re.sub(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", "", doi, flags=re.I)
         pmid = re.sub(r"\D", "", _field(entry, "pmid"))
-        pmcid_digits = re.sub(r"\D", "", _field(entry, "pmcid"))
-        url = _field(entry, "url")
-        return cls(doi, pmid, f"PMC{pmcid_digits}" if pmcid_digits else "", url)
+        return cls(doi, pmid, normalise_pmcid(_field(entry, "pmcid")), _field(entry, "url"))
 
     def links_html(self, urldate: str = "") -> list[str]:
         links = []
         if self.doi:
             links.append("doi: " + _id_link("https://doi.org/" + quote(self.doi, safe="/:;()._-"), self.doi))
         if self.pmid:
-            links.append("PMID: " + _id_link(f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/", self.pmid))
+            links.append("PMID: " + _id_link(pubmed_url(self.pmid), self.pmid))
         if self.pmcid:
-            links.append(
-                "PMCID: " + _id_link(f"https://pmc.ncbi.nlm.nih.gov/articles/{self.pmcid}/", self.pmcid)
-            )
+            links.append("PMCID: " + _id_link(pmc_url(self.pmcid), self.pmcid))
         if not links and self.url:
             href = _safe_href(self.url)
             shown = _link(href, self.url) if href else html.escape(self.url)

@@ -59,7 +59,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from pybtex.database import BibliographyData
 
-from boneguide import CACHE_VERSIONS, bibfile, files, references_format
+from boneguide import CACHE_VERSIONS, bibfile, files, identifiers, references_format
 from boneguide.citesyntax import find_citations, line_in_source
 from boneguide.references_format import CitedAt, FormattedBibliography, FormattedEntry
 from boneguide.site import bibliography_page
@@ -67,7 +67,12 @@ from boneguide.site import bibliography_page
 log = get_plugin_logger("bng-citations")
 
 # The cache key covers the reader's and the formatter's own source, so editing them never serves stale output.
-FORMATTER_SOURCES = (Path(bibfile.__file__), Path(references_format.__file__), Path(__file__))
+FORMATTER_SOURCES = (
+    Path(bibfile.__file__),
+    Path(identifiers.__file__),
+    Path(references_format.__file__),
+    Path(__file__),
+)
 HEADING_OR_CITE = re.compile(r'<h([1-6])\b[^>]*\bid="([^"]+)"[^>]*>(.*?)</h\1>|<!--bng-cite:(\d+)-->', re.S)
 TAG = re.compile(r"<[^>]+>")
 
