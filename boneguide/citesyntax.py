@@ -322,7 +322,6 @@ class StrayCitation:
     line: int
     column: int  # 1-based, of the '[' or the bare '@'
     raw: str  # "[see @key]", "[-@key]", "@key"
-    bracketed: bool  # inside [...] with a prefix or '-', rather than a bare @key
 
 
 # A bracket holding "@key" after other text or a '-': [see @a], [-@a], [e.g. @a; @b].
@@ -345,16 +344,16 @@ def find_stray_citations(markdown: str, *, line_offset: int = 0) -> list[StrayCi
     strays: list[StrayCitation] = []
     # Real citation blocks and [@x](url) link texts are not stray: mask every [@...] block.
     masked = _apply(masked, [match.span() for match in _BLOCK.finditer(masked)])
-    found: list[tuple[int, int, str, bool]] = []
+    found: list[tuple[int, int, str]] = []
     link_texts: list[tuple[int, int]] = []
     for match in _PREFIXED_BLOCK.finditer(masked):
         if masked[match.end() : match.end() + 1] in ("(", "["):
             link_texts.append(match.span())  # a link's text, such as [write to @nih](...)
         else:
-            found.append((match.start(), match.end(), match["key"], True))
-    masked = _apply(masked, link_texts + [(start, end) for start, end, _key, _b in found])
-    found += [(m.start(), m.end(), m["key"], False) for m in _BARE.finditer(masked)]
-    for start, end, key, bracketed in sorted(found):
+            found.append((match.start(), match.end(), match["key"]))
+    masked = _apply(masked, link_texts + [(start, end) for start, end, _key in found])
+    found += [(m.start(), m.end(), m["key"]) for m in _BARE.finditer(masked)]
+    for start, end, key in sorted(found):
         line_start = masked.rfind("\n", 0, start) + 1
         strays.append(
             StrayCitation(
@@ -362,7 +361,6 @@ def find_stray_citations(markdown: str, *, line_offset: int = 0) -> list[StrayCi
                 line=masked.count("\n", 0, start) + 1 + line_offset,
                 column=start - line_start + 1,
                 raw=markdown[start:end],
-                bracketed=bracketed,
             )
         )
     return strays
