@@ -257,12 +257,9 @@ def mask_non_prose(markdown: str, *, indented_code: bool = True) -> str:
 
 
 def _split_keys(body: str) -> tuple[str, ...]:
-    parts = body.split(";")
-    keys = [parts[0].strip()]
-    for part in parts[1:]:
-        part = part.strip()
-        keys.append(part[1:].strip() if part.startswith("@") else part)
-    return tuple(keys)
+    """``a; @b;c`` -> ("a", "b", "c"): the block's own "[@" took the first key's "@"."""
+    first, *rest = body.split(";")
+    return (first.strip(), *(part.strip().removeprefix("@").strip() for part in rest))
 
 
 def find_citations(markdown: str, *, line_offset: int = 0, indented_code: bool = True) -> list[Citation]:
