@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,24 +64,19 @@ def load(config_file: Path, **options: Any) -> MkDocsConfig:
     with collected_warnings() as logged:
         try:
             return load_config(str(config_file), **options)
-        except (
-            Exception
-        ) as error:  # MkDocs raises several types (Abort, ConfigurationError, YAMLError, OSError)
+        except Exception as error:
+            # MkDocs raises several types (Abort, ConfigurationError, YAMLError, OSError).
             details = "; ".join(m.text for m in logged) or str(error) or type(error).__name__
-            details = re.sub(r"\s+", " ", details).strip()
+            details = " ".join(details.split())
             raise ConfigLoadError(f"{config_file}: cannot load the MkDocs config: {details}") from None
 
 
 def build(config: MkDocsConfig) -> None:
     """Build as ``mkdocs build`` does: startup, build and shutdown events, from the project's folder
     (paths in some extensions' options, snippets' base_path, are relative to where mkdocs runs)."""
-    previous_cwd = os.getcwd()
-    os.chdir(Path(config["config_file_path"]).resolve().parent)
-    try:
+    with contextlib.chdir(Path(config["config_file_path"]).resolve().parent):
         config.plugins.on_startup(command="build", dirty=False)
         try:
             mkdocs_build.build(config)
         finally:
             config.plugins.on_shutdown()
-    finally:
-        os.chdir(previous_cwd)
