@@ -84,10 +84,10 @@ class CitationsConfig(base.Config):
     downloads_dir = config_options.Type(str, default="downloads")
     cache_dir = config_options.Optional(config_options.Type(str))  # relative to mkdocs.yml
     usage_json = config_options.Type(str, default="data/citations.json")
-    # Parse and format references.bib in a second process while pages render (see module docstring).
     # Off for readers: metadata badges, citation keys, source-article provenance and the
     # "cited on the site only" filter are editors' workings (`mkdocs serve` with it on to see them).
     editors_view = config_options.Type(bool, default=False)
+    # Parse and format references.bib in a second process while pages render (see module docstring).
     parallel = config_options.Type(bool, default=True)
     # Starting the second process costs about a second: below this size, parsing here is quicker.
     parallel_from_entries = config_options.Type(int, default=2000)
