@@ -117,24 +117,17 @@ def _indented_code_spans(text: str) -> list[tuple[int, int]]:
     """
     if "    " not in text and "\t" not in text:
         return []
-    lines = text.splitlines(keepends=True)
-    offset = 0
-    index = 0
-    if lines and lines[0].strip() == "---":  # a page's YAML front matter is indented data
-        for index in range(1, len(lines)):
-            offset += len(lines[index - 1])
-            if lines[index].strip() in ("---", "..."):
-                offset += len(lines[index])
-                index += 1
-                break
-        else:
-            return []
+    # Imported here: the citation plugin's worker process imports this module, never needs YAML.
+    from boneguide.frontmatter import split_front_matter
+
+    _front, body, _body_line = split_front_matter(text)  # a page's YAML front matter is indented data
+    offset = len(text) - len(body)
     spans: list[tuple[int, int]] = []
     previous_blank = True
     in_container = False
     block_start: int | None = None
     block_end = 0
-    for line in lines[index:]:
+    for line in body.splitlines(keepends=True):
         body = line.rstrip("\r\n")
         blank = not body.strip()
         if block_start is not None:
