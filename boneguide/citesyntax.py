@@ -120,14 +120,14 @@ def _indented_code_spans(text: str) -> list[tuple[int, int]]:
     # Imported here: the citation plugin's worker process imports this module, never needs YAML.
     from boneguide.frontmatter import split_front_matter
 
-    _front, body, _body_line = split_front_matter(text)  # a page's YAML front matter is indented data
-    offset = len(text) - len(body)
+    _front, content, _line = split_front_matter(text)  # a page's YAML front matter is indented data
+    offset = len(text) - len(content)
     spans: list[tuple[int, int]] = []
     previous_blank = True
     in_container = False
     block_start: int | None = None
     block_end = 0
-    for line in body.splitlines(keepends=True):
+    for line in content.splitlines(keepends=True):
         body = line.rstrip("\r\n")
         blank = not body.strip()
         if block_start is not None:
