@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -167,6 +168,35 @@ def test_malformed_bibliography_names_file_and_line(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize("parallel", [False, True], ids=["in-process", "worker-held-until-the-build-waits"])
+def test_a_citation_of_a_malformed_entry_is_an_unknown_key(tmp_path: Path, parallel: bool) -> None:
+    """The quick key scan finds the malformed entry's key, pybtex does not: a page rendered on the
+    scan's word while the worker was busy is still reported once pybtex has spoken."""
+    project = copy_fixture(tmp_path)
+    config = project / "mkdocs.yml"
+    if parallel:
+        text = config.read_text(encoding="utf-8")
+        config.write_text(
+            text.replace(
+                "      bib_file: references.bib\n",
+                "      bib_file: references.bib\n      parallel_from_entries: 1\n",
+            ),
+            encoding="utf-8",
+        )
+    bib = project / "references.bib"
+    bib.write_text(
+        bib.read_text(encoding="utf-8") + "\n@article{broken2020x,\n  title = {unclosed,\n", encoding="utf-8"
+    )
+    (project / "docs" / "guide" / "calcium.md").write_text(
+        "# Calcium\n\nIntro.\n\nCited [@broken2020x].\n", encoding="utf-8"
+    )
+    gate = tmp_path / "worker-gate"
+    result = build_site(config, tmp_path / "site", {WORKER_GATE: str(gate)})
+    assert result.returncode != 0
+    assert gate.exists() == parallel  # the worker path was taken, and held until the build waited
+    assert result.stderr.count("guide/calcium.md:5: unknown citation key 'broken2020x'") == 1, result.stderr
+
+
 def test_duplicate_key_names_its_line(tmp_path: Path) -> None:
     project = copy_fixture(tmp_path)
     bib = project / "references.bib"
@@ -216,6 +246,18 @@ def test_disk_cache_skips_pybtex_for_unchanged_bytes(tmp_path: Path, monkeypatch
     )
     with pytest.raises(AssertionError, match="pybtex ran"):
         load_bibliography(bib, tmp_path / "cache")
+
+
+def test_disk_cache_key_covers_every_module_of_the_package_loaded() -> None:
+    """keys.py and identifiers.py shape the formatted text too: editing any of them must not serve
+    the old output (a hand-kept list of the formatter's files once left keys.py out)."""
+    loaded = {
+        Path(module.__file__).resolve()
+        for name, module in sys.modules.items()
+        if name.split(".")[0] == "boneguide" and getattr(module, "__file__", None)
+    }
+    assert Path(citations.references_format.__file__).resolve() in loaded
+    assert loaded <= {source.resolve() for source in citations.FORMATTER_SOURCES}
 
 
 def test_disk_cache_is_json_keyed_by_versions_and_pruned(

@@ -59,20 +59,16 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from pybtex.database import BibliographyData
 
-from boneguide import CACHE_VERSIONS, bibfile, files, identifiers, references_format
+from boneguide import CACHE_VERSIONS, bibfile, files, references_format
 from boneguide.citesyntax import find_citations, line_in_source
 from boneguide.references_format import CitedAt, FormattedBibliography, FormattedEntry
 from boneguide.site import bibliography_page
 
 log = get_plugin_logger("bng-citations")
 
-# The cache key covers the reader's and the formatter's own source, so editing them never serves stale output.
-FORMATTER_SOURCES = (
-    Path(bibfile.__file__),
-    Path(identifiers.__file__),
-    Path(references_format.__file__),
-    Path(__file__),
-)
+# The cache key covers the package's own source: editing the reader, the formatter or anything they
+# import (keys.py, identifiers.py...) never serves stale output, and no list of files goes out of date.
+FORMATTER_SOURCES = tuple(sorted(Path(bibfile.__file__).parent.rglob("*.py")))
 HEADING_OR_CITE = re.compile(r'<h([1-6])\b[^>]*\bid="([^"]+)"[^>]*>(.*?)</h\1>|<!--bng-cite:(\d+)-->', re.S)
 TAG = re.compile(r"<[^>]+>")
 
@@ -302,6 +298,8 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
         self.cited_at: dict[str, list[CitedAt]] = {}
         self.pages: dict[str, Page] = {}
         self.cited_lines: dict[tuple[str, str], int] = {}  # (src_uri, key) -> line, for late checks
+        # (src_uri, key) rendered while the worker was busy, on the quick key scan's word alone.
+        self._unconfirmed: set[tuple[str, str]] = set()
         self.files: Files | None = None
         self._bibliography_slots: dict[str, str] = {}
         self._fragments: list[str] = []  # the current page's HTML, handed to StashFragments
@@ -381,7 +379,7 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
         return f"{FRAGMENT_OPEN}{len(self._fragments) - 1}{FRAGMENT_CLOSE}"
 
     def on_files(self, files: Files, *, config: Any) -> Files:
-        self.cited_at, self.pages, self.cited_lines = {}, {}, {}
+        self.cited_at, self.pages, self.cited_lines, self._unconfirmed = {}, {}, {}, set()
         self._late_html = {}
         self._unfilled_pages, self._unfilled_files = [], []
         self.files = files
@@ -420,6 +418,8 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
         source_citations = find_citations(page.file.content_string) if citations else []
         for index, citation in enumerate(citations):
             known = [key for key in citation.keys if key in entries]
+            if self._pending is not None:
+                self._unconfirmed.update((src_uri, key) for key in known)
             for key in citation.keys:
                 if (src_uri, key) not in self.cited_lines or (key not in entries and key not in reported):
                     # Located in the source file, not in this (front-matter-less, generated-into) text.
@@ -472,12 +472,12 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
         return html_text
 
     def _late_checks(self, bibliography: FormattedBibliography) -> None:
-        for (src_uri, key), line in self.cited_lines.items():
+        for src_uri, key in sorted(self._unconfirmed):
             # The quick key scan and pybtex can disagree only on a malformed entry: pybtex decides.
-            if key in self._known_keys and key not in bibliography.entries:
+            if key not in bibliography.entries:
                 file = self.files.get_file_from_path(src_uri) if self.files else None
                 if file is not None and file.page is not None:
-                    log.warning(self._unknown_key(file.page, key, line))
+                    log.warning(self._unknown_key(file.page, key, self.cited_lines[(src_uri, key)]))
 
     def _fill_page(self, text: str, src_uri: str) -> tuple[str, bool]:
         """Citation links and the reference list into their slots, in one pass over the page; and
