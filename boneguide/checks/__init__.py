@@ -304,10 +304,8 @@ def _run(
 
         online_started = time.perf_counter()
         cache_path = options.cache_path or project_dir / record.LINKCHECK_CACHE
-        targets = [online.Target(link.url, link.path, link.line, link.col) for link in outcome.external]
-        targets += outcome.bibliography_targets
         findings += online.check(
-            targets,
+            outcome.external,
             cache_path,
             settings=options.online_settings,
             cache_days=options.cache_days,

@@ -22,7 +22,7 @@ from boneguide.bibfile import BibFile
 from boneguide.checks import bibliography, build, citations, copying, html_policy, links, pages
 from boneguide.checks import studies as study_checks
 from boneguide.checks.build import PageRecord
-from boneguide.checks.model import Finding
+from boneguide.checks.model import Finding, Target
 from boneguide.citesyntax import is_well_formed_key
 
 
@@ -59,10 +59,8 @@ class Project:
 @dataclass
 class Outcome:
     findings: list[Finding]
-    external: list[links.ExternalLink]  # links on the built pages (with collect_external)
-    bibliography_targets: list[
-        Any
-    ]  # the entries' URLs and identifiers (online.Target, with collect_external)
+    # With collect_external: the links on the built pages, then the entries' URLs and identifiers.
+    external: list[Target]
 
 
 @dataclass
@@ -150,21 +148,20 @@ class ContentChecks:
         )
         typed_keys = {use.key for use in all_uses}
         cited = set(typed_keys)  # and the keys plugins generate, below
-        external: list[links.ExternalLink] = []
+        external: list[Target] = []
         if site_built:
             external = self._built_pages_findings(findings, cited, typed_keys)
         if self.bib.readable:
             findings += citations.check_unused(self.bib, cited)
-        targets: list[Any] = []
         if self.project.collect_external:
             from boneguide.checks import online
 
-            targets = online.bibliography_targets(self.bib)
-        return Outcome(findings, external, targets)
+            external += online.bibliography_targets(self.bib)
+        return Outcome(findings, external)
 
     def _built_pages_findings(
         self, findings: list[Finding], cited: set[str], typed_keys: set[str]
-    ) -> list[links.ExternalLink]:
+    ) -> list[Target]:
         """Adds the built pages' findings and generated keys; returns their external links."""
         parsed_as_written = {dest: (page.html, page.parsed) for dest, page in self.built.items()}
         html_pages, unreadable = links.load_pages(self.project.site_dir, parsed_as_written)

@@ -17,7 +17,7 @@ from urllib.parse import SplitResult, unquote, urlsplit
 
 from boneguide.checks.html_policy import RawTag, raw_tags, unsafe_url
 from boneguide.checks.html_scan import Tag, start_tags
-from boneguide.checks.model import Finding
+from boneguide.checks.model import Finding, Target
 from boneguide.checks.urls import url_problem
 from boneguide.site.downloads import HANDOUT_DIR
 
@@ -127,18 +127,10 @@ def load_pages(
     return pages, findings
 
 
-@dataclass(frozen=True)
-class ExternalLink:
-    url: str
-    path: str
-    line: int
-    col: int
-
-
 @dataclass
 class SiteLinks:
     findings: list[Finding] = field(default_factory=list)
-    external: list[ExternalLink] = field(default_factory=list)
+    external: list[Target] = field(default_factory=list)
 
 
 class Locator:
@@ -261,7 +253,7 @@ def check_site(
                     if problem is None:
                         if collect_external:
                             path, line, col, _ = locator.find(url)
-                            result.external.append(ExternalLink(url, path, line, col))
+                            result.external.append(Target(url, path, line, col))
                         continue
                 else:
                     problem = _internal_problem(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from boneguide.diagnostics import SEVERITY_ORDER, Finding, Severity
 
 __all__ = ["CONFIGURATION_CODES", "SEVERITY_ORDER", "ConfigError", "Finding", "Severity", "sort_findings"]
@@ -20,3 +22,15 @@ def sort_findings(findings: list[Finding]) -> list[Finding]:
     return sorted(
         set(findings), key=lambda f: (f.path, f.line, f.col, SEVERITY_ORDER[f.severity], f.code, f.message)
     )
+
+
+@dataclass(frozen=True)
+class Target:
+    """An external link or identifier for the online check (online.py), where it was written."""
+
+    url: str
+    path: str
+    line: int
+    col: int
+    kind: str = "url"  # url | doi | pmid | pmcid
+    identifier: str = ""

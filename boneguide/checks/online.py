@@ -29,7 +29,7 @@ from urllib3 import exceptions as urllib3_exceptions
 from urllib3.util.retry import Retry
 
 from boneguide.bibfile import BibFile
-from boneguide.checks.model import Finding
+from boneguide.checks.model import Finding, Target
 
 # Hosts that answer automated clients with 403, captchas or nothing: a failure there says nothing
 # about the link, so they are reported as unverifiable rather than requested. Subdomains included.
@@ -78,16 +78,6 @@ class Settings:
     doi_registry: str = "https://doi.org/api/handles/"  # the handle API answers scripts; doi.org pages do not
     pubmed_registry: str = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/esummary.fcgi"
     pmc_registry: str = "https://www.ncbi.nlm.nih.gov/pmc/utils/idconv/v1.0/"
-
-
-@dataclass(frozen=True)
-class Target:
-    url: str
-    path: str
-    line: int
-    col: int
-    kind: str = "url"  # url | doi | pmid | pmcid
-    identifier: str = ""
 
 
 @dataclass
