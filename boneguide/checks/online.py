@@ -12,7 +12,6 @@ import contextlib
 import datetime as dt
 import errno
 import json
-import os
 import socket
 import threading
 import time
@@ -30,6 +29,7 @@ from urllib3.util.retry import Retry
 
 from boneguide.bibfile import BibFile
 from boneguide.checks.model import Finding, Target
+from boneguide.files import write_atomically
 
 # Hosts that answer automated clients with 403, captchas or nothing: a failure there says nothing
 # about the link, so they are reported as unverifiable rather than requested. Subdomains included.
@@ -159,9 +159,14 @@ class _HostGate:
             yield
 
 
-def is_blocking_host(host: str, settings: Settings) -> bool:
-    host = host.lower().split(":")[0]
-    return any(host == blocked or host.endswith("." + blocked) for blocked in settings.blocking_hosts)
+def _blocked(host: str, settings: Settings) -> Outcome | None:
+    """The verdict on a link to a host that blocks automated clients (not requested), else None."""
+    name = host.lower().split(":")[0]
+    if any(name == blocked or name.endswith("." + blocked) for blocked in settings.blocking_hosts):
+        return Outcome(
+            "unverifiable", f"unverifiable from CI: {host} blocks automated clients; check by hand"
+        )
+    return None
 
 
 def _connection_failure(error: BaseException) -> str:
@@ -243,10 +248,8 @@ def _describe(response: requests.Response) -> str:
 
 def check_url(url: str, session: requests.Session, gate: _HostGate, settings: Settings) -> Outcome:
     host = urlsplit(url).netloc
-    if is_blocking_host(host, settings):
-        return Outcome(
-            "unverifiable", f"unverifiable from CI: {host} blocks automated clients; check by hand"
-        )
+    if blocked := _blocked(host, settings):
+        return blocked
     timeout = (settings.connect_timeout, settings.read_timeout)
     try:
         with gate.enter(host):
@@ -258,18 +261,12 @@ def check_url(url: str, session: requests.Session, gate: _HostGate, settings: Se
                 response.close()
     except requests.exceptions.TooManyRedirects:
         return Outcome("broken", f"more than {settings.max_redirects} redirects")
-    except requests.exceptions.Timeout as error:
-        return Outcome(
-            "timeout",
-            f"no answer within {settings.connect_timeout:g}/{settings.read_timeout:g} s",
-            unreachable=_connection_failure(error),
-        )
     except requests.exceptions.RetryError as error:
         return Outcome("broken", f"gave up after {settings.retries} retries ({error.__class__.__name__})")
-    except requests.exceptions.ConnectionError as error:
+    except (requests.exceptions.Timeout, requests.exceptions.ConnectionError) as error:
         reason = str(error.args[0]) if error.args else str(error)
         cause = _connection_failure(error)
-        if "timed out" in reason.lower():
+        if isinstance(error, requests.exceptions.Timeout) or "timed out" in reason.lower():
             return Outcome(
                 "timeout",
                 f"no answer within {settings.connect_timeout:g}/{settings.read_timeout:g} s",
@@ -298,12 +295,7 @@ def check_identifier(
     target: Target, session: requests.Session, gate: _HostGate, settings: Settings
 ) -> Outcome:
     """A DOI, PMID or PMCID looked up in its registry's API (which, unlike the landing pages, answers scripts)."""
-    if target.kind == "doi":
-        url = settings.doi_registry + quote(target.identifier, safe="/")
-    elif target.kind == "pmid":
-        url = f"{settings.pubmed_registry}?db=pubmed&retmode=json&id={quote(target.identifier)}"
-    else:
-        url = f"{settings.pmc_registry}?format=json&ids={quote(target.identifier)}"
+    url = _request_url(target, settings)
     host = urlsplit(url).netloc
     try:
         with gate.enter(host):
@@ -344,13 +336,19 @@ def _registry_found(target: Target, status: int, payload: Any) -> bool | None:
     return bool(records) and all(r.get("status") != "error" and r.get("pmcid") for r in records)
 
 
+def _request_url(target: Target, settings: Settings) -> str:
+    """What is requested for a target: the link itself, or its identifier at the registry's API."""
+    if target.kind == "doi":
+        return settings.doi_registry + quote(target.identifier, safe="/")
+    if target.kind == "pmid":
+        return f"{settings.pubmed_registry}?db=pubmed&retmode=json&id={quote(target.identifier)}"
+    if target.kind == "pmcid":
+        return f"{settings.pmc_registry}?format=json&ids={quote(target.identifier)}"
+    return target.url
+
+
 def _request_host(target: Target, settings: Settings) -> str:
-    if target.kind == "url":
-        return urlsplit(target.url).netloc.lower()
-    registry = {"doi": settings.doi_registry, "pmid": settings.pubmed_registry}.get(
-        target.kind, settings.pmc_registry
-    )
-    return urlsplit(registry).netloc.lower()
+    return urlsplit(_request_url(target, settings)).netloc.lower()
 
 
 def bibliography_targets(bib: BibFile) -> list[Target]:
@@ -385,11 +383,7 @@ def load_cache(path: Path) -> dict[str, dict[str, Any]]:
 
 def save_cache(path: Path, results: dict[str, dict[str, Any]]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(path.suffix + ".tmp")
-    temporary.write_text(
-        json.dumps({"version": 1, "results": results}, indent=1, sort_keys=True) + "\n", encoding="utf-8"
-    )
-    os.replace(temporary, path)
+    write_atomically(path, json.dumps({"version": 1, "results": results}, indent=1, sort_keys=True) + "\n")
 
 
 _SEVERITY = {
@@ -434,11 +428,8 @@ def check(
             host not in settings.only_hosts if host else not registry_hosts <= set(settings.only_hosts)
         ):
             continue
-        if target.kind == "url" and is_blocking_host(urlsplit(url).netloc, settings):
-            outcomes[url] = Outcome(
-                "unverifiable",
-                f"unverifiable from CI: {urlsplit(url).netloc} blocks automated clients; check by hand",
-            )
+        if target.kind == "url" and (blocked := _blocked(urlsplit(url).netloc, settings)):
+            outcomes[url] = blocked
             continue
         if target.kind != "url" and not settings.check_registries:
             continue
