@@ -33,6 +33,7 @@ from typing import Any
 
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files
+from mkdocs.utils import CountHandler
 from mkdocs.utils.yaml import yaml_load
 
 from boneguide.checks import build
@@ -104,15 +105,6 @@ def inputs_fingerprint(project_dir: Path, site_dir: Path) -> str:
     return sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 
-class _CountWarnings(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.count = 0
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.count += 1
-
-
 class CheckRecordPlugin(BasePlugin):
     """bng-check-record: writes build/check-record.json after a clean `mkdocs build` of the project's site."""
 
@@ -120,7 +112,7 @@ class CheckRecordPlugin(BasePlugin):
         self.building = False
         self.active = False
         self.pages: dict[str, build.PageRecord] = {}
-        self.warnings = _CountWarnings()
+        self.warnings = CountHandler(level=logging.WARNING)
         self.inputs = ""
         self.documentation_pages: set[str] = set()
         self.templates: dict[str, str] = {}  # by src_uri: the theme template each page was built with
@@ -142,7 +134,7 @@ class CheckRecordPlugin(BasePlugin):
         record.unlink(missing_ok=True)  # a build that fails leaves no record of an older one
         self.inputs = inputs_fingerprint(project_dir, site_dir)
         # Anew for each build: MkDocs keeps a plugin's instance for the next load of the same config.
-        self.pages, self.templates, self.warnings = {}, {}, _CountWarnings()
+        self.pages, self.templates, self.warnings = {}, {}, CountHandler(level=logging.WARNING)
         build.record_stages(config.plugins.events, self.pages)
         logging.getLogger("mkdocs").addHandler(self.warnings)
         return config
@@ -165,7 +157,7 @@ class CheckRecordPlugin(BasePlugin):
             return
         logging.getLogger("mkdocs").removeHandler(self.warnings)
         complete = self.documentation_pages <= self.pages.keys()
-        if self.warnings.count or not complete:
+        if self.warnings.counts or not complete:
             return
         project_dir = Path(config["config_file_path"]).resolve().parent
         site_dir = Path(config["site_dir"]).resolve()
