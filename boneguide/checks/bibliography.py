@@ -53,7 +53,10 @@ DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 EARLIEST_YEAR = 1800
 
 
-def _finding(bib: BibFile, line: int, col: int, severity: str, code: str, message: str) -> Finding:
+def _at_field(bib: BibFile, entry: BibEntry, name: str, severity: str, code: str, message: str) -> Finding:
+    """A finding at the value of the entry's field ``name``; at the entry's key without that field."""
+    bib_field = entry.fields.get(name)
+    line, col = (bib_field.value_line, bib_field.value_col) if bib_field else (entry.key_line, entry.key_col)
     return Finding(bib.display_path, line, col, severity, code, message)  # type: ignore[arg-type]
 
 
@@ -89,11 +92,7 @@ def check(bib: BibFile, today: dt.date | None = None) -> list[Finding]:
     for key, entry in bib.entries.items():
 
         def at(name: str, severity: str, code: str, message: str, entry: BibEntry = entry) -> None:
-            bib_field = entry.fields.get(name)
-            line, col = (
-                (bib_field.value_line, bib_field.value_col) if bib_field else (entry.key_line, entry.key_col)
-            )
-            findings.append(_finding(bib, line, col, severity, code, f"entry '{entry.key}': {message}"))
+            findings.append(_at_field(bib, entry, name, severity, code, f"entry '{entry.key}': {message}"))
 
         if not keyrules.is_valid_key(key):
             at(
@@ -209,17 +208,12 @@ def _same_work_findings(bib: BibFile, key: str, seen: dict[tuple[str, str], str]
     for kind, value, name in identities:
         other = seen.setdefault((kind, value), key)
         if other != key:
-            bib_field = entry.fields.get(name)
-            line, col = (
-                (bib_field.value_line, bib_field.value_col) if bib_field else (entry.key_line, entry.key_col)
-            )
-            severity = "warning" if kind == "url" else "error"
             findings.append(
-                _finding(
+                _at_field(
                     bib,
-                    line,
-                    col,
-                    severity,
+                    entry,
+                    name,
+                    "warning" if kind == "url" else "error",
                     "bib-same-work",
                     f"entries '{other}' and '{key}' have the same {kind}: the same work twice?",
                 )
