@@ -141,11 +141,10 @@ class Locator:
     the text ``x``; a Markdown link, which no HTML parser sees, by the line that holds its URL.
     """
 
-    def __init__(self, display_path: str, source_text: str | None, html_path: str):
+    def __init__(self, display_path: str, source_text: str | None):
         self.display_path = display_path
         self.source_text = source_text
         self.lines = source_text.splitlines() if source_text else []
-        self.html_path = html_path
         self._raw_tags: dict[tuple[str, str], list[RawTag]] | None = None
         self._seen: dict[tuple[str, str], int] = {}
 
@@ -218,7 +217,7 @@ def check_site(
     unlocated: dict[str, list[tuple[str, Reference]]] = {}
     for relative, page in pages.items():
         display, source_text = sources.get(relative, (f"site/{relative}", None))
-        locator = Locator(display, source_text, relative)
+        locator = Locator(display, source_text)
         base = "/" + posixpath.dirname(relative) + "/" if posixpath.dirname(relative) else "/"
         for reference in page.references:
             url = reference.url
