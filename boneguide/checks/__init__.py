@@ -177,20 +177,14 @@ def _build_warning_finding(
 
 
 def run(options: Options) -> Result:
+    with tempfile.TemporaryDirectory(prefix="bng-check-") as temporary:
+        return _run(options, Path(temporary) / "site")
+
+
+def _run(options: Options, site_dir: Path) -> Result:
     timings: dict[str, float] = {}
     started = time.perf_counter()
     config_file = options.config_file.resolve() if options.config_file.exists() else options.config_file
-    temporary = tempfile.TemporaryDirectory(prefix="bng-check-")
-    site_dir = Path(temporary.name) / "site"
-    try:
-        return _run(options, config_file, site_dir, timings, started)
-    finally:
-        temporary.cleanup()
-
-
-def _run(
-    options: Options, config_file: Path, site_dir: Path, timings: dict[str, float], started: float
-) -> Result:
     config = build.load(config_file)
     project_site_dir = Path(config["site_dir"])  # what mkdocs.yml names; its own build goes elsewhere
     config["site_dir"] = str(site_dir)
