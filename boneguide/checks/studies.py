@@ -19,9 +19,9 @@ from typing import Any
 from boneguide import frontmatter
 from boneguide.bibfile import BibFile
 from boneguide.checks.model import Finding
+from boneguide.checks.template import STUDY_SECTION
 from boneguide.citesyntax import find_citations
 
-STUDY_SECTION = "What studies in people show"
 # Words that say a sentence reports a study of people, so the work it cites needs a record.
 STUDY_WORDS = re.compile(
     r"\b(trials?|randomi[sz]ed|cohort|case-control|meta-analys[ie]s|pooled analysis|follow(ed)? up|"
