@@ -46,9 +46,8 @@ class PageRecord:
     abs_src_path: Path | None
     dest_uri: str  # relative to site_dir
     url: str
-    stages: list[str] = field(
-        default_factory=list
-    )  # Markdown given to each page_markdown handler, then the result
+    # The Markdown given to each page_markdown handler, then the result.
+    stages: list[str] = field(default_factory=list)
     # Per key, the most citations the stages held (citations.stage_counts), when read from a record
     # of another build (record.py) rather than from the stages.
     citation_counts: Counter[str] | None = None

@@ -59,9 +59,8 @@ class Settings:
     read_timeout: float = 20.0
     retries: int = 3  # after the first try
     backoff_factor: float = 1.0  # waits 0, 2, 4, ... seconds between retries (urllib3's rule)
-    max_retry_after: float = (
-        120.0  # a longer Retry-After is not waited for: the URL is reported as rate-limited
-    )
+    # A longer Retry-After is not waited for: the URL is reported as rate-limited.
+    max_retry_after: float = 120.0
     per_host_concurrency: int = 2
     # This many hosts in a row that cannot be connected to (refused, unresolvable, no route) mean
     # the network, not the links, is down: the rest is not requested and one verdict is reported.
