@@ -108,10 +108,10 @@ class _KeepGoing:
         return guarded
 
 
-def load(config_file: Path, site_dir: Path | None = None) -> MkDocsConfig:
+def load(config_file: Path) -> MkDocsConfig:
     """The project's MkDocs config, or ConfigError with a readable reason."""
     try:
-        return mkdocs_run.load(config_file, **({"site_dir": str(site_dir)} if site_dir else {}))
+        return mkdocs_run.load(config_file)
     except mkdocs_run.ConfigLoadError as error:
         raise ConfigError(str(error)) from None
 

@@ -103,14 +103,13 @@ def parse_html(text: str | bytes) -> HtmlPage:
 
 
 def load_pages(
-    site_dir: Path, parsed: dict[str, tuple[bytes, HtmlPage]] | None = None
+    site_dir: Path, parsed: dict[str, tuple[bytes, HtmlPage]]
 ) -> tuple[dict[str, HtmlPage], list[Finding]]:
     """Every built HTML page, by its path relative to site_dir.
 
     ``parsed``: pages already parsed, with the bytes they were parsed from; a file that no longer
     holds those bytes is parsed again.
     """
-    parsed = parsed or {}
     pages: dict[str, HtmlPage] = {}
     findings = []
     for html_file in sorted(site_dir.rglob("*.html")):
