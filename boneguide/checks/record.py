@@ -24,7 +24,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Collection, Iterator
+from collections.abc import Collection
 from dataclasses import dataclass
 from hashlib import sha256
 from importlib import metadata
@@ -56,7 +56,9 @@ def configured_site_dir(config_file: Path) -> Path:
     return (config_file.parent / str(raw.get("site_dir") or "site")).resolve()
 
 
-def _walk(root: Path, left_out: Collection[Path]) -> Iterator[Path]:
+def file_stats(root: Path, left_out: Collection[Path] = ()) -> dict[str, list[int]]:
+    """Every file under ``root`` (relative, posix) -> [size, modification time in ns]."""
+    stats = {}
     for folder, folders, names in os.walk(root):
         here = Path(folder)
         # Hidden folders (.git, .venv, caches) and bytecode are not the build's input.
@@ -67,19 +69,13 @@ def _walk(root: Path, left_out: Collection[Path]) -> Iterator[Path]:
         ]
         for name in names:
             path = here / name
-            if not name.startswith(".") and path not in left_out:
-                yield path
-
-
-def file_stats(root: Path, left_out: Collection[Path] = ()) -> dict[str, list[int]]:
-    """Every file under ``root`` (relative, posix) -> [size, modification time in ns]."""
-    stats = {}
-    for path in _walk(root, left_out):
-        try:
-            stat = path.stat()
-        except OSError:  # removed while we walked: its absence changes the fingerprint
-            continue
-        stats[path.relative_to(root).as_posix()] = [stat.st_size, stat.st_mtime_ns]
+            if name.startswith(".") or path in left_out:
+                continue
+            try:
+                stat = path.stat()
+            except OSError:  # removed while we walked: its absence changes the fingerprint
+                continue
+            stats[path.relative_to(root).as_posix()] = [stat.st_size, stat.st_mtime_ns]
     return stats
 
 
