@@ -204,16 +204,13 @@ def reference_amounts(data: dict[str, Any]) -> set[tuple[float, str]]:
     400 IU for infants, would flag the dose), in their unit and their alt_unit."""
     intake = data["intake"]
     unit, alt = _normal_unit(intake["unit"]), intake.get("alt_unit")
-    amounts = {(float(v["amount"]), unit) for v in intake["values"] if stage_of(v) in ADULT_STAGES}
-    amounts |= {
-        (float(v["amount"]), _normal_unit(v.get("unit", intake["unit"])))
-        for v in intake["upper_limits"]
-        if stage_of(v) in ADULT_STAGES
+    # An upper level may name its own unit; a value is in its authority's (the schema allows no other).
+    amounts = {
+        (float(item["amount"]), _normal_unit(item.get("unit", body["unit"])))
+        for body in [intake, *intake.get("other_authorities", [])]
+        for item in [*body["values"], *body.get("upper_limits", [])]
+        if stage_of(item) in ADULT_STAGES
     }
-    for body in intake.get("other_authorities", []):
-        for item in [*body["values"], *body.get("upper_limits", [])]:
-            if stage_of(item) in ADULT_STAGES:
-                amounts.add((float(item["amount"]), _normal_unit(item.get("unit", body["unit"]))))
     if alt:
         amounts |= {
             (round(a * alt["factor"], 6), _normal_unit(alt["unit"])) for a, u in set(amounts) if u == unit
