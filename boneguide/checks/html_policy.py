@@ -207,15 +207,10 @@ def _closes_fence(line: str, fence: str) -> bool:
     return stripped.startswith(fence) and not stripped.strip(fence[0])
 
 
-@dataclass
-class _Scan:
-    collector: _TagCollector
-    body: str  # the page's body as scanned (code blanked)
-    line_offset: int  # lines of front matter before it
-
-
-def _scan(text: str) -> _Scan:
-    """Tokenize a page's body line by line, blanking what Markdown shows as code (offsets kept).
+def _scan(text: str) -> tuple[_TagCollector, str]:
+    """Tokenize a page's body line by line, blanking what Markdown shows as code (offsets kept);
+    returns the tokenizer and the body as scanned, its front matter blank lines, so that both
+    give the lines of ``text``.
 
     A fence or code span is code only where Markdown is read (collector.in_markdown): inside a
     raw ``<div>`` without ``markdown`` a browser runs what sits between backticks, so it is read.
@@ -224,7 +219,8 @@ def _scan(text: str) -> _Scan:
     _, body, body_start = split_front_matter(text)
     collector = _TagCollector()
     fence: str | None = None
-    scanned: list[str] = []
+    scanned = ["\n" * (body_start - 1)]
+    collector.feed(scanned[0])
     for line in body.splitlines(keepends=True):
         if fence is not None:
             if _closes_fence(line, fence):
@@ -238,14 +234,12 @@ def _scan(text: str) -> _Scan:
         collector.feed(line)
         scanned.append(line)
     collector.close()
-    return _Scan(collector, "".join(scanned), body_start - 1)
+    return collector, "".join(scanned)
 
 
 def raw_tags(text: str) -> list[RawTag]:
     """The start tags typed in a Markdown page (front matter and code left out), at their lines in ``text``."""
-    scan = _scan(text)
-    offset = scan.line_offset
-    return [RawTag(t.name, t.attributes, t.line + offset, t.col, t.text) for t in scan.collector.tags]
+    return _scan(text)[0].tags
 
 
 def _attribute_allowed(element: str, attribute: str) -> bool:
@@ -305,27 +299,26 @@ def attr_list_problems(body: str) -> list[tuple[int, int, str, str]]:
 
 def check_page(text: str, display_path: str) -> list[Finding]:
     """Every breach of the raw-HTML policy in a Markdown page, at the tag's own line and column."""
-    scan = _scan(text)
-    offset = scan.line_offset
+    collector, body = _scan(text)
     findings = [
-        Finding(display_path, tag.line + offset, tag.col, "error", code, message)
-        for tag in scan.collector.tags
+        Finding(display_path, tag.line, tag.col, "error", code, message)
+        for tag in collector.tags
         for code, message in tag_problems(tag)
     ]
     findings += [
         Finding(
             display_path,
-            line + offset,
+            line,
             col,
             "error",
             "html-comment",
             "a browser ends this comment before its '-->' (at '<!-->', '<!--->' or '--!>') and reads the rest "
             "as HTML: write comments as <!-- text -->",
         )
-        for line, col in scan.collector.early_closing_comments
+        for line, col in collector.early_closing_comments
     ]
     findings += [
-        Finding(display_path, line + offset, col, "error", code, message)
-        for line, col, code, message in attr_list_problems(scan.body)
+        Finding(display_path, line, col, "error", code, message)
+        for line, col, code, message in attr_list_problems(body)
     ]
     return findings
