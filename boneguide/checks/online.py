@@ -484,16 +484,12 @@ def check(
         if not breaker.tripped and (outcome := probed[target.url]) is not None and outcome.unreachable
     ]
     rest = retry_probe + [target for target in to_check if target not in probe]
-    for url, outcome in probed.items():
-        if outcome is not None:
-            outcomes[url] = outcome
-            outcome.checked = today.isoformat()
     with ThreadPoolExecutor(max_workers=max(1, settings.workers)) as pool:
-        for url, result in pool.map(one, rest):
-            if result is None:
-                continue
-            outcomes[url] = result
-            result.checked = today.isoformat()
+        # The probes' outcomes first: a probe asked again with the rest keeps its later one.
+        for url, outcome in [*probed.items(), *pool.map(one, rest)]:
+            if outcome is not None:
+                outcomes[url] = outcome
+                outcome.checked = today.isoformat()
     session.close()
     for url in {target.url for target in to_check} & outcomes.keys():
         if not (breaker.tripped and outcomes[url].unreachable):  # the network's fault, not the link's
