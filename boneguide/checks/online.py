@@ -358,14 +358,13 @@ def bibliography_targets(bib: BibFile) -> list[Target]:
             bib_field = entry.fields.get(name)
             if not value or bib_field is None:
                 continue
-            kind = "url" if name == "url" else name
             targets.append(
                 Target(
-                    value if kind == "url" else f"{kind}:{value}",
+                    value if name == "url" else f"{name}:{value}",
                     bib.display_path,
                     bib_field.value_line,
                     bib_field.value_col,
-                    kind,
+                    name,
                     value,
                 )
             )
