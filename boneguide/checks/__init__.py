@@ -120,16 +120,14 @@ def bibliography_path(config: Any, project_dir: Path) -> Path:
 
 def _cache_formatted_entries(config: Any, cache_dir: Path) -> None:
     """Give the citation plugin a disk cache for this build when the project configures none."""
-    plugin = config["plugins"].get(CITATION_PLUGIN)
-    plugin_config = getattr(plugin, "config", None)
+    plugin_config = getattr(config["plugins"].get(CITATION_PLUGIN), "config", None)
     if plugin_config is not None and not plugin_config.get("cache_dir"):
         plugin_config["cache_dir"] = str(cache_dir)
 
 
 def _plugin_option(config: Any, plugin_name: str, name: str, default: Any = None) -> Any:
     """An option of a plugin as the plugin holds it (its defaults applied); ``default`` without the plugin."""
-    plugin = config["plugins"].get(plugin_name)
-    return getattr(plugin, "config", {}).get(name, default) if plugin is not None else default
+    return getattr(config["plugins"].get(plugin_name), "config", {}).get(name, default)
 
 
 def _nutrient_pages_prefix(config: Any) -> str | None:
