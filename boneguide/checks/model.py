@@ -1,4 +1,5 @@
-"""What every check returns: findings with a location an editor can jump to."""
+"""What the checks return: findings with a location an editor can jump to, and the links and
+identifiers the online check asks about, at the place they were written."""
 
 from __future__ import annotations
 
