@@ -209,8 +209,8 @@ def _closes_fence(line: str, fence: str) -> bool:
 
 def _scan(text: str) -> tuple[_TagCollector, str]:
     """Tokenize a page's body line by line, blanking what Markdown shows as code (offsets kept);
-    returns the tokenizer and the body as scanned, its front matter blank lines, so that both
-    give the lines of ``text``.
+    returns the tokenizer and the body as scanned, after a blank line for each line of front
+    matter, so that both count the lines of ``text``.
 
     A fence or code span is code only where Markdown is read (collector.in_markdown): inside a
     raw ``<div>`` without ``markdown`` a browser runs what sits between backticks, so it is read.
