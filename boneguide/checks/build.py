@@ -205,10 +205,7 @@ def _skip_plugins(config: MkDocsConfig, names: tuple[str, ...]) -> None:
 
 
 def build(
-    config: MkDocsConfig,
-    *,
-    full_theme: bool = False,
-    on_page_built: Callable[[PageRecord, str], None] | None = None,
+    config: MkDocsConfig, *, full_theme: bool, on_page_built: Callable[[PageRecord, str], None]
 ) -> BuildResult:
     """Build a config from load() into its site_dir (not strict: every warning is collected, none aborts).
 
@@ -229,13 +226,12 @@ def build(
     config["validation"]["links"]["not_found"] = logging.DEBUG
     config["validation"]["links"]["anchors"] = logging.DEBUG
     record_stages(events, result.pages)
-    if on_page_built is not None:
 
-        def built(output: str, *, page: Any, **_: Any) -> str:
-            on_page_built(_page_record(page, result.pages), output)
-            return output
+    def built(output: str, *, page: Any, **_: Any) -> str:
+        on_page_built(_page_record(page, result.pages), output)
+        return output
 
-        events["post_page"].append(built)
+    events["post_page"].append(built)
     if not full_theme:
         skim = _ThemeSkim()
         events["page_content"].append(skim.page_content)
