@@ -193,6 +193,15 @@ def _cite(key: str | None) -> str:
     return f" [@{key}]" if key else ""
 
 
+def _annotated(text: str, item: dict[str, Any], default: str) -> str:
+    """``text`` with the item's own source cited (unless it is the table's ``default``) and its note."""
+    if item.get("source") != default:
+        text += _cite(item.get("source"))
+    if item.get("note"):
+        text += f" — {_cell(item['note'])}"
+    return text
+
+
 # --- the intake tables ----------------------------------------------------------------------------
 
 
@@ -204,11 +213,7 @@ def _upper_cell(limits: list[dict[str, Any]], item: dict[str, Any], unit: str, a
     for limit in matched:
         limit_unit = limit.get("unit", unit)
         text = format_amount(limit["amount"], limit_unit, alt if limit_unit == unit else None)
-        if limit.get("source") and limit["source"] != default:
-            text += _cite(limit["source"])
-        if limit.get("note"):
-            text += f" — {_cell(limit['note'])}"
-        parts.append(text)
+        parts.append(_annotated(text, limit, default))
     return "; ".join(dict.fromkeys(parts))
 
 
@@ -230,11 +235,7 @@ def _stage_table(
         text = format_amount(value["amount"], unit, alt)
         if not same_kind:
             text += f" ({value['type']})"
-        if value.get("source") and value["source"] != default:
-            text += _cite(value["source"])
-        if value.get("note"):
-            text += f" — {_cell(value['note'])}"
-        return text
+        return _annotated(text, value, default)
 
     rows: dict[str, dict[str, dict[str, Any]]] = {}
     for value in items:
@@ -327,10 +328,9 @@ def intake_tables(data: dict[str, Any]) -> str:
             for limit in sorted(
                 limits, key=lambda v: (list(STAGE_TITLES).index(stage_of(v)), age_range(v["ages"]))
             ):
-                cell = format_amount(limit["amount"], limit.get("unit", unit), alt)
-                cell += _cite(limit.get("source")) if limit.get("source") != default else ""
-                if limit.get("note"):
-                    cell += f" — {_cell(limit['note'])}"
+                cell = _annotated(
+                    format_amount(limit["amount"], limit.get("unit", unit), alt), limit, default
+                )
                 lines.append(f"| {STAGE_TITLES[stage_of(limit)]} | {_ages_label(limit['ages'])} | {cell} |")
             lines.append("")
     if not limits:
@@ -361,10 +361,9 @@ def other_authorities_table(intake: dict[str, Any]) -> list[str]:
         limits = list(body.get("upper_limits") or [])
         used: set[int] = set()
         for value in sorted(body["values"], key=lambda v: age_range(v["ages"])):
-            text = f"{format_amount(value['amount'], unit)} ({value['type']})"
-            text += _cite(value.get("source")) if value.get("source") != body["source"] else ""
-            if value.get("note"):
-                text += f" — {_cell(value['note'])}"
+            text = _annotated(
+                f"{format_amount(value['amount'], unit)} ({value['type']})", value, body["source"]
+            )
             uppers = []
             for index, limit in enumerate(limits):
                 if _covers({**limit, "stage": stage_of(value)}, value):
@@ -385,10 +384,7 @@ def _authority_limit(limit: dict[str, Any], unit: str, default: str) -> str:
     text = format_amount(limit["amount"], limit.get("unit", unit))
     if limit.get("applies_to") and limit["applies_to"] != "total intake":
         text += f" ({limit['applies_to']})"
-    text += _cite(limit.get("source")) if limit.get("source") != default else ""
-    if limit.get("note"):
-        text += f" — {_cell(limit['note'])}"
-    return text
+    return _annotated(text, limit, default)
 
 
 # --- adults, for the comparison tables ----------------------------------------------------------------
