@@ -424,7 +424,7 @@ def adult_upper(data: dict[str, Any]) -> str:
     scopes = sorted({v["applies_to"] for v in limits} - {"total intake"})
     scope = f", {'; '.join(scopes)}" if scopes else ""
     sources = sorted({v.get("source", intake["source"]) for v in limits})
-    return f"{text}{scope} [{'; '.join('@' + key for key in sources)}]"
+    return f"{text}{scope}{_sources_cite(sources)}"
 
 
 # --- evidence, foods, forms, medicines ------------------------------------------------------------
@@ -441,7 +441,7 @@ def evidence_list(data: dict[str, Any], evidence_link: str) -> str:
             verdict = f"[{level} certainty]({evidence_link}#{grade['certainty']}): {direction}"
         else:
             verdict = f"[Not studied]({evidence_link}#not-studied)"
-        cite = f" [{'; '.join('@' + key for key in grade['studies'])}]" if grade["studies"] else ""
+        cite = _sources_cite(grade["studies"]) if grade["studies"] else ""
         effect = f" {grade['effect']}" if grade.get("effect") else ""
         reason = grade["reason"].rstrip().removesuffix(".")
         lines.append(f"- **{outcome}**, {grade['population']}: **{verdict}**. {reason}{cite}.{effect}")
@@ -540,6 +540,15 @@ def _sources_cite(keys: list[str]) -> str:
     return f" [{'; '.join('@' + key for key in keys)}]"
 
 
+def _medicine_row(item: dict[str, Any], *between: str) -> str:
+    """One interaction's table row: the medicines, any ``between`` cells, what happens, the advice (cited)."""
+    name = MEDICINE_CLASSES[item["class"]]
+    if item.get("medicines"):
+        name += f" ({_cell(item['medicines'])})"
+    cells = [name, *between, _cell(item["effect"]), _cell(item["advice"]) + _sources_cite(item["sources"])]
+    return "| " + " | ".join(cells) + " |"
+
+
 def medicines_table(data: dict[str, Any]) -> str:
     medicines = data.get("medicines") or []
     if not medicines:
@@ -553,13 +562,7 @@ def medicines_table(data: dict[str, Any]) -> str:
         "| Medicines | What happens | What authorities advise |",
         "| --- | --- | --- |",
     ]
-    for item in medicines:
-        name = MEDICINE_CLASSES[item["class"]]
-        if item.get("medicines"):
-            name += f" ({_cell(item['medicines'])})"
-        lines.append(
-            f"| {name} | {_cell(item['effect'])} | {_cell(item['advice'])}{_sources_cite(item['sources'])} |"
-        )
+    lines += [_medicine_row(item) for item in medicines]
     return "\n".join([*lines, "", "</div>", ""]) + "\n"
 
 
@@ -764,12 +767,8 @@ class NutrientDataPlugin(BasePlugin[NutrientDataConfig]):
         classes = list(MEDICINE_CLASSES)
         for src_uri, data in self.nutrients.items():
             for item in data.get("medicines") or []:
-                name = MEDICINE_CLASSES[item["class"]]
-                if item.get("medicines"):
-                    name += f" ({_cell(item['medicines'])})"
                 link = f"[{_cell(data['title'])}]({_link(src_uri, page)}#medicines)"
-                cells = f"| {name} | {link} | {_cell(item['effect'])} | {_cell(item['advice'])}{_sources_cite(item['sources'])} |"
-                rows.append((classes.index(item["class"]), data["title"].lower(), cells))
+                rows.append((classes.index(item["class"]), data["title"].lower(), _medicine_row(item, link)))
         lines = [
             '<div class="bng-stack bng-medicines-all" markdown>',
             "",
