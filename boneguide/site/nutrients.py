@@ -159,9 +159,14 @@ def _short_unit(unit: str) -> str:
 
 def format_amount(amount: float, unit: str, alt: dict[str, Any] | None = None) -> str:
     """'15 µg (600 IU)': the second unit only when the amount is in the unit it converts from."""
-    text = f"{_number(amount)} {_short_unit(unit)}"
+    return _amounts([amount], unit, alt)
+
+
+def _amounts(amounts: list[float], unit: str, alt: dict[str, Any] | None = None) -> str:
+    """format_amount for one amount or a span of sorted amounts, '8–11 mg'."""
+    text = f"{_span(amounts)} {_short_unit(unit)}"
     if alt and alt["unit"] != unit:
-        text += f" ({_number(amount * alt['factor'])} {_short_unit(alt['unit'])})"
+        text += f" ({_span([a * alt['factor'] for a in amounts])} {_short_unit(alt['unit'])})"
     return text
 
 
@@ -401,10 +406,7 @@ def adult_range(data: dict[str, Any]) -> str:
     if not values:
         return "None set"
     amounts = sorted({v["amount"] for v in values})
-    unit, alt = intake["unit"], intake.get("alt_unit")
-    text = f"{_span(amounts)} {_short_unit(unit)}"
-    if alt and alt["unit"] != unit:
-        text += f" ({_span([a * alt['factor'] for a in amounts])} {_short_unit(alt['unit'])})"
+    text = _amounts(amounts, intake["unit"], intake.get("alt_unit"))
     kinds = "/".join(sorted({v["type"] for v in values}))
     return f"{text} ({kinds}) [@{intake['source']}]"
 
@@ -417,10 +419,7 @@ def adult_upper(data: dict[str, Any]) -> str:
         return "None set"
     amounts = sorted({v["amount"] for v in limits})
     unit = limits[0].get("unit") or intake["unit"]
-    text = f"{_span(amounts)} {_short_unit(unit)}"
-    alt = intake.get("alt_unit")
-    if alt and unit == intake["unit"] and alt["unit"] != unit:
-        text += f" ({_span([a * alt['factor'] for a in amounts])} {_short_unit(alt['unit'])})"
+    text = _amounts(amounts, unit, intake.get("alt_unit") if unit == intake["unit"] else None)
     scopes = sorted({v["applies_to"] for v in limits} - {"total intake"})
     scope = f", {'; '.join(scopes)}" if scopes else ""
     sources = sorted({v.get("source", intake["source"]) for v in limits})
@@ -494,7 +493,7 @@ def foods_table(data: dict[str, Any]) -> str:
     for food in foods["items"]:
         food_unit = food.get("unit", unit)
         amounts = [food["amount"], *([food["amount_high"]] if "amount_high" in food else [])]
-        amount = f"{_span(amounts)} {_short_unit(food_unit)}" + _cite(food.get("source"))
+        amount = _amounts(amounts, food_unit) + _cite(food.get("source"))
         row = f"| {_cell(food['food'])} | {_cell(food['serving'])} | {amount} |"
         if reference:
             factor = _unit_factor(food_unit, unit)
