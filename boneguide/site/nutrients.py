@@ -194,6 +194,16 @@ def _cell(text: str) -> str:
     return " ".join(str(text).split()).replace("|", "\\|")
 
 
+def _head(*columns: str) -> list[str]:
+    """A Markdown table's header row and its separator."""
+    return ["| " + " | ".join(columns) + " |", "|" + " --- |" * len(columns)]
+
+
+def _stacked(css_class: str, table: list[str]) -> str:
+    """``table`` in a block that phones show as one card per row (extra.css labels each cell)."""
+    return "\n".join([f'<div class="bng-stack {css_class}" markdown>', "", *table, "", "</div>", ""]) + "\n"
+
+
 def _cite(key: str | None) -> str:
     return f" [@{key}]" if key else ""
 
@@ -260,8 +270,7 @@ def _stage_table(
     lines = [
         f"**{title}**{kind_note}",
         "",
-        "| Ages | " + " | ".join(labels[h] for h in heads) + " | Upper level |",
-        "| --- | " + " | ".join("---" for _ in heads) + " | --- |",
+        *_head("Ages", *(labels[h] for h in heads), "Upper level"),
     ]
     for ages in sorted(rows, key=age_range):
         row = rows[ages]
@@ -327,8 +336,7 @@ def intake_tables(data: dict[str, Any]) -> str:
                 f"**Tolerable Upper Intake Level (upper level, UL) per day**, set by the "
                 f"{intake['authority']} [@{default}].",
                 "",
-                "| Life stage | Ages | Upper level |",
-                "| --- | --- | --- |",
+                *_head("Life stage", "Ages", "Upper level"),
             ]
             for limit in sorted(
                 limits, key=lambda v: (list(STAGE_TITLES).index(stage_of(v)), age_range(v["ages"]))
@@ -357,8 +365,7 @@ def other_authorities_table(intake: dict[str, Any]) -> list[str]:
         "**Other authorities.** Bodies outside the US and Canada set their own values, from the "
         "same evidence read differently; see the section on disagreements below.",
         "",
-        "| Authority | Who | Intake per day | Upper level |",
-        "| --- | --- | --- | --- |",
+        *_head("Authority", "Who", "Intake per day", "Upper level"),
     ]
     for body in authorities:
         unit = body["unit"]
@@ -470,6 +477,7 @@ def foods_table(data: dict[str, Any]) -> str:
     unit = intake["unit"]
     adults = sorted(adult_values(data), key=lambda v: age_range(v["ages"]))
     reference: list[tuple[str, float]] = []
+    columns = ["Food", "Serving", "Amount"]
     if adults:
         youngest = adults[0]["ages"]
         band = [v for v in adults if v["ages"] == youngest]
@@ -481,15 +489,8 @@ def foods_table(data: dict[str, Any]) -> str:
             reference = [("adults", reference[0][1])]
         kind = adults[0]["type"]
         who = " / ".join(label for label, _ in reference)
-        head = f"| Food | Serving | Amount | Share of the {kind}, {who} {_ages_label(youngest)} |"
-    else:
-        head = "| Food | Serving | Amount |"
-    lines = [
-        f"**Amounts in common foods** [@{foods['source']}].",
-        "",
-        head,
-        "| --- | --- | --- |" + (" --- |" if reference else ""),
-    ]
+        columns.append(f"Share of the {kind}, {who} {_ages_label(youngest)}")
+    lines = [f"**Amounts in common foods** [@{foods['source']}].", "", *_head(*columns)]
     for food in foods["items"]:
         food_unit = food.get("unit", unit)
         amounts = [food["amount"], *([food["amount_high"]] if "amount_high" in food else [])]
@@ -528,7 +529,7 @@ def forms_table(data: dict[str, Any]) -> str:
     forms = data.get("supplement_forms") or []
     if not forms:
         return ""
-    lines = ["| Form | Share that is the nutrient | Notes |", "| --- | --- | --- |"]
+    lines = _head("Form", "Share that is the nutrient", "Notes")
     for form in forms:
         share = f"{_number(form['element_percent'])}%" if form.get("element_percent") else "—"
         lines.append(f"| {_cell(form['form'])} | {share} | {_cell(form['note'])} [@{form['source']}] |")
@@ -555,14 +556,8 @@ def medicines_table(data: dict[str, Any]) -> str:
             f"No interaction between {data['title'].lower()} and a medicine is recorded in this guide. "
             "That is not proof that none exists: a pharmacist can check a particular medicine.\n"
         )
-    lines = [
-        '<div class="bng-stack bng-medicines" markdown>',
-        "",
-        "| Medicines | What happens | What authorities advise |",
-        "| --- | --- | --- |",
-    ]
-    lines += [_medicine_row(item) for item in medicines]
-    return "\n".join([*lines, "", "</div>", ""]) + "\n"
+    table = _head("Medicines", "What happens", "What authorities advise")
+    return _stacked("bng-medicines", table + [_medicine_row(item) for item in medicines])
 
 
 # --- study records ------------------------------------------------------------------------------
@@ -590,12 +585,7 @@ def author_year(entry: Any) -> str:
 def studies_table(records: list[dict[str, Any]], labels: dict[str, str]) -> str:
     if not records:
         return ""
-    lines = [
-        '<div class="bng-stack bng-studies" markdown>',
-        "",
-        "| Study | Design and people | Dose and length | Main result |",
-        "| --- | --- | --- | --- |",
-    ]
+    lines = _head("Study", "Design and people", "Dose and length", "Main result")
     for record in sorted_studies(records, labels):
         name = labels.get(record["key"], record["key"])
         if record.get("name"):
@@ -615,7 +605,7 @@ def studies_table(records: list[dict[str, Any]], labels: dict[str, str]) -> str:
         if record.get("limitations"):
             result += f" *Limitations:* {_cell(record['limitations'])}"
         lines.append(f"| {name} [@{record['key']}] | {design} | {dose} | {result} |")
-    return "\n".join([*lines, "", "</div>", ""]) + "\n"
+    return _stacked("bng-studies", lines)
 
 
 def sorted_studies(records: list[dict[str, Any]], labels: dict[str, str]) -> list[dict[str, Any]]:
@@ -749,17 +739,14 @@ class NutrientDataPlugin(BasePlugin[NutrientDataConfig]):
         return [r for r in self.studies if nutrient_id in (r["nutrient"], *r.get("pages", []))]
 
     def _glance_table(self, page: Page) -> str:
-        lines = [
-            "| Nutrient | Evidence for bone | Adult RDA/AI per day | Adult upper level per day |",
-            "| --- | --- | --- | --- |",
-        ]
+        lines = _head("Nutrient", "Evidence for bone", "Adult RDA/AI per day", "Adult upper level per day")
         evidence_link = _link(EVIDENCE_PAGE, page)
         for src_uri, data in sorted(self.nutrients.items(), key=lambda item: item[1]["title"].lower()):
             lines.append(
                 f"| [{_cell(data['title'])}]({_link(src_uri, page)}) | {evidence_cell(data, evidence_link)} | "
                 f"{adult_range(data)} | {adult_upper(data)} |"
             )
-        return '<div class="bng-stack bng-glance" markdown>\n\n' + "\n".join(lines) + "\n\n</div>\n"
+        return _stacked("bng-glance", lines)
 
     def _all_medicines(self, page: Page) -> str:
         rows: list[tuple[int, str, str]] = []
@@ -768,16 +755,8 @@ class NutrientDataPlugin(BasePlugin[NutrientDataConfig]):
             for item in data.get("medicines") or []:
                 link = f"[{_cell(data['title'])}]({_link(src_uri, page)}#medicines)"
                 rows.append((classes.index(item["class"]), data["title"].lower(), _medicine_row(item, link)))
-        lines = [
-            '<div class="bng-stack bng-medicines-all" markdown>',
-            "",
-            "| Medicines | Nutrient | What happens | What authorities advise |",
-            "| --- | --- | --- | --- |",
-            *(cells for _, _, cells in sorted(rows)),
-            "",
-            "</div>",
-        ]
-        return "\n".join(lines) + "\n"
+        table = _head("Medicines", "Nutrient", "What happens", "What authorities advise")
+        return _stacked("bng-medicines-all", table + [cells for _, _, cells in sorted(rows)])
 
     def _cards(self, page: Page) -> str:
         evidence_link = _link(EVIDENCE_PAGE, page)
