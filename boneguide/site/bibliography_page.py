@@ -20,11 +20,18 @@ to every reader. Each cited entry is indexed anyway, in the reference list of th
 from __future__ import annotations
 
 import html
-import posixpath
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
-from boneguide.references_format import KIND_LABELS, KIND_ORDER, CitedAt, FormattedBibliography, FormattedEntry
+from mkdocs.utils import get_relative_url
+
+from boneguide.references_format import (
+    KIND_LABELS,
+    KIND_ORDER,
+    CitedAt,
+    FormattedBibliography,
+    FormattedEntry,
+)
 
 if TYPE_CHECKING:
     from mkdocs.structure.pages import Page
@@ -36,12 +43,9 @@ LIST_SLOT = "<!--bng-bib-list:{kind}-->"
 SOURCES_PAGE = "sources.md"
 
 
-def _relative(target: str, page: Page) -> str:
-    return posixpath.relpath(target, posixpath.dirname(page.file.src_uri) or ".")
-
-
 def expand_markdown(markdown: str, page: Page, bibliography: FormattedBibliography, config: Any) -> str:
     downloads = config.downloads_dir.strip("/")
+    here = page.file.src_uri
     editors_view = bool(config.editors_view)
     by_kind: dict[str, list[FormattedEntry]] = {kind: [] for kind in KIND_ORDER}
     for entry in bibliography.entries.values():
@@ -50,8 +54,8 @@ def expand_markdown(markdown: str, page: Page, bibliography: FormattedBibliograp
         f"{len(bibliography.entries)} works, sorted by first author within each kind. {SUMMARY_SLOT}",
         "",
         "**Download the whole bibliography** for a reference manager: "
-        f"[references.bib (BibTeX)]({_relative(f'{downloads}/references.bib', page)}) · "
-        f"[references.csl.json (CSL-JSON)]({_relative(f'{downloads}/references.csl.json', page)})",
+        f"[references.bib (BibTeX)]({get_relative_url(f'{downloads}/references.bib', here)}) · "
+        f"[references.csl.json (CSL-JSON)]({get_relative_url(f'{downloads}/references.csl.json', here)})",
         "",
         # Filled in by citations.js; hidden without JavaScript, where the grouped list still works.
         '<div class="bng-bib-filter" hidden><label>Filter by author, title or journal '

@@ -19,9 +19,8 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Callable
-import posixpath
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -30,11 +29,12 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
 
 from boneguide import frontmatter
-from boneguide.frontmatter import age_range, stage_of
 from boneguide.bibfile import BibError
 from boneguide.bibliography import load_bib
+from boneguide.frontmatter import age_range, stage_of
 
 log = get_plugin_logger(__name__)
 
@@ -660,10 +660,6 @@ def _readable_path(path: Path, project: Path) -> Path:
         return path
 
 
-def _link(target: str, page: Page) -> str:
-    return posixpath.relpath(target, posixpath.dirname(page.file.src_uri) or ".")
-
-
 class NutrientDataPlugin(BasePlugin[NutrientDataConfig]):
     def __init__(self) -> None:
         self.nutrients: dict[str, dict[str, Any]] = {}
@@ -740,10 +736,11 @@ class NutrientDataPlugin(BasePlugin[NutrientDataConfig]):
 
     def _glance_table(self, page: Page) -> str:
         lines = _head("Nutrient", "Evidence for bone", "Adult RDA/AI per day", "Adult upper level per day")
-        evidence_link = _link(EVIDENCE_PAGE, page)
+        here = page.file.src_uri
+        evidence_link = get_relative_url(EVIDENCE_PAGE, here)
         for src_uri, data in sorted(self.nutrients.items(), key=lambda item: item[1]["title"].lower()):
             lines.append(
-                f"| [{_cell(data['title'])}]({_link(src_uri, page)}) | {evidence_cell(data, evidence_link)} | "
+                f"| [{_cell(data['title'])}]({get_relative_url(src_uri, here)}) | {evidence_cell(data, evidence_link)} | "
                 f"{adult_range(data)} | {adult_upper(data)} |"
             )
         return _stacked("bng-glance", lines)
@@ -753,13 +750,14 @@ class NutrientDataPlugin(BasePlugin[NutrientDataConfig]):
         classes = list(MEDICINE_CLASSES)
         for src_uri, data in self.nutrients.items():
             for item in data.get("medicines") or []:
-                link = f"[{_cell(data['title'])}]({_link(src_uri, page)}#medicines)"
+                link = f"[{_cell(data['title'])}]({get_relative_url(src_uri, page.file.src_uri)}#medicines)"
                 rows.append((classes.index(item["class"]), data["title"].lower(), _medicine_row(item, link)))
         table = _head("Medicines", "Nutrient", "What happens", "What authorities advise")
         return _stacked("bng-medicines-all", table + [cells for _, _, cells in sorted(rows)])
 
     def _cards(self, page: Page) -> str:
-        evidence_link = _link(EVIDENCE_PAGE, page)
+        here = page.file.src_uri
+        evidence_link = get_relative_url(EVIDENCE_PAGE, here)
         lines = ['<div class="grid cards bng-cards" markdown>', ""]
         for src_uri, data in sorted(self.nutrients.items(), key=lambda item: item[1]["title"].lower()):
             grades = "; ".join(
@@ -772,7 +770,7 @@ class NutrientDataPlugin(BasePlugin[NutrientDataConfig]):
                 for g in data["evidence"][:2]
             )
             lines += [
-                f"-   **[{_cell(data['title'])}]({_link(src_uri, page)})**",
+                f"-   **[{_cell(data['title'])}]({get_relative_url(src_uri, here)})**",
                 "",
                 "    ---",
                 "",
@@ -822,7 +820,9 @@ class NutrientDataPlugin(BasePlugin[NutrientDataConfig]):
             page.meta["tags"] = tags
             page.meta.setdefault("description", data["summary"])
             markdown = (
-                markdown.replace(EVIDENCE_MARKER, evidence_list(data, _link(EVIDENCE_PAGE, page)))
+                markdown.replace(
+                    EVIDENCE_MARKER, evidence_list(data, get_relative_url(EVIDENCE_PAGE, page.file.src_uri))
+                )
                 .replace(STUDIES_MARKER, studies_table(self.studies_for(data["nutrient_id"]), self.labels))
                 .replace(INTAKE_MARKER, intake_tables(data))
                 .replace(FOODS_MARKER, foods_table(data))
