@@ -47,9 +47,7 @@ def expand_markdown(markdown: str, page: Page, bibliography: FormattedBibliograp
     downloads = config.downloads_dir.strip("/")
     here = page.file.src_uri
     editors_view = bool(config.editors_view)
-    by_kind: dict[str, list[FormattedEntry]] = {kind: [] for kind in KIND_ORDER}
-    for entry in bibliography.entries.values():
-        by_kind[entry.kind].append(entry)
+    counts = Counter(entry.kind for entry in bibliography.entries.values())
     parts = [
         f"{len(bibliography.entries)} works, sorted by first author within each kind. {SUMMARY_SLOT}",
         "",
@@ -69,11 +67,10 @@ def expand_markdown(markdown: str, page: Page, bibliography: FormattedBibliograp
         "",
     ]
     for kind in KIND_ORDER:
-        entries = by_kind[kind]
-        if not entries:
+        if not counts[kind]:
             continue
         parts += [
-            f"## {KIND_LABELS[kind]} ({len(entries)}) {{#kind-{kind}}}",
+            f"## {KIND_LABELS[kind]} ({counts[kind]}) {{#kind-{kind}}}",
             "",
             LIST_SLOT.format(kind=kind),
             "",
@@ -148,9 +145,6 @@ def render_slots(
             parts.append(provenance)
         return " · ".join(parts)
 
-    by_kind: dict[str, list[FormattedEntry]] = {kind: [] for kind in KIND_ORDER}
-    for entry in bibliography.entries.values():
-        by_kind[entry.kind].append(entry)
     cited = sum(1 for key in bibliography.entries if cited_at.get(key))
     slots = {SUMMARY_SLOT: f"{cited} of them are cited on the site."}
 
@@ -164,8 +158,9 @@ def render_slots(
             + "</li>"
         )
 
-    for kind, entries in by_kind.items():
-        items = [item(entry) for entry in sorted(entries, key=lambda e: e.sort_key)]
+    ordered = sorted(bibliography.entries.values(), key=lambda e: e.sort_key)
+    for kind in KIND_ORDER:
+        items = [item(entry) for entry in ordered if entry.kind == kind]
         slots[LIST_SLOT.format(kind=kind)] = (
             f'<ul class="bng-bibliography" data-kind="{kind}">\n' + "\n".join(items) + "\n</ul>"
         )
