@@ -843,12 +843,11 @@ class NutrientDataPlugin(BasePlugin[NutrientDataConfig]):
             GLANCE_MARKER: self._glance_table,
             ALL_MEDICINES_MARKER: self._all_medicines,
             CARDS_MARKER: self._cards,
+            CHECKER_MARKER: lambda page: self._checker(page, files),
         }
         for marker, render in replacements.items():
             if marker in markdown:
                 markdown = markdown.replace(marker, render(page))
-        if CHECKER_MARKER in markdown:
-            markdown = markdown.replace(CHECKER_MARKER, self._checker(page, files))
         return markdown
 
     def on_post_build(self, *, config: Any) -> None:
