@@ -33,17 +33,16 @@ def raw_config(config_file: Path) -> dict[str, Any]:
         raise ExportError(f"{config_file}: cannot read the MkDocs configuration: {error}") from error
 
 
-def _plugin_names(plugins: list[Any]) -> list[str]:
-    return [next(iter(p)) if isinstance(p, dict) else str(p) for p in plugins]
+def _plugin_name(plugin: Any) -> str:
+    return next(iter(plugin)) if isinstance(plugin, dict) else str(plugin)
 
 
 def with_plugin_options(plugins: list[Any], name: str, **options: Any) -> list[Any]:
     """``plugins`` (mkdocs.yml's list) with ``options`` set on the plugin called ``name``, if listed."""
     configured = []
     for plugin in plugins:
-        plugin_name = _plugin_names([plugin])[0]
-        if plugin_name == name:
-            own = next(iter(plugin.values())) if isinstance(plugin, dict) else None
+        if _plugin_name(plugin) == name:
+            own = plugin[name] if isinstance(plugin, dict) else None
             plugin = {name: {**(own or {}), **options}}
         configured.append(plugin)
     return configured
@@ -76,8 +75,8 @@ def build_variant(
     raw = raw_config(config_file)
     options: dict[str, Any] = overrides(raw) if overrides else {}
     plugins = list(options.get("plugins", raw.get("plugins", [])))
-    names = _plugin_names(plugins)
-    plugins += [p for p in extra_plugins or [] if _plugin_names([p])[0] not in names]
+    names = {_plugin_name(p) for p in plugins}
+    plugins += [p for p in extra_plugins or [] if _plugin_name(p) not in names]
     options.update(plugins=plugins, site_dir=str(site_dir), strict=strict)
     _show_mkdocs_warnings()
     try:
