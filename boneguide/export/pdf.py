@@ -137,18 +137,16 @@ def build_print_page(
     if not page.is_file():
         raise ExportError(f"{config_file}: the print build wrote no print_page")
     site_url = config["site_url"] or ""
-    online = {}
 
     def page_key(src: str) -> tuple[str, str]:
         url = File(src, str(docs_dir), str(site_dir), config["use_directory_urls"]).url
         return get_page_key(url.removeprefix("./")), url  # a Page's URL for the home page is ""
 
-    for src in left_out if site_url else []:
-        key, url = page_key(src)
-        online[key] = urljoin(site_url, url)
-    sources = {}
-    for markdown_file in sorted(docs_dir.rglob("*.md")):
-        sources[page_key(markdown_file.relative_to(docs_dir).as_posix())[0]] = _display_path(markdown_file)
+    online = {key: urljoin(site_url, url) for key, url in map(page_key, left_out)} if site_url else {}
+    sources = {
+        page_key(path.relative_to(docs_dir).as_posix())[0]: _display_path(path)
+        for path in sorted(docs_dir.rglob("*.md"))
+    }
     return PrintPage(page, site_url, online, sources)
 
 
@@ -201,11 +199,8 @@ def guide_metadata(config_file: Path, edition: Edition, title: str, subject: str
     """Author and subject from mkdocs.yml; keywords: the topic and every nutrient page's title."""
     root = config_file.parent
     raw = raw_config(config_file)
-    nutrients = []
-    for page in sorted((root / raw.get("docs_dir", "docs") / "nutrients").glob("*.md")):
-        meta = frontmatter_title(page)
-        if meta:
-            nutrients.append(meta)
+    pages = sorted((root / raw.get("docs_dir", "docs") / "nutrients").glob("*.md"))
+    nutrients = [title for title in map(frontmatter_title, pages) if title]
     return Metadata(
         title=title,
         author=str(raw.get("site_author") or raw.get("site_name") or ""),
@@ -248,8 +243,7 @@ def finish_pdf(pdf: bytes, metadata: Metadata) -> bytes:
     return out.getvalue()
 
 
-def _check(report: dict[str, Any], *, strict: bool, sources: dict[str, Path] | None = None) -> None:
-    sources = sources or {}
+def _check(report: dict[str, Any], sources: dict[str, Path], *, strict: bool) -> None:
     problems: list[str] = []
     if report.get("error"):
         problems.append(report["error"])
@@ -285,7 +279,7 @@ def print_pdf(
         )  # the light palette, whatever the host prefers
         options = {"title": title, "siteUrl": source.site_url, "onlinePages": source.online_pages}
         report = page.evaluate(PREPARE_JS.read_text(encoding="utf-8"), options)
-        _check(report, strict=strict, sources=source.sources)
+        _check(report, source.sources, strict=strict)
         numbers: dict[str, str] | None = None
         for _ in range(MAX_PASSES):
             final = numbers is not None
