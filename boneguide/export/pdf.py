@@ -48,7 +48,6 @@ class PdfResult:
     seconds: float
     edition: str
     chapters: list[str] = field(default_factory=list)
-    blocked_requests: list[str] = field(default_factory=list)
 
 
 def markdown_section(path: Path, heading: str) -> str:
@@ -263,16 +262,14 @@ SET_PAGE_NUMBERS_JS = """(numbers) => {
 }"""
 
 
-def print_pdf(
-    source: PrintPage, title: str, *, strict: bool = True
-) -> tuple[bytes, dict[str, Any], list[str]]:
-    """Print the prepared page; returns (pdf, report of print_prepare.js, blocked requests).
+def print_pdf(source: PrintPage, title: str, *, strict: bool = True) -> tuple[bytes, dict[str, Any]]:
+    """Print the prepared page; returns the pdf and the report of print_prepare.js.
 
     Pass 1 prints with placeholder page numbers of the same width as real ones (untagged: faster,
     and tagging does not move anything); later passes fill in where each contents entry landed,
     until the numbers printed are the numbers found.
     """
-    with offline_page({"width": PRINT_WIDTH_PX, "height": 1000}) as (page, network):
+    with offline_page({"width": PRINT_WIDTH_PX, "height": 1000}) as (page, _network):
         page.goto(source.html.as_uri(), wait_until="load")
         page.emulate_media(
             media="print", color_scheme="light"
@@ -301,7 +298,7 @@ def print_pdf(
             page.evaluate(SET_PAGE_NUMBERS_JS, numbers)
         else:
             raise ExportError(f"contents page numbers did not settle after {MAX_PASSES} passes")
-    return pdf, report, network.blocked
+    return pdf, report
 
 
 def build_pdf(config_file: Path, output: Path, *, strict: bool = True) -> PdfResult:
@@ -310,7 +307,7 @@ def build_pdf(config_file: Path, output: Path, *, strict: bool = True) -> PdfRes
     with tempfile.TemporaryDirectory(prefix="bng-print-") as tmp:
         edition = current_edition(config_file.parent)
         source = build_print_page(config_file, Path(tmp) / "site", edition, strict=strict)
-        pdf, report, blocked = print_pdf(source, "Bone Nutrient Guide", strict=strict)
+        pdf, report = print_pdf(source, "Bone Nutrient Guide", strict=strict)
         metadata = guide_metadata(
             config_file,
             edition,
@@ -327,5 +324,4 @@ def build_pdf(config_file: Path, output: Path, *, strict: bool = True) -> PdfRes
         seconds=time.perf_counter() - started,
         edition=edition.label,
         chapters=report["chapters"],
-        blocked_requests=blocked,
     )
