@@ -20,6 +20,12 @@
     }
     return depth;
   };
+  const span = (className, text = "") => {
+    const el = document.createElement("span");
+    el.className = className;
+    el.textContent = text;
+    return el;
+  };
 
   // 1. Closed <details> would hide their text on paper.
   root.querySelectorAll("details").forEach((d) => d.setAttribute("open", ""));
@@ -98,10 +104,7 @@
     if (a.closest("#print-page-toc") || a.querySelector(".bng-print-url")) continue;
     const href = a.getAttribute("href");
     if (shows(a.textContent, href.replace(/^mailto:/, ""))) continue;
-    const span = document.createElement("span");
-    span.className = "bng-print-url";
-    span.textContent = ` <${href.replace(/^mailto:/, "")}>`;
-    a.append(span);
+    a.append(span("bng-print-url", ` <${href.replace(/^mailto:/, "")}>`));
   }
 
   // 5. Running headers: each chapter is a named page whose top-right margin box shows its title.
@@ -134,15 +137,7 @@
       const title = a.textContent.replace(/\s+/g, " ").trim();
       a.textContent = "";
       a.classList.add("bng-toc-entry");
-      const label = document.createElement("span");
-      label.className = "bng-toc-title";
-      label.textContent = title;
-      const leader = document.createElement("span");
-      leader.className = "bng-toc-leader";
-      const number = document.createElement("span");
-      number.className = "bng-toc-page";
-      number.textContent = "000";
-      a.append(label, leader, number);
+      a.append(span("bng-toc-title", title), span("bng-toc-leader"), span("bng-toc-page", "000"));
     }
   }
 
@@ -168,10 +163,7 @@
       after.setEnd(block, block.childNodes.length);
       const near = (before.toString().slice(-expansion.length - 30) + " " + after.toString().slice(0, expansion.length + 4)).toLowerCase();
       if (near.includes(expansion.toLowerCase())) continue;
-      const spelled = document.createElement("span");
-      spelled.className = "bng-abbr-expansion";
-      spelled.textContent = ` (${expansion})`;
-      abbr.after(spelled);
+      abbr.after(span("bng-abbr-expansion", ` (${expansion})`));
     }
   }
 
