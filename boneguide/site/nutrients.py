@@ -262,10 +262,8 @@ def _stage_table(
         heads = ["all"]  # one column where women and men share every value: it fits a phone
     else:
         heads = ["female", "male"]
-    labels = {"pregnancy": "Pregnancy", "lactation": "Breastfeeding", "all": "Per day"}
-    labels |= {"female": "Female", "male": "Male"}
-    if title == "Adults":
-        labels |= {"female": "Women", "male": "Men"}
+    sexes = {"female": "Women", "male": "Men"} if title == "Adults" else {"female": "Female", "male": "Male"}
+    labels = {**STAGE_TITLES, "all": "Per day", **sexes}
     kind_note = f" ({kinds[0]})" if same_kind else ""
     lines = [
         f"**{title}**{kind_note}",
@@ -276,9 +274,8 @@ def _stage_table(
         row = rows[ages]
 
         def pick(head: str, row: dict[str, dict[str, Any]] = row) -> dict[str, Any] | None:
-            if head == "all":
-                return row.get("all") or row.get("female")
-            return row.get(head) or (row.get("all") if head in ("female", "male") else None)
+            # A sex's column falls back to the value for both; the one column (rows alike) shows women's.
+            return row.get(head) or row.get("all") or (row.get("female") if head == "all" else None)
 
         cells = [value_cell(pick(head)) for head in heads]
         uppers = {slot: _upper_cell(limits, value, unit, alt, default) for slot, value in row.items()}
