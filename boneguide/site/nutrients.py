@@ -562,21 +562,16 @@ def medicines_table(data: dict[str, Any]) -> str:
 
 def author_year(entry: Any) -> str:
     """'Nielsen et al. 2011' from a pybtex entry (an organisation when there is no author)."""
-    year = entry.fields.get("year", "n.d.")
     people = entry.persons.get("author") or []
-    if people:
-        family = " ".join(people[0].prelast_names + people[0].last_names)
-        family = re.sub(r"[{}]", "", family)
-        more = (
-            " et al."
-            if len(people) > 2
-            else f" and {' '.join(people[1].last_names)}"
-            if len(people) == 2
-            else ""
-        )
-        return f"{family}{re.sub(r'[{}]', '', more)} {year}"
-    organisation = entry.fields.get("organization") or entry.fields.get("publisher") or "Anonymous"
-    return f"{re.sub(r'[{}]', '', organisation)} {year}"
+    if not people:
+        name = entry.fields.get("organization") or entry.fields.get("publisher") or "Anonymous"
+    else:
+        name = " ".join(people[0].prelast_names + people[0].last_names)
+        if len(people) > 2:
+            name += " et al."
+        elif len(people) == 2:
+            name += f" and {' '.join(people[1].last_names)}"
+    return f"{re.sub(r'[{}]', '', name)} {entry.fields.get('year', 'n.d.')}"
 
 
 def studies_table(records: list[dict[str, Any]], labels: dict[str, str]) -> str:
