@@ -89,10 +89,7 @@ def pdf_staleness(pdf: Path, root: Path, package: Path = PACKAGE_DIR) -> str | N
         return f"{pdf} is missing"
     mtime, newest = newest_input(root, package)
     if newest is not None and pdf.stat().st_mtime < mtime:
-        try:
-            shown = newest.relative_to(root).as_posix()
-        except ValueError:
-            shown = str(newest)
+        shown = newest.relative_to(root).as_posix() if newest.is_relative_to(root) else newest
         return f"{pdf} is older than {shown}"
     return None
 
