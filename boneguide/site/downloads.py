@@ -29,8 +29,7 @@ class DownloadsConfig(base.Config):
 
 class DownloadsPlugin(BasePlugin[DownloadsConfig]):
     def on_config(self, config: Any) -> Any:
-        self.root = Path(config["config_file_path"]).parent
-        self.built = self.root / self.config.build_dir
+        self.built = Path(config["config_file_path"]).parent / self.config.build_dir
         self.site_url = config.get("site_url") or ""
         self.pdf_name = (config.get("extra") or {}).get("bng_pdf") or ""  # as mkdocs.yml names it
         if self.pdf_name and not (self.built / self.pdf_name).is_file() and self.site_url:
