@@ -56,9 +56,7 @@ _HEAD = re.compile(r"<head(?:\s[^>]*)?>", re.IGNORECASE)
 
 def inline_script_hashes(page: str) -> set[str]:
     """CSP sources (``'sha256-…'``) for every inline script a browser would run in ``page``."""
-    if not page.strip():
-        return set()
-    try:
+    try:  # lxml refuses an empty or blank page: it has no scripts
         root = lxml_html.document_fromstring(page.encode("utf-8"), parser=_PARSER)
     except (etree.ParserError, ValueError):
         return set()
