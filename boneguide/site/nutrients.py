@@ -221,15 +221,13 @@ def _annotated(text: str, item: dict[str, Any], default: str) -> str:
 
 
 def _upper_cell(limits: list[dict[str, Any]], item: dict[str, Any], unit: str, alt: Any, default: str) -> str:
-    matched = [limit for limit in limits if _covers(limit, item)]
-    if not matched:
-        return "—"
     parts = []
-    for limit in matched:
-        limit_unit = limit.get("unit", unit)
-        text = format_amount(limit["amount"], limit_unit, alt if limit_unit == unit else None)
-        parts.append(_annotated(text, limit, default))
-    return "; ".join(dict.fromkeys(parts))
+    for limit in limits:
+        if _covers(limit, item):
+            limit_unit = limit.get("unit", unit)
+            text = format_amount(limit["amount"], limit_unit, alt if limit_unit == unit else None)
+            parts.append(_annotated(text, limit, default))
+    return "; ".join(dict.fromkeys(parts)) or "—"
 
 
 def _stage_table(
