@@ -19,11 +19,8 @@ log = get_plugin_logger(__name__)
 def last_change_dates(docs_dir: Path) -> dict[str, str]:
     """Map each path under docs_dir (relative, POSIX) to the ISO date of its last commit."""
     try:
-        top = subprocess.run(
-            ["git", "rev-parse", "--show-toplevel"], cwd=docs_dir, capture_output=True, text=True, check=True
-        ).stdout.strip()
-        out = subprocess.run(
-            ["git", "log", "--format=#%cs", "--name-only", "--no-renames", "--", "."],
+        out = subprocess.run(  # --relative: paths relative to docs_dir, as MkDocs names pages
+            ["git", "log", "--format=#%cs", "--name-only", "--no-renames", "--relative", "--", "."],
             cwd=docs_dir,
             capture_output=True,
             text=True,
@@ -31,14 +28,13 @@ def last_change_dates(docs_dir: Path) -> dict[str, str]:
         ).stdout
     except (OSError, subprocess.CalledProcessError):
         return {}
-    prefix = docs_dir.resolve().relative_to(Path(top).resolve()).as_posix().rstrip("/") + "/"
     dates: dict[str, str] = {}
     current = ""
     for line in out.splitlines():
         if line.startswith("#"):
             current = line[1:]
-        elif line.startswith(prefix):
-            dates.setdefault(line[len(prefix) :], current)  # newest first: keep the first seen
+        elif line:
+            dates.setdefault(line, current)  # newest first: keep the first seen
     return dates
 
 
