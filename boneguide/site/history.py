@@ -10,10 +10,8 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin
 from mkdocs.structure.pages import Page
-
-log = get_plugin_logger(__name__)
 
 
 def last_change_dates(docs_dir: Path) -> dict[str, str]:

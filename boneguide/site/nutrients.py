@@ -26,7 +26,7 @@ from typing import Any
 
 from mkdocs.config import base, config_options
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
@@ -35,8 +35,6 @@ from boneguide import frontmatter
 from boneguide.bibfile import BibError
 from boneguide.bibliography import load_bib
 from boneguide.frontmatter import age_range, stage_of
-
-log = get_plugin_logger(__name__)
 
 EVIDENCE_MARKER = "<!-- bng:evidence -->"
 STUDIES_MARKER = "<!-- bng:studies -->"
