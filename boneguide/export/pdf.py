@@ -199,7 +199,7 @@ def guide_metadata(config_file: Path, edition: Edition, title: str, subject: str
     root = config_file.parent
     raw = raw_config(config_file)
     pages = sorted((root / raw.get("docs_dir", "docs") / "nutrients").glob("*.md"))
-    nutrients = [title for title in map(frontmatter_title, pages) if title]
+    nutrients = [name for name in map(frontmatter_title, pages) if name]
     return Metadata(
         title=title,
         author=str(raw.get("site_author") or raw.get("site_name") or ""),
