@@ -111,6 +111,7 @@ def test_a_comment_a_browser_ends_early_is_refused(tmp_path: Path) -> None:
         ("<a href='vbscript:msgbox(1)'>x</a>", "html-url-scheme"),
         ("<img src='data:image/svg+xml,<svg onload=alert(1)>'>", "html-url-scheme"),
         ("<javascript://%0aalert(1)>", "html-url-scheme"),  # a Markdown autolink of any scheme
+        ("<javascript://%0aalert(1)/>", "html-url-scheme"),  # ending in "/": read as <br/> is
         ("<noscript><p title='</noscript><img src=x onerror=alert(1)>'></noscript>", "html-element"),
         ("<!---> <img src=x onerror=alert(1)> -->", "html-comment"),
         ("<!-- a --!> <img src=x onerror=alert(1)> -->", "html-comment"),
@@ -127,6 +128,7 @@ def test_the_policy_refuses(typed: str, code: str) -> None:
         "`<script>alert(1)</script>`",
         "``a ` <iframe>``",
         "<https://example.org/a>",
+        "<https://example.org/>",
         "<editors@example.org>",
         "<!-- bng:intake-table -->",
         "<a href='../x/' title='x'>x</a>",

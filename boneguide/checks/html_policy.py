@@ -172,24 +172,27 @@ class _TagCollector(HTMLParser):
             self.early_closing_comments.append((line, offset + 1))
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        text = self.get_starttag_text() or ""
-        line, offset = self.getpos()
-        if link := _AUTOLINK.fullmatch(text):  # <scheme://…> renders as a link to it, any scheme
-            self.tags.append(RawTag("a", [("href", link[1])], line, offset + 1, text))
-            return
-        if _AUTOMAIL.fullmatch(text):  # <someone@…> becomes a mailto: link
-            return
-        self.tags.append(RawTag(tag, attrs, line, offset + 1, text))
-        if tag not in _VOID_ELEMENTS:
+        if self._collect(tag, attrs) and tag not in _VOID_ELEMENTS:
             values = dict(attrs)
             reads_markdown = "markdown" in values and (values["markdown"] or "1") != "0"
             self.open_elements.append((tag, reads_markdown))
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        # <br/>: a start tag that opens nothing (html.parser would call handle_endtag as well).
+        # <br/>, and an autolink ending in "/": a start tag that opens nothing (html.parser would
+        # call handle_endtag as well).
+        self._collect(tag, attrs)
+
+    def _collect(self, tag: str, attrs: list[tuple[str, str | None]]) -> bool:
+        """Keep the tag as typed; False for an autolink, which Markdown makes a link, not an element."""
         text = self.get_starttag_text() or ""
         line, offset = self.getpos()
+        if link := _AUTOLINK.fullmatch(text):  # <scheme://…> renders as a link to it, any scheme
+            self.tags.append(RawTag("a", [("href", link[1])], line, offset + 1, text))
+            return False
+        if _AUTOMAIL.fullmatch(text):  # <someone@…> becomes a mailto: link
+            return False
         self.tags.append(RawTag(tag, attrs, line, offset + 1, text))
+        return True
 
     def handle_endtag(self, tag: str) -> None:
         for index in range(len(self.open_elements) - 1, -1, -1):
