@@ -206,6 +206,26 @@ def test_upper_levels_alone_are_tabled_by_life_stage() -> None:
     ]
 
 
+def test_an_upper_level_in_a_unit_of_its_own_gets_no_second_unit() -> None:
+    """The second unit converts the intake unit (µg to IU here); a limit set in mg is not in µg."""
+    limits = [
+        {"group": "Adults", "ages": "19+", "amount": 1, "unit": "mg/day", "applies_to": "supplements"},
+        {"group": "Adults", "ages": "19+", "amount": 100, "applies_to": "total intake"},
+    ]
+    alone = nutrient(
+        unit="µg/day",
+        alt_unit=VITAMIN_D_LIKE["intake"]["alt_unit"],
+        no_reference_value="None set.",
+        upper_limits=limits,
+    )
+    with_values = {"intake": {**VITAMIN_D_LIKE["intake"], "upper_limits": limits}, "title": "Examplium"}
+    for data in (alone, with_values):
+        cells = {cell for row in table_rows(intake_tables(data)) for cell in row}
+        assert "1 mg" in cells or any(cell.startswith("1 mg;") for cell in cells), cells
+        assert not any("1 mg (" in cell for cell in cells), cells
+        assert any("100 µg (4,000 IU)" in cell for cell in cells), cells
+
+
 def test_per_value_sources_and_notes_are_cited_in_the_cell() -> None:
     data = nutrient(
         values=[

@@ -218,13 +218,16 @@ def _annotated(text: str, item: dict[str, Any], default: str) -> str:
 # --- the intake tables ----------------------------------------------------------------------------
 
 
+def _limit_text(limit: dict[str, Any], unit: str, alt: Any, default: str) -> str:
+    """An upper level with its citation; the second unit converts the intake unit only, not a
+    limit set in a unit of its own."""
+    limit_unit = limit.get("unit", unit)
+    text = format_amount(limit["amount"], limit_unit, alt if limit_unit == unit else None)
+    return _annotated(text, limit, default)
+
+
 def _upper_cell(limits: list[dict[str, Any]], item: dict[str, Any], unit: str, alt: Any, default: str) -> str:
-    parts = []
-    for limit in limits:
-        if _covers(limit, item):
-            limit_unit = limit.get("unit", unit)
-            text = format_amount(limit["amount"], limit_unit, alt if limit_unit == unit else None)
-            parts.append(_annotated(text, limit, default))
+    parts = [_limit_text(limit, unit, alt, default) for limit in limits if _covers(limit, item)]
     return "; ".join(dict.fromkeys(parts)) or "—"
 
 
@@ -334,9 +337,7 @@ def intake_tables(data: dict[str, Any]) -> str:
             for limit in sorted(
                 limits, key=lambda v: (list(STAGE_TITLES).index(stage_of(v)), age_range(v["ages"]))
             ):
-                cell = _annotated(
-                    format_amount(limit["amount"], limit.get("unit", unit), alt), limit, default
-                )
+                cell = _limit_text(limit, unit, alt, default)
                 lines.append(f"| {STAGE_TITLES[stage_of(limit)]} | {_ages_label(limit['ages'])} | {cell} |")
             lines.append("")
     if not limits:
