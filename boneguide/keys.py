@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Container, Sequence
+from collections.abc import Container
 
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9]*$")
 AUTHORED_KEY_PATTERN = re.compile(r"^[a-z]+(?:\d{4}|nd)[a-z0-9]+$")
@@ -119,7 +119,3 @@ def identifier_key(scheme: str, value: str) -> str:
     if scheme not in {"pmc", "pmcid", "pmid", "nbk"} or not digits:
         raise ValueError(f"no identifier key for {scheme}:{value}")
     return f"{'pmc' if scheme == 'pmcid' else scheme}{digits}"
-
-
-def first_author(authors: Sequence[str]) -> str:
-    return authors[0] if authors else ""
