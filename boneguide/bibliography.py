@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -125,17 +125,26 @@ class _UnionFind:
 
 
 def record_tokens(record: dict[str, Any]) -> set[str]:
-    tokens = identifier_tokens({k: record[k] for k in ID_FIELDS if k in record})
+    tokens = identifier_tokens(record)
     tokens.add(f"record:{record['id']}")
     tokens.update(f"record:{other}" for other in record.get("same_as", []))
     return tokens
 
 
-def title_year_token(title: str | None, year: str | None, undated: bool = False) -> str | None:
-    """Dedup token; ``undated`` also gives one to works with no year (for key reuse only)."""
-    if not title or not (year or undated):
-        return None
-    return f"title:{normalised_title(title)}|{year or 'nd'}"
+def identity_tokens(
+    identifiers: dict[str, Any], title: str | None, year: str | None, undated: bool = False
+) -> set[str]:
+    """Dedup tokens: the identifiers' and one for the title and year; ``undated`` also gives that
+    one to works with no year (for key reuse only)."""
+    tokens = identifier_tokens(identifiers)
+    if title and (year or undated):
+        tokens.add(f"title:{normalised_title(title)}|{year or 'nd'}")
+    return tokens
+
+
+def record_identifiers(record: Mapping[str, Any]) -> dict[str, str]:
+    """The identifiers references.bib holds (a Bookshelf ID only in a URL), of a record or an entry."""
+    return {name: str(record[name]) for name in ("doi", "pmid", "pmcid", "url") if record.get(name)}
 
 
 def match_records(citation: Citation, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -176,14 +185,10 @@ def group_citations(sources: list[SourceList], records: list[dict[str, Any]]) ->
         finder.find(node)
         found = match_records(citation, records)
         matched[index] = found
-        tokens = identifier_tokens(citation.identifiers)
-        token = title_year_token(citation.fields.get("title"), citation.fields.get("year"))
-        if token:
-            tokens.add(token)
+        fields = citation.fields
+        tokens = identity_tokens(citation.identifiers, fields.get("title"), fields.get("year"))
         for record in found:
-            tokens |= record_tokens(record)
-            if token := title_year_token(record.get("title"), record.get("year")):
-                tokens.add(token)
+            tokens |= record_tokens(record) | identity_tokens({}, record.get("title"), record.get("year"))
         for token in tokens:
             finder.union(node, token)
     groups: dict[str, Work] = {}
@@ -446,23 +451,16 @@ def reuse_existing_keys(works: list[Work], existing: list[Entry]) -> None:
 
 
 def work_tokens(work: Work) -> set[str]:
-    tokens = identifier_tokens(work.identifiers)
     source_fields = work.source_fields
-    if token := title_year_token(source_fields.get("title"), source_fields.get("year"), undated=True):
-        tokens.add(token)
-    return tokens
+    return identity_tokens(
+        work.identifiers, source_fields.get("title"), source_fields.get("year"), undated=True
+    )
 
 
 def entry_tokens(entry: Entry) -> set[str]:
     fields = entry.fields
-    ids = {name: fields[name] for name in ("doi", "pmid", "pmcid", "url") if fields.get(name)}
-    if "doi" in ids:
-        ids["doi"] = ids["doi"].lower()
-    tokens = identifier_tokens(ids)
     title = re.sub(r"[{}]", "", fields.get("title", ""))
-    if token := title_year_token(title, fields.get("year"), undated=True):
-        tokens.add(token)
-    return tokens
+    return identity_tokens(record_identifiers(fields), title, fields.get("year"), undated=True)
 
 
 # --- reading and writing the file -------------------------------------------------------------

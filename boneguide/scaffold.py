@@ -225,10 +225,6 @@ def normalise_identifier(scheme: str, value: str) -> str:
     raise ScaffoldError(f"unknown identifier scheme {scheme!r}")
 
 
-def record_identifiers(record: dict) -> dict[str, str]:
-    return {name: str(record[name]) for name in ("doi", "pmid", "pmcid", "url") if record.get(name)}
-
-
 def find_cached_record(records: list[dict], scheme: str, value: str) -> dict | None:
     """The most trusted cached record carrying this identifier (verified before partial)."""
     from boneguide.enrich import STATUS_RANK
@@ -238,12 +234,9 @@ def find_cached_record(records: list[dict], scheme: str, value: str) -> dict | N
 
 
 def find_duplicate(existing: list, record: dict) -> tuple[str, int, str] | None:
-    from boneguide.bibliography import entry_tokens, title_year_token
-    from boneguide.identifiers import identifier_tokens
+    from boneguide.bibliography import entry_tokens, identity_tokens, record_identifiers
 
-    tokens = identifier_tokens(record_identifiers(record))
-    if token := title_year_token(record.get("title"), record.get("year")):
-        tokens.add(token)
+    tokens = identity_tokens(record_identifiers(record), record.get("title"), record.get("year"))
     for raw in existing:
         shared = tokens & entry_tokens(raw.parsed)
         if shared:
@@ -257,7 +250,7 @@ def find_duplicate(existing: list, record: dict) -> tuple[str, int, str] | None:
 
 def entry_fields(record: dict, status: str, seen_at: list[str]) -> dict[str, str]:
     """BibTeX fields from a normalised record: only what the record holds, plus honest flags."""
-    from boneguide.bibliography import clean_pages, protect_case, url_for
+    from boneguide.bibliography import clean_pages, protect_case, record_identifiers, url_for
 
     fields: dict[str, str] = {"ENTRYTYPE": "article" if record.get("journal") else "misc"}
     if record.get("authors"):
@@ -338,11 +331,11 @@ def complete_entry(bib_path: Path, existing: list, record: dict) -> str:
         UNCONFIRMED_NOTES,
         entry_field_values,
         entry_tokens,
+        identity_tokens,
+        record_identifiers,
         render_entry,
-        title_year_token,
     )
     from boneguide.enrich import STATUS_RANK
-    from boneguide.identifiers import identifier_tokens
 
     key = record.get("key")
     raw = next((r for r in existing if r.key == key), None)
@@ -354,9 +347,7 @@ def complete_entry(bib_path: Path, existing: list, record: dict) -> str:
         raise ScaffoldError(
             f"entry '{key}' (line {raw.line}) is {old_status}; a {record['status']} record would downgrade it"
         )
-    tokens = identifier_tokens(record_identifiers(record))
-    if token := title_year_token(record.get("title"), record.get("year")):
-        tokens.add(token)
+    tokens = identity_tokens(record_identifiers(record), record.get("title"), record.get("year"))
     if not tokens & entry_tokens(raw.parsed):
         raise ScaffoldError(
             f"the record shares no DOI, PMID, PMCID, URL or title and year with entry '{key}' (line {raw.line})"
