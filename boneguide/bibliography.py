@@ -379,9 +379,9 @@ def key_for(work: Work, taken: set[str]) -> str:
         return authored_key(organisation[0], None, title, taken, subject=subject)
     if source_fields.get("authors") and title:
         return authored_key(source_fields["authors"][0], source_fields.get("year"), title, taken)
-    for scheme, name in (("pmc", "pmcid"), ("pmid", "pmid"), ("nbk", "nbk")):
+    for name in ("pmcid", "pmid", "nbk"):
         if identifiers.get(name):
-            return identifier_key(scheme, identifiers[name])
+            return identifier_key(name, identifiers[name])
     host = urlsplit(identifiers.get("url", "")).netloc.split(".")
     return authored_key(
         host[-2] if len(host) > 1 else "anon", None, title or identifiers.get("url", ""), taken

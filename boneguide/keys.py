@@ -82,9 +82,8 @@ def title_words(title: str) -> list[str]:
 
 
 def is_valid_key(key: str) -> bool:
-    return bool(KEY_PATTERN.match(key)) and bool(
-        AUTHORED_KEY_PATTERN.match(key) or IDENTIFIER_KEY_PATTERN.match(key)
-    )
+    # Both forms are within KEY_PATTERN, the syntax every key must have.
+    return bool(AUTHORED_KEY_PATTERN.match(key) or IDENTIFIER_KEY_PATTERN.match(key))
 
 
 def authored_key(

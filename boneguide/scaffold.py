@@ -11,7 +11,7 @@ from pathlib import Path
 import yaml
 
 from boneguide import frontmatter
-from boneguide.keys import ascii_fold
+from boneguide.keys import ascii_fold, authored_key, identifier_key
 
 TEMPLATE = """\
 ---
@@ -287,12 +287,10 @@ def entry_fields(record: dict, status: str, seen_at: list[str]) -> dict[str, str
 
 
 def reference_key(record: dict, scheme: str, value: str, taken: set[str]) -> str:
-    from boneguide.keys import authored_key, identifier_key
-
     if record.get("authors") and record.get("title"):
         return authored_key(record["authors"][0], record.get("year"), record["title"], taken)
     try:
-        return identifier_key({"pmcid": "pmc"}.get(scheme, scheme), value)
+        return identifier_key(scheme, value)
     except ValueError:
         # The key convention has pmc/pmid/nbk keys only: a work known by nothing but a DOI has no
         # key until its authors, year and title are read.
