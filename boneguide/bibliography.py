@@ -25,8 +25,8 @@ from pybtex.database import Entry
 
 from boneguide import bibfile
 from boneguide.bibfile import BibEntry, BibError
-from boneguide.citelists import Citation, SourceList, marker_sort_key, normalised_title
-from boneguide.enrich import STATUS_RANK
+from boneguide.citelists import Citation, SourceList, load_sources, marker_sort_key, normalised_title
+from boneguide.enrich import STATUS_RANK, MetadataCache
 from boneguide.files import write_atomically
 from boneguide.identifiers import ID_FIELDS, identifier_tokens, pmc_url, pubmed_url
 from boneguide.keys import authored_key, identifier_key
@@ -345,8 +345,7 @@ def describe_work(work: Work, discrepancies: list[str]) -> None:
     seen_at: list[str] = []
     for rec in sorted(work.records, key=lambda r: r is not record):
         seen_at += [u for u in rec.get("seen_at", []) if u not in seen_at]
-    for inconsistency_note in work.notes:
-        notes.append(inconsistency_note)
+    notes += work.notes
     if notes:
         fields["note"] = " ".join(dict.fromkeys(n.strip() for n in notes if n.strip()))
     fields["metadata-status"] = "unverified" if status == "unresolved" else status
@@ -529,10 +528,6 @@ def render_entry(key: str, fields: dict[str, str]) -> str:
     return "\n".join(lines)
 
 
-def work_field_values(work: Work) -> dict[str, str]:
-    return {**work.fields, "ENTRYTYPE": work.entry_type}
-
-
 # --- merge ------------------------------------------------------------------------------------
 
 IDENTIFIER_FIELDS = {"doi", "pmid", "pmcid"}
@@ -608,7 +603,7 @@ def merge(
     blocks = []
     generated_values: dict[str, dict[str, str]] = {}
     for work in sorted(works, key=lambda w: w.key):
-        values = work_field_values(work)
+        values = {**work.fields, "ENTRYTYPE": work.entry_type}
         generated_values[work.key] = values
         raw = by_key.get(work.key)
         merged = merge_fields(
@@ -635,16 +630,6 @@ def base_path_for(bib_path: Path, sources_dir: Path) -> Path:
     return bib_path.with_name(bib_path.name + ".generated.json")
 
 
-def load_base(path: Path) -> dict[str, dict[str, str]]:
-    if not path.exists():
-        return {}
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
-def dump_base(entries: dict[str, dict[str, str]]) -> str:
-    return json.dumps(entries, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
-
-
 # --- the whole import -------------------------------------------------------------------------
 
 
@@ -664,12 +649,9 @@ def run_import(
     Nothing is written when the source lists have problems (report.issues) or cannot be read
     (citelists.SourceError, a ValueError): fix them first.
     """
-    from boneguide.citelists import load_sources
-    from boneguide.enrich import MetadataCache
-
     sources = load_sources(sources_dir)
     cache = MetadataCache.load(cache_path)
-    base = load_base(base_path)
+    base = json.loads(base_path.read_text(encoding="utf-8")) if base_path.exists() else {}
     for _attempt in range(5):
         before = bib_path.read_text(encoding="utf-8") if bib_path.exists() else ""
         existing, trailer = load_bib_with_trailer(bib_path)
@@ -689,7 +671,7 @@ def run_import(
     if write and not report.issues:
         if changed:
             write_atomically(bib_path, result.text)
-        base_text = dump_base(result.entries)
+        base_text = json.dumps(result.entries, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
         if not base_path.exists() or base_path.read_text(encoding="utf-8") != base_text:
             write_atomically(base_path, base_text)
     return ImportOutcome(report, result, changed, written)
