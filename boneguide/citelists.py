@@ -67,11 +67,6 @@ class Unresolved:
     raw: str = ""
 
 
-def _issue(path: str, line: int, message: str) -> Finding:
-    """A malformed input line or an alignment problem in a source's lists: reported, then skipped."""
-    return Finding(path, line, 0, "warning", "source-list", message)
-
-
 @dataclass
 class Inconsistency:
     """A marker that points to different works at different places of the same article."""
@@ -97,11 +92,16 @@ class SourceList:
 
     @property
     def markers(self) -> list[str]:
-        """Distinct markers (list items) in order of first appearance."""
-        seen: dict[str, None] = {}
-        for marker in [c.marker for c in self.citations] + [u.marker for u in self.unresolved]:
-            seen.setdefault(marker, None)
-        return sorted(seen, key=marker_sort_key)
+        """Distinct markers (list items), in marker order."""
+        markers = dict.fromkeys([c.marker for c in self.citations] + [u.marker for u in self.unresolved])
+        return sorted(markers, key=marker_sort_key)
+
+    def add_issue(self, path: Path, line: int, message: str) -> None:
+        """A malformed input line or an alignment problem in the lists: reported, then skipped."""
+        self.issues.append(Finding(str(path), line, 0, "warning", "source-list", message))
+
+    def add_unresolved(self, marker: str, reason: str, path: Path, line: int, raw: str = "") -> None:
+        self.unresolved.append(Unresolved(self.source_id, marker, reason, str(path), line, raw))
 
 
 def marker_sort_key(marker: str) -> tuple[int, int, str]:
@@ -241,47 +241,32 @@ def parse_numbered(source: SourceList, path: Path, lines: Iterable[str]) -> None
             continue
         m = ITEM_RE.match(line)
         if not m:
-            source.issues.append(_issue(str(path), number, f"not a numbered item, skipped: {line.strip()!r}"))
+            source.add_issue(path, number, f"not a numbered item, skipped: {line.strip()!r}")
             continue
         marker, text = m.group("marker"), (m.group("text") or "").strip()
         if marker in seen:
-            source.issues.append(_issue(str(path), number, f"item {marker} listed twice, second one skipped"))
+            source.add_issue(path, number, f"item {marker} listed twice, second one skipped")
             continue
         seen.add(marker)
         if not text:
-            source.unresolved.append(
-                Unresolved(source.source_id, marker, "list item not captured", str(path), number)
-            )
+            source.add_unresolved(marker, "list item not captured", path, number)
             continue
         if LOST_RE.match(text):
-            source.unresolved.append(
-                Unresolved(
-                    source.source_id,
-                    marker,
-                    "no source recoverable ('Available at:' with no URL)",
-                    str(path),
-                    number,
-                    text,
-                )
+            source.add_unresolved(
+                marker, "no source recoverable ('Available at:' with no URL)", path, number, text
             )
             continue
         named = re.match(r"named in text:\s*(?P<title>.+)$", text, re.IGNORECASE)
         if fmt == "markers-only" or named:
             if not named:
-                source.issues.append(
-                    _issue(str(path), number, f"expected 'named in text: Title', skipped: {text!r}")
-                )
+                source.add_issue(path, number, f"expected 'named in text: Title', skipped: {text!r}")
                 continue
             fields = {"title": named.group("title").strip()}
         else:
             parsed = parse_vancouver(text)
             if parsed is None:
-                source.issues.append(
-                    _issue(str(path), number, f"cannot read authors and title, skipped: {text!r}")
-                )
-                source.unresolved.append(
-                    Unresolved(source.source_id, marker, "item could not be parsed", str(path), number, text)
-                )
+                source.add_issue(path, number, f"cannot read authors and title, skipped: {text!r}")
+                source.add_unresolved(marker, "item could not be parsed", path, number, text)
                 continue
             fields = parsed
         identifiers: dict[str, str] = {}
@@ -308,7 +293,7 @@ def parse_link_list(source: SourceList, links_path: Path, markers_path: Path) ->
         if not text:
             continue
         if not URL_RE.search(text):
-            source.issues.append(_issue(str(links_path), number, f"not a link, skipped: {text!r}"))
+            source.add_issue(links_path, number, f"not a link, skipped: {text!r}")
             continue
         url = repair_url(text)
         if urlsplit(url).netloc.lower() in publisher_hosts:
@@ -324,23 +309,15 @@ def parse_link_list(source: SourceList, links_path: Path, markers_path: Path) ->
             continue
         markers = line.split()
         if not all(m.isdigit() for m in markers):
-            source.issues.append(
-                _issue(str(markers_path), number, f"not a marker group, skipped: {line.strip()!r}")
-            )
+            source.add_issue(markers_path, number, f"not a marker group, skipped: {line.strip()!r}")
             continue
         for marker in markers:
             occurrences[marker] = occurrences.get(marker, 0) + 1
             nth = occurrences[marker]
             link = next(link_iter, None)
             if link is None:
-                source.unresolved.append(
-                    Unresolved(
-                        source.source_id,
-                        marker,
-                        f"no link left for occurrence {nth} (list truncated?)",
-                        str(markers_path),
-                        number,
-                    )
+                source.add_unresolved(
+                    marker, f"no link left for occurrence {nth} (list truncated?)", markers_path, number
                 )
                 continue
             link_line, url = link
@@ -351,9 +328,7 @@ def parse_link_list(source: SourceList, links_path: Path, markers_path: Path) ->
             primary = next(identifiers[k] for k in ID_FIELDS if identifiers.get(k))
             targets.setdefault(marker, []).append((nth, primary))
     for leftover_line, url in link_iter:
-        source.issues.append(
-            _issue(str(links_path), leftover_line, f"link with no marker left to match: {url}")
-        )
+        source.add_issue(links_path, leftover_line, f"link with no marker left to match: {url}")
     for marker, seen in targets.items():
         if len({target for _, target in seen}) > 1:
             source.inconsistencies.append(Inconsistency(source.source_id, marker, seen))
