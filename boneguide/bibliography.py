@@ -392,19 +392,14 @@ def build_works(
 ) -> BuildReport:
     existing = list(existing)
     works = group_citations(sources, records)
-    inconsistencies = []
-    for source in sources:
-        for inconsistency in source.inconsistencies:
-            inconsistencies.append(inconsistency.describe())
-            for work in works:
-                if any(
-                    c.source_id == source.source_id and c.marker == inconsistency.marker
-                    for c in work.citations
-                ):
-                    work.notes.append(
-                        f"Marker {inconsistency.marker} of {source.source_id} points to more than one work "
-                        "(see the Sources page); each occurrence is kept."
-                    )
+    inconsistencies = [i for s in sources for i in s.inconsistencies]
+    for inconsistency in inconsistencies:
+        for work in works:
+            if f"{inconsistency.source_id}:{inconsistency.marker}" in work.refs:
+                work.notes.append(
+                    f"Marker {inconsistency.marker} of {inconsistency.source_id} points to more than one work "
+                    "(see the Sources page); each occurrence is kept."
+                )
     discrepancies: list[str] = []
     for work in works:
         describe_work(work, discrepancies)
@@ -418,7 +413,7 @@ def build_works(
         works=works,
         unresolved=[u for s in sources for u in s.unresolved],
         issues=[str(i) for s in sources for i in s.issues],
-        inconsistencies=inconsistencies,
+        inconsistencies=[i.describe() for i in inconsistencies],
         discrepancies=discrepancies,
     )
 
