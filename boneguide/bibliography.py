@@ -107,23 +107,6 @@ class BuildReport:
     discrepancies: list[str]
 
 
-class _UnionFind:
-    def __init__(self) -> None:
-        self.parent: dict[str, str] = {}
-
-    def find(self, item: str) -> str:
-        self.parent.setdefault(item, item)
-        while self.parent[item] != item:
-            self.parent[item] = self.parent[self.parent[item]]
-            item = self.parent[item]
-        return item
-
-    def union(self, a: str, b: str) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
-
-
 def record_tokens(record: dict[str, Any]) -> set[str]:
     tokens = identifier_tokens(record)
     tokens.add(f"record:{record['id']}")
@@ -177,28 +160,30 @@ def best_record(records: list[dict[str, Any]]) -> dict[str, Any] | None:
 
 
 def group_citations(sources: list[SourceList], records: list[dict[str, Any]]) -> list[Work]:
-    finder = _UnionFind()
-    matched: dict[int, list[dict[str, Any]]] = {}
+    """Citations joined by a token (identifier, matched record, title and year), directly or
+    through other citations, are one work."""
     citations = [c for s in sources for c in s.citations]
+    matched = [match_records(citation, records) for citation in citations]
+    groups: list[tuple[set[str], list[int]]] = []  # each work's tokens and citations so far
     for index, citation in enumerate(citations):
-        node = f"citation:{index}"
-        finder.find(node)
-        found = match_records(citation, records)
-        matched[index] = found
         fields = citation.fields
         tokens = identity_tokens(citation.identifiers, fields.get("title"), fields.get("year"))
-        for record in found:
-            tokens |= record_tokens(record) | identity_tokens({}, record.get("title"), record.get("year"))
-        for token in tokens:
-            finder.union(node, token)
-    groups: dict[str, Work] = {}
-    for index, citation in enumerate(citations):
-        work = groups.setdefault(finder.find(f"citation:{index}"), Work([], []))
-        work.citations.append(citation)
         for record in matched[index]:
+            tokens |= record_tokens(record) | identity_tokens({}, record.get("title"), record.get("year"))
+        members = [index]
+        for group in [g for g in groups if g[0] & tokens]:  # no two groups share a token
+            groups.remove(group)
+            tokens |= group[0]
+            members += group[1]
+        groups.append((tokens, sorted(members)))
+    works = []
+    for _tokens, members in groups:
+        work = Work([citations[i] for i in members], [])
+        for record in (r for i in members for r in matched[i]):
             if record not in work.records:
                 work.records.append(record)
-    return sorted(groups.values(), key=lambda w: w.order)
+        works.append(work)
+    return sorted(works, key=lambda w: w.order)
 
 
 def _join_authors(authors: list[str], truncated: bool) -> str:
