@@ -203,18 +203,18 @@ def _line_of(lines: dict[tuple, int], location: tuple) -> int:
 def _schema_problems(path: Path, data: Any, lines: dict[tuple, int], schema: dict) -> list[Finding]:
     # Checked here, not left to the schema: every JSON Schema comparison with NaN is false, so
     # "maximum" lets .nan through, and the page would show "nan mg".
+    non_finite = dict(_non_finite(data))
     problems = [
         _problem(
             path,
             _line_of(lines, location),
             f"{'.'.join(map(str, location)) or 'front matter'}: {value} is not a finite number",
         )
-        for location, value in _non_finite(data)
+        for location, value in non_finite.items()
     ]
     validator = jsonschema.Draft202012Validator(
         schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
     )
-    non_finite = {location for location, _value in _non_finite(data)}
     for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
         location = tuple(error.absolute_path)
         if location in non_finite:
