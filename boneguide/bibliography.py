@@ -186,7 +186,7 @@ def group_citations(sources: list[SourceList], records: list[dict[str, Any]]) ->
     return sorted(works, key=lambda w: w.order)
 
 
-def _join_authors(authors: list[str], truncated: bool) -> str:
+def join_authors(authors: list[str], truncated: bool) -> str:
     return " and ".join([*authors, "others"] if truncated and authors else authors)
 
 
@@ -295,7 +295,7 @@ def describe_work(work: Work, discrepancies: list[str]) -> None:
     organisation = organisation_for(source_fields, url)
     authors = source_fields.get("authors") or []
     if authors:
-        fields["author"] = _join_authors(list(authors), bool(source_fields.get("authors_truncated")))
+        fields["author"] = join_authors(list(authors), bool(source_fields.get("authors_truncated")))
     if source_fields.get("title"):
         fields["title"] = protect_case(source_fields["title"])
     record_type = source_fields.get("type", "misc")

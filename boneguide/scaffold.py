@@ -250,12 +250,11 @@ def find_duplicate(existing: list, record: dict) -> tuple[str, int, str] | None:
 
 def entry_fields(record: dict, status: str, seen_at: list[str]) -> dict[str, str]:
     """BibTeX fields from a normalised record: only what the record holds, plus honest flags."""
-    from boneguide.bibliography import clean_pages, protect_case, record_identifiers, url_for
+    from boneguide.bibliography import clean_pages, join_authors, protect_case, record_identifiers, url_for
 
     fields: dict[str, str] = {"ENTRYTYPE": "article" if record.get("journal") else "misc"}
     if record.get("authors"):
-        names = list(record["authors"]) + (["others"] if record.get("authors_truncated") else [])
-        fields["author"] = " and ".join(names)
+        fields["author"] = join_authors(list(record["authors"]), bool(record.get("authors_truncated")))
     elif record.get("organization") and record.get("journal"):
         fields["author"] = "{" + str(record["organization"]) + "}"  # a corporate author, kept whole
     if record.get("title"):
