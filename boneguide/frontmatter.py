@@ -138,7 +138,7 @@ def _duplicate_keys(node: yaml.Node | None, offset: int) -> list[tuple[str, int]
 
 
 def _jsonable(value: Any) -> Any:
-    # YAML turns 2026-01-31 into a date; the schema speaks JSON, where it is a string.
+    # An explicit !!timestamp still gives a date (_Loader reads plain ones as text); JSON has strings.
     if isinstance(value, dict):
         return {k: _jsonable(v) for k, v in value.items()}
     if isinstance(value, list):
