@@ -16,7 +16,6 @@ Every item keeps its file and line so that a malformed line is reported as ``fil
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -111,7 +110,7 @@ def marker_sort_key(marker: str) -> tuple[int, int, str]:
 def normalised_title(title: str) -> str:
     """Case, accents, punctuation and stopwords ignored: 'ESPEN guideline: Clinical ...' matches
     'ESPEN guideline on clinical ...'."""
-    return " ".join(title_words(unicodedata.normalize("NFC", title)))
+    return " ".join(title_words(title))
 
 
 # --- Vancouver -----------------------------------------------------------------------------------
