@@ -490,22 +490,12 @@ def entry_field_values(entry: Entry) -> dict[str, str]:
     return values
 
 
-def _ordered(fields: dict[str, str]) -> list[tuple[str, str]]:
-    known = [(name, fields[name]) for name in FIELD_ORDER if name in fields]
-    extra = sorted(
-        (name, value) for name, value in fields.items() if name not in FIELD_ORDER and name != "ENTRYTYPE"
-    )
-    return known + extra
-
-
 def render_entry(key: str, fields: dict[str, str]) -> str:
-    lines = [f"@{fields['ENTRYTYPE']}{{{key},"]
-    pairs = _ordered(fields)
-    for index, (name, value) in enumerate(pairs):
-        comma = "," if index < len(pairs) - 1 else ""
-        lines.append(f"  {name} = {{{value}}}{comma}")
-    lines.append("}")
-    return "\n".join(lines)
+    """One field a line: those of FIELD_ORDER in its order, then any others by name."""
+    extra = sorted(name for name in fields if name not in FIELD_ORDER and name != "ENTRYTYPE")
+    names = [name for name in FIELD_ORDER if name in fields] + extra
+    body = ",".join(f"\n  {name} = {{{fields[name]}}}" for name in names)
+    return f"@{fields['ENTRYTYPE']}{{{key},{body}\n}}"
 
 
 # --- merge ------------------------------------------------------------------------------------
