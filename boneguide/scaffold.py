@@ -355,13 +355,9 @@ def complete_entry(bib_path: Path, existing: list, record: dict) -> str:
     }
     if raw.parsed.type.lower() != "misc":
         fields["ENTRYTYPE"] = raw.parsed.type.lower()
-    stand_in = raw.parsed.fields.get("howpublished")  # the importer's, for a title: "PubMed 29440373"
-    if (
-        stand_in
-        and record.get("title")
-        and not raw.parsed.fields.get("title")
-        and fields.get("howpublished") == stand_in
-    ):
+    # The importer's stand-in for a missing title ("PubMed 29440373") goes when the record gives one
+    # (entry_fields never sets howpublished: the entry's own is still in fields).
+    if raw.parsed.fields.get("howpublished") and record.get("title") and not raw.parsed.fields.get("title"):
         del fields["howpublished"]
     old_seen = [s.strip() for s in str(raw.parsed.fields.get("seen-at", "")).split(";") if s.strip()]
     fields["seen-at"] = "; ".join(dict.fromkeys([*old_seen, *record["seen_at"]]))
