@@ -108,33 +108,25 @@ def split_front_matter(text: str) -> tuple[str | None, str, int]:
     return "".join(lines[1:]), "", len(lines) + 1
 
 
-def _line_index(node: yaml.Node, offset: int, prefix: tuple = ()) -> dict[tuple, int]:
-    """Map each JSON path in the YAML document to its 1-based line in the file."""
-    index = {prefix: node.start_mark.line + offset}
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            index.update(_line_index(value_node, offset, (*prefix, key_node.value)))
-            index[(*prefix, key_node.value)] = key_node.start_mark.line + offset
-    elif isinstance(node, yaml.SequenceNode):
-        for position, item in enumerate(node.value):
-            index.update(_line_index(item, offset, (*prefix, position)))
-    return index
-
-
-def _duplicate_keys(node: yaml.Node | None, offset: int) -> list[tuple[str, int]]:
-    """Keys given twice in one mapping: PyYAML silently keeps the last, hiding the first value."""
-    found: list[tuple[str, int]] = []
+def _index_lines(
+    node: yaml.Node, offset: int, lines: dict[tuple, int], prefix: tuple = ()
+) -> list[tuple[str, int]]:
+    """Record the 1-based line of each JSON path in ``lines``; return the keys given twice in one
+    mapping (PyYAML silently keeps the last, hiding the first value)."""
+    lines[prefix] = node.start_mark.line + offset
+    twice: list[tuple[str, int]] = []
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
         for key_node, value_node in node.value:
             if key_node.value in seen:
-                found.append((key_node.value, key_node.start_mark.line + offset))
+                twice.append((key_node.value, key_node.start_mark.line + offset))
             seen.add(key_node.value)
-            found += _duplicate_keys(value_node, offset)
+            twice += _index_lines(value_node, offset, lines, (*prefix, key_node.value))
+            lines[(*prefix, key_node.value)] = key_node.start_mark.line + offset
     elif isinstance(node, yaml.SequenceNode):
-        for item in node.value:
-            found += _duplicate_keys(item, offset)
-    return found
+        for position, item in enumerate(node.value):
+            twice += _index_lines(item, offset, lines, (*prefix, position))
+    return twice
 
 
 def _jsonable(value: Any) -> Any:
@@ -173,14 +165,15 @@ def load_yaml(path: Path, raw: str, offset: int = 1) -> tuple[Any, dict[tuple, i
         problem = getattr(error, "problem", None) or str(error)
         what = "front matter" if offset == 2 else "file"
         raise FrontMatterError([_problem(path, line, f"{what} is not valid YAML: {problem}")]) from None
-    if data is None:
+    if node is None or data is None:
         return None, {}
-    duplicates = _duplicate_keys(node, offset)
+    lines: dict[tuple, int] = {}
+    duplicates = _index_lines(node, offset, lines)
     if duplicates:
         raise FrontMatterError(
             [_problem(path, line, f"key {key!r} is given twice") for key, line in duplicates]
         )
-    return _jsonable(data), _line_index(node, offset) if node is not None else {}
+    return _jsonable(data), lines
 
 
 def _non_finite(value: Any, location: tuple = ()) -> list[tuple[tuple, float]]:
