@@ -158,9 +158,7 @@ def add_nav_entry(config_text: str, title: str, src: str) -> str:
     if not positions:
         raise ScaffoldError("mkdocs.yml has no nav entry under nutrients/ to add the page beside")
     last = positions[-1]
-    indent_match = re.match(r"^(\s*)", lines[last])
-    assert indent_match is not None  # \s* matches any line
-    indent = indent_match.group(1)
+    indent = lines[last][: lines[last].index("-")]  # the matched line starts with its bullet
     lines.insert(last + 1, f"{indent}- {title}: {src}\n")
     return "".join(lines)
 
