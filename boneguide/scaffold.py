@@ -337,7 +337,8 @@ def complete_entry(bib_path: Path, existing: list, record: dict) -> str:
     if raw is None:
         raise ScaffoldError(f"no entry '{key}' in {bib_path.name} to complete")
     assert isinstance(key, str)  # it is an entry's key
-    old_status = str(raw.parsed.fields.get("metadata-status", "unverified"))
+    old = entry_field_values(raw.parsed)
+    old_status = old.get("metadata-status", "unverified")
     if STATUS_RANK.get(record["status"], 0) < STATUS_RANK.get(old_status, 0):
         raise ScaffoldError(
             f"entry '{key}' (line {raw.line}) is {old_status}; a {record['status']} record would downgrade it"
@@ -347,19 +348,16 @@ def complete_entry(bib_path: Path, existing: list, record: dict) -> str:
         raise ScaffoldError(
             f"the record shares no DOI, PMID, PMCID, URL or title and year with entry '{key}' (line {raw.line})"
         )
-    fields = {
-        **entry_field_values(raw.parsed),
-        **entry_fields(record, record["status"], list(record["seen_at"])),
-    }
-    if raw.parsed.type.lower() != "misc":
-        fields["ENTRYTYPE"] = raw.parsed.type.lower()
+    fields = {**old, **entry_fields(record, record["status"], list(record["seen_at"]))}
+    if old["ENTRYTYPE"] != "misc":
+        fields["ENTRYTYPE"] = old["ENTRYTYPE"]
     # The importer's stand-in for a missing title ("PubMed 29440373") goes when the record gives one
     # (entry_fields never sets howpublished: the entry's own is still in fields).
-    if raw.parsed.fields.get("howpublished") and record.get("title") and not raw.parsed.fields.get("title"):
+    if old.get("howpublished") and record.get("title") and not old.get("title"):
         del fields["howpublished"]
-    old_seen = [s.strip() for s in str(raw.parsed.fields.get("seen-at", "")).split(";") if s.strip()]
+    old_seen = [s.strip() for s in old.get("seen-at", "").split(";") if s.strip()]
     fields["seen-at"] = "; ".join(dict.fromkeys([*old_seen, *record["seen_at"]]))
-    old_note = str(raw.parsed.fields.get("note", ""))
+    old_note = old.get("note", "")
     for unconfirmed in UNCONFIRMED_NOTES:  # the record read confirms the entry now
         old_note = old_note.replace(unconfirmed, "").strip()
     notes = [old_note, str(record.get("note", ""))]
