@@ -239,7 +239,6 @@ def describe_work(work: Work, discrepancies: list[str]) -> None:
             if source.get(name) and name not in identifiers:
                 identifiers[name] = source[name]
     cited = next((c for c in work.citations if c.fields.get("authors")), None)
-    cited_url = next((c.identifiers["url"] for c in work.citations if c.identifiers.get("url")), "")
     fields: dict[str, str] = {}
     notes: list[str] = []
     status = "unverified"
@@ -286,12 +285,7 @@ def describe_work(work: Work, discrepancies: list[str]) -> None:
     else:
         notes.append(IDENTIFIER_ONLY_NOTE)
 
-    url = (
-        cited_url
-        if identifiers.get("url") and not (identifiers.get("pmcid") or identifiers.get("pmid"))
-        else ""
-    )
-    url = url or url_for(identifiers) or source_fields.get("url", "")
+    url = url_for(identifiers) or source_fields.get("url", "")
     organisation = organisation_for(source_fields, url)
     authors = source_fields.get("authors") or []
     if authors:
