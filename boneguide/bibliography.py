@@ -526,16 +526,16 @@ def merge_fields(
     merged: dict[str, str] = {}
     for name in dict.fromkeys([*existing, *generated]):
         g, e = generated.get(name), existing.get(name)
-        b = base.get(name) if base is not None else None
+        b = base.get(name) if base is not None else None  # None, never _same as a value, without a base
         if _same(name, g, e):
-            value = g if g is not None else e
+            value = g
         elif e is None:
-            value = None if base is not None and b is not None else g  # a field removed by hand stays removed
+            value = None if b is not None else g  # a field removed by hand stays removed
         elif g is None:
-            value = None if base is not None and _same(name, e, b) else e
-        elif base is not None and _same(name, e, b):
+            value = None if _same(name, e, b) else e
+        elif _same(name, e, b):
             value = g  # untouched since the last import: take the new value
-        elif base is not None and _same(name, g, b):
+        elif _same(name, g, b):
             value = e  # edited by hand, generator unchanged: keep the edit
         else:
             value = e
