@@ -14,8 +14,9 @@ import os
 import sys
 from pathlib import Path
 
-from boneguide.export.offline import ZIP_NAME, build_offline, pdf_staleness
-from boneguide.export.pdf import PDF_NAME, build_pdf
+from boneguide.export import PDF_NAME, ZIP_NAME
+from boneguide.export.offline import build_offline, pdf_staleness
+from boneguide.export.pdf import build_pdf
 from boneguide.export.variant import ExportError
 
 ROOT = Path(__file__).resolve().parent.parent

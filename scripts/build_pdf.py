@@ -14,8 +14,9 @@ import os
 import sys
 from pathlib import Path
 
+from boneguide.export import PDF_NAME
 from boneguide.export.handouts import HANDOUT_DIR, build_handouts
-from boneguide.export.pdf import PDF_NAME, build_pdf
+from boneguide.export.pdf import build_pdf
 from boneguide.export.variant import ExportError
 
 ROOT = Path(__file__).resolve().parent.parent

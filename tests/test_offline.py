@@ -15,13 +15,12 @@ import pytest
 import yaml
 from pypdf import PdfWriter
 
-from boneguide.export import offline
+from boneguide.export import PDF_NAME, ZIP_NAME, offline
 from boneguide.export.browser import offline_page
 from boneguide.export.variant import ExportError
 
 REPO = Path(__file__).resolve().parent.parent
 ROOT = Path(os.environ.get("BNG_EXPORT_ROOT") or REPO).resolve()
-PDF_NAME = "bone-nutrient-guide.pdf"
 
 pytestmark = pytest.mark.slow
 
@@ -39,7 +38,7 @@ def offline_copy(tmp_path_factory: pytest.TempPathFactory) -> OfflineCopy:
     writer = PdfWriter()
     writer.add_blank_page(width=595, height=842)
     writer.write(stand_in_pdf)
-    zip_path = work / offline.ZIP_NAME
+    zip_path = work / ZIP_NAME
     try:
         offline.build_offline(ROOT / "mkdocs.yml", zip_path, pdf=stand_in_pdf)
     except ExportError as error:

@@ -22,6 +22,7 @@ from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, NameObject
 
 from boneguide.citesyntax import find_citations
+from boneguide.export import PDF_NAME
 from boneguide.export import pdf as pdf_export
 from boneguide.export.variant import ExportError, raw_config
 from boneguide.export.version import current_edition
@@ -121,7 +122,7 @@ class BuiltPdf:
 
 @pytest.fixture(scope="session")
 def built_pdf(tmp_path_factory: pytest.TempPathFactory) -> BuiltPdf:
-    output = tmp_path_factory.mktemp("pdf") / pdf_export.PDF_NAME
+    output = tmp_path_factory.mktemp("pdf") / PDF_NAME
     try:
         result = pdf_export.build_pdf(ROOT / "mkdocs.yml", output)
     except ExportError as error:
@@ -348,8 +349,8 @@ def test_every_site_page_links_to_the_pdf(built_site: Path) -> None:
     """The main site's footer offers the PDF: the copy `make pdf` left in build/ (which the deploy
     workflow builds first), or, on a clone where it has not run, the published edition."""
     site_url = raw_config(REPO / "mkdocs.yml")["site_url"]  # built_site is built from this checkout
-    published = urljoin(site_url, pdf_export.PDF_NAME)
-    bundled = (built_site / pdf_export.PDF_NAME).is_file()
+    published = urljoin(site_url, PDF_NAME)
+    bundled = (built_site / PDF_NAME).is_file()
     missing = []
     for page in sorted(built_site.rglob("*.html")):
         match = re.search(
@@ -362,9 +363,9 @@ def test_every_site_page_links_to_the_pdf(built_site: Path) -> None:
             if target != published:
                 missing.append(f"{page.relative_to(built_site)}: {target}, not {published}")
         elif target.startswith("/"):
-            if not target.endswith("/" + pdf_export.PDF_NAME):
+            if not target.endswith("/" + PDF_NAME):
                 missing.append(f"{page.relative_to(built_site)}: {target}")
-        elif (page.parent / target).resolve() != (built_site / pdf_export.PDF_NAME).resolve():
+        elif (page.parent / target).resolve() != (built_site / PDF_NAME).resolve():
             missing.append(f"{page.relative_to(built_site)}: {target}")
     assert not missing, "pages without a working Download PDF link:\n" + "\n".join(missing)
 

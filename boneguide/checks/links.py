@@ -19,6 +19,7 @@ from boneguide.checks.html_policy import RawTag, raw_tags, unsafe_url
 from boneguide.checks.html_scan import Tag, start_tags
 from boneguide.checks.model import Finding, Target
 from boneguide.checks.urls import url_problem
+from boneguide.export import PDF_NAME, ZIP_NAME
 from boneguide.site.downloads import HANDOUT_DIR
 
 _LINK_ATTRIBUTES = {
@@ -37,7 +38,7 @@ _LINK_ATTRIBUTES = {
 }
 # Exports `make pdf` / `make offline` write (bng-downloads copies them into the site when they
 # exist): links to them are fine although the checker's own build may not have them.
-POST_BUILD_FILES = frozenset({"/bone-nutrient-guide.pdf", "/bone-nutrient-guide-offline.zip"})
+POST_BUILD_FILES = frozenset({f"/{PDF_NAME}", f"/{ZIP_NAME}"})
 
 
 def _is_export(target: str) -> bool:

@@ -25,7 +25,6 @@ from urllib.parse import unquote, urlsplit
 from boneguide.export.variant import ExportError, build_variant, with_plugin_options
 from boneguide.export.version import current_edition
 
-ZIP_NAME = "bone-nutrient-guide-offline.zip"
 FOLDER_NAME = "bone-nutrient-guide"
 SHIM = "assets/javascripts/vendor/iframe-worker/shim.js"
 IFRAME_WORKER_SHA256 = "e8e412dbcfea9b7e31b5ffa288d7b6035915e714c542f4176a0cdbe262fc9609"

@@ -30,7 +30,6 @@ from boneguide.export.browser import offline_page
 from boneguide.export.variant import ExportError, build_variant, raw_config
 from boneguide.export.version import Edition, current_edition
 
-PDF_NAME = "bone-nutrient-guide.pdf"
 PRINT_CSS = "assets/stylesheets/print.css"
 COVER_TEMPLATE = "overrides/partials/print-cover.html"
 PREPARE_JS = Path(__file__).with_name("print_prepare.js")
