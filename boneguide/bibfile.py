@@ -319,9 +319,6 @@ class BibFile:
             raw = raw[1:-1]
         return raw.strip()
 
-    def keep_unused(self, key: str) -> bool:
-        return bool(self.value(key, "keep-unused"))
-
     def data(self) -> BibliographyData:
         """pybtex's view of the entries it could read (for formatting)."""
         data = BibliographyData()

@@ -185,7 +185,7 @@ def check_rendered(
 def check_unused(bib: BibFile, cited: set[str]) -> list[Finding]:
     findings = []
     for key, entry in bib.entries.items():
-        if key in cited or bib.keep_unused(key):
+        if key in cited or bib.value(key, "keep-unused"):
             continue
         findings.append(
             Finding(
