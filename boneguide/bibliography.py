@@ -211,6 +211,25 @@ def url_for(identifiers: dict[str, str]) -> str:
     return identifiers.get("url", "")
 
 
+def record_fields(record: Mapping[str, Any], identifiers: Mapping[str, str]) -> dict[str, str]:
+    """The BibTeX fields a record gives as they are, for the importer and add_reference alike:
+    authors, title, year, volume, issue (as BibTeX's number), pages and identifiers."""
+    fields: dict[str, str] = {}
+    if record.get("authors"):
+        fields["author"] = join_authors(list(record["authors"]), bool(record.get("authors_truncated")))
+    if record.get("title"):
+        fields["title"] = protect_case(str(record["title"]))
+    for name, bib_name in (("year", "year"), ("volume", "volume"), ("issue", "number"), ("number", "number")):
+        if record.get(name) and bib_name not in fields:
+            fields[bib_name] = str(record[name])
+    if record.get("pages"):
+        fields["pages"] = clean_pages(str(record["pages"]))
+    for name in ("doi", "pmid", "pmcid"):
+        if identifiers.get(name):
+            fields[name] = str(identifiers[name])
+    return fields
+
+
 def fact_sheet_subject(url: str) -> str | None:
     """'.../factsheets/VitaminK-HealthProfessional/' -> 'vitamin k'."""
     m = re.search(r"/factsheets/([A-Za-z]+)", url)
@@ -239,7 +258,6 @@ def describe_work(work: Work, discrepancies: list[str]) -> None:
             if source.get(name) and name not in identifiers:
                 identifiers[name] = source[name]
     cited = next((c for c in work.citations if c.fields.get("authors")), None)
-    fields: dict[str, str] = {}
     notes: list[str] = []
     status = "unverified"
     source_fields: dict[str, Any] = {}
@@ -287,11 +305,7 @@ def describe_work(work: Work, discrepancies: list[str]) -> None:
 
     url = url_for(identifiers) or source_fields.get("url", "")
     organisation = organisation_for(source_fields, url)
-    authors = source_fields.get("authors") or []
-    if authors:
-        fields["author"] = join_authors(list(authors), bool(source_fields.get("authors_truncated")))
-    if source_fields.get("title"):
-        fields["title"] = protect_case(source_fields["title"])
+    fields = record_fields(source_fields, identifiers)
     record_type = source_fields.get("type", "misc")
     journal = source_fields.get("journal")
     if record_type == "article" and journal:
@@ -306,16 +320,8 @@ def describe_work(work: Work, discrepancies: list[str]) -> None:
         fields["howpublished"] = f"PubMed Central {identifiers['pmcid']}"
     elif not source_fields.get("title") and identifiers.get("pmid"):
         fields["howpublished"] = f"PubMed {identifiers['pmid']}"
-    for name, bib_name in (("year", "year"), ("volume", "volume"), ("issue", "number"), ("number", "number")):
-        if source_fields.get(name) and bib_name not in fields:
-            fields[bib_name] = str(source_fields[name])
     if source_fields.get("urldate"):
         fields["urldate"] = str(source_fields["urldate"])
-    if source_fields.get("pages"):
-        fields["pages"] = clean_pages(str(source_fields["pages"]))
-    for name in ("doi", "pmid", "pmcid"):
-        if identifiers.get(name):
-            fields[name] = identifiers[name]
     if not url and not identifiers.get("doi") and record and record.get("seen_at"):
         url = record["seen_at"][0]
         notes.append("No DOI, PMID or publisher page was seen: the URL is the copy the record was read on.")

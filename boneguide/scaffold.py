@@ -248,29 +248,12 @@ def find_duplicate(existing: list, record: dict) -> tuple[str, int, str] | None:
 
 def entry_fields(record: dict, status: str, seen_at: list[str]) -> dict[str, str]:
     """BibTeX fields from a normalised record: only what the record holds, plus honest flags."""
-    from boneguide.bibliography import clean_pages, join_authors, protect_case, record_identifiers, url_for
+    from boneguide.bibliography import record_fields, record_identifiers, url_for
 
-    fields: dict[str, str] = {"ENTRYTYPE": "article" if record.get("journal") else "misc"}
-    if record.get("authors"):
-        fields["author"] = join_authors(list(record["authors"]), bool(record.get("authors_truncated")))
-    elif record.get("organization") and record.get("journal"):
+    fields = {"ENTRYTYPE": "article" if record.get("journal") else "misc", **record_fields(record, record)}
+    if record.get("organization") and record.get("journal") and "author" not in fields:
         fields["author"] = "{" + str(record["organization"]) + "}"  # a corporate author, kept whole
-    if record.get("title"):
-        fields["title"] = protect_case(str(record["title"]))
-    for source, target in (
-        ("journal", "journal"),
-        ("year", "year"),
-        ("volume", "volume"),
-        ("issue", "number"),
-        ("number", "number"),
-        ("publisher", "publisher"),
-        ("organization", "organization"),
-    ):
-        if record.get(source):
-            fields[target] = str(record[source])
-    if record.get("pages"):
-        fields["pages"] = clean_pages(str(record["pages"]))
-    for name in ("doi", "pmid", "pmcid"):
+    for name in ("journal", "publisher", "organization"):
         if record.get(name):
             fields[name] = str(record[name])
     # A work with no identifier is at least findable at the page it was read on.

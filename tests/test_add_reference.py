@@ -331,3 +331,32 @@ def test_ctrl_c_is_one_line_and_exit_130(files, capsys, monkeypatch: pytest.Monk
     monkeypatch.setattr(add_reference, "add", interrupted)
     assert run(files, "--pmid", "23525894") == 130
     assert capsys.readouterr().err == "add_reference: interrupted\n"
+
+
+def test_a_record_becomes_the_same_fields_in_add_reference_and_the_importer() -> None:
+    """One mapping from a record to BibTeX: an issue is BibTeX's number, ahead of a number field."""
+    from boneguide.bibliography import Work, describe_work
+    from boneguide.citelists import Citation
+    from boneguide.scaffold import entry_fields
+
+    record = {
+        "id": "r1",
+        "status": "verified",
+        "type": "article",
+        "authors": ["Smith, JA", "Doe, B"],
+        "title": "Bone and zinc",
+        "journal": "J Bone",
+        "year": "2001",
+        "volume": "3",
+        "issue": "4",
+        "number": "5",
+        "pages": "101-9",
+        "doi": "10.1000/bone.1",
+        "pmid": "123",
+    }
+    work = Work([Citation("s1", "1", 1, "Smith 2001", "s1.md", 1, {"doi": "10.1000/bone.1"})], [record])
+    describe_work(work, [])
+    added = entry_fields(record, "verified", [])
+    shared = ("author", "title", "journal", "year", "volume", "number", "pages", "doi", "pmid")
+    assert {name: added[name] for name in shared} == {name: work.fields[name] for name in shared}
+    assert added["number"] == "4"
