@@ -651,7 +651,7 @@ def _readable_path(path: Path, project: Path) -> Path:
 
 class NutrientDataPlugin(BasePlugin[NutrientDataConfig]):
     def __init__(self) -> None:
-        self.nutrients: dict[str, dict[str, Any]] = {}
+        self.nutrients: dict[str, dict[str, Any]] = {}  # by src_uri, in title order as every list shows them
         self.studies: list[dict[str, Any]] = []
         self.labels: dict[str, str] = {}
 
@@ -695,6 +695,7 @@ class NutrientDataPlugin(BasePlugin[NutrientDataConfig]):
                 continue
             ids[data["nutrient_id"]] = str(shown)
             self.nutrients[file.src_uri] = data
+        self.nutrients = dict(sorted(self.nutrients.items(), key=lambda item: item[1]["title"].lower()))
         self.studies, study_problems = load_studies(project / self.config.studies_dir, project)
         problems += study_problems
         for page_id, src_uri in self.config.study_pages.items():
@@ -727,7 +728,7 @@ class NutrientDataPlugin(BasePlugin[NutrientDataConfig]):
         lines = _head("Nutrient", "Evidence for bone", "Adult RDA/AI per day", "Adult upper level per day")
         here = page.file.src_uri
         evidence_link = get_relative_url(EVIDENCE_PAGE, here)
-        for src_uri, data in sorted(self.nutrients.items(), key=lambda item: item[1]["title"].lower()):
+        for src_uri, data in self.nutrients.items():
             lines.append(
                 f"| [{_cell(data['title'])}]({get_relative_url(src_uri, here)}) | {evidence_cell(data, evidence_link)} | "
                 f"{adult_range(data)} | {adult_upper(data)} |"
@@ -748,7 +749,7 @@ class NutrientDataPlugin(BasePlugin[NutrientDataConfig]):
         here = page.file.src_uri
         evidence_link = get_relative_url(EVIDENCE_PAGE, here)
         lines = ['<div class="grid cards bng-cards" markdown>', ""]
-        for src_uri, data in sorted(self.nutrients.items(), key=lambda item: item[1]["title"].lower()):
+        for src_uri, data in self.nutrients.items():
             grades = "; ".join(
                 f"{OUTCOME_LABELS[g['outcome']].lower()}: "
                 + (
@@ -786,7 +787,7 @@ class NutrientDataPlugin(BasePlugin[NutrientDataConfig]):
                 "values": [_checker_fields(v) for v in data["intake"]["values"]],
                 "upper_limits": [_checker_fields(v) for v in data["intake"]["upper_limits"]],
             }
-            for src_uri, data in sorted(self.nutrients.items(), key=lambda item: item[1]["title"].lower())
+            for src_uri, data in self.nutrients.items()
             if data["intake"]["values"] or data["intake"]["upper_limits"]
         ]
         # Embedded, not fetched: the offline copy opens from file://, where fetch() is refused. In an
