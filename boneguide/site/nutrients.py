@@ -712,14 +712,13 @@ class NutrientDataPlugin(BasePlugin[NutrientDataConfig]):
                     )
         if problems:
             raise PluginError("Invalid nutrient data:\n  " + "\n  ".join(problems))
-        self.labels = self._labels(project / self.config.bib_file)
-        return files
-
-    def _labels(self, bib_path: Path) -> dict[str, str]:
         try:
-            return {raw.key: author_year(raw.parsed) for raw in load_bib(bib_path)}
+            self.labels = {
+                raw.key: author_year(raw.parsed) for raw in load_bib(project / self.config.bib_file)
+            }
         except BibError:
-            return {}  # the citation plugin reports the broken bibliography at its line
+            self.labels = {}  # the citation plugin reports the broken bibliography at its line
+        return files
 
     def studies_for(self, nutrient_id: str) -> list[dict[str, Any]]:
         return [r for r in self.studies if nutrient_id in (r["nutrient"], *r.get("pages", []))]
