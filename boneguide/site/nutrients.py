@@ -772,15 +772,11 @@ class NutrientDataPlugin(BasePlugin[NutrientDataConfig]):
         return "\n".join([*lines, "</div>", ""]) + "\n"
 
     def _checker(self, page: Page, files: Files) -> str:
-        def url(src_uri: str) -> str:
-            target = files.get_file_from_path(src_uri)
-            return (target.url_relative_to(page.file) if target else src_uri) + "#how-much"
-
         payload = [
             {
                 "id": data["nutrient_id"],
                 "title": data["title"],
-                "url": url(src_uri),
+                "url": files.src_uris[src_uri].url_relative_to(page.file) + "#how-much",
                 "unit": data["intake"]["unit"],
                 "alt_unit": data["intake"].get("alt_unit"),
                 "values": [_checker_fields(v) for v in data["intake"]["values"]],
