@@ -132,8 +132,6 @@ class NutrientDataConfig(base.Config):
     pages_dir = config_options.Type(str, default="nutrients")
     studies_dir = config_options.Type(str, default="studies")
     bib_file = config_options.Type(str, default="references.bib")
-    json_path = config_options.Type(str, default="data/nutrients.json")
-    studies_json_path = config_options.Type(str, default="data/studies.json")
     # Pages outside pages_dir that list studies too: {studies file stem: page}, e.g. herbal products.
     study_pages = config_options.Type(dict, default={})
     # Editorial policy the checker enforces (boneguide/checks/template.py, studies.py): nutrient pages
@@ -836,21 +834,23 @@ class NutrientDataPlugin(BasePlugin[NutrientDataConfig]):
         return markdown
 
     def on_post_build(self, *, config: Any) -> None:
-        site = Path(config["site_dir"])
         records = [
             {"page": src_uri.removesuffix(".md") + "/", **data}
             for src_uri, data in sorted(self.nutrients.items())
         ]
-        _write_json(
-            site / self.config.json_path, {"schema": "nutrient-page.schema.json", "nutrients": records}
-        )
         studies = [
             {k: v for k, v in record.items() if k not in ("line", "file")}
             for record in sorted(self.studies, key=lambda r: r["key"])
         ]
-        _write_json(
-            site / self.config.studies_json_path, {"schema": "studies.schema.json", "studies": studies}
-        )
+        # At the paths docs/overview/at-a-glance.md links to.
+        data_dir = Path(config["site_dir"]) / "data"
+        data_dir.mkdir(parents=True, exist_ok=True)
+        for name, payload in (
+            ("nutrients.json", {"schema": "nutrient-page.schema.json", "nutrients": records}),
+            ("studies.json", {"schema": "studies.schema.json", "studies": studies}),
+        ):
+            text = json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+            (data_dir / name).write_text(text, encoding="utf-8")
 
 
 def _checker_fields(item: dict[str, Any]) -> dict[str, Any]:
@@ -861,8 +861,3 @@ def _checker_fields(item: dict[str, Any]) -> dict[str, Any]:
 
 def _strip_cites(text: str) -> str:
     return re.sub(r"\s*\[@[^\]]*\]", "", text)
-
-
-def _write_json(target: Path, payload: dict[str, Any]) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
