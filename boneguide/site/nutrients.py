@@ -718,13 +718,12 @@ class NutrientDataPlugin(BasePlugin[NutrientDataConfig]):
             self.labels = {}  # the citation plugin reports the broken bibliography at its line
         return files
 
-    def studies_for(self, nutrient_id: str) -> list[dict[str, Any]]:
-        return [r for r in self.studies if nutrient_id in (r["nutrient"], *r.get("pages", []))]
+    def _studies_table(self, page_id: str) -> str:
+        records = [r for r in self.studies if page_id in (r["nutrient"], *r.get("pages", []))]
+        return studies_table(records, self.labels)
 
-    def _glance_table(self, page: Page) -> str:
+    def _glance_table(self, here: str, evidence_link: str) -> str:
         lines = _head("Nutrient", "Evidence for bone", "Adult RDA/AI per day", "Adult upper level per day")
-        here = page.file.src_uri
-        evidence_link = get_relative_url(EVIDENCE_PAGE, here)
         for src_uri, data in self.nutrients.items():
             lines.append(
                 f"| [{_cell(data['title'])}]({get_relative_url(src_uri, here)}) | {evidence_cell(data, evidence_link)} | "
@@ -732,19 +731,17 @@ class NutrientDataPlugin(BasePlugin[NutrientDataConfig]):
             )
         return _stacked("bng-glance", lines)
 
-    def _all_medicines(self, page: Page) -> str:
+    def _all_medicines(self, here: str) -> str:
         rows: list[tuple[int, str, str]] = []
         classes = list(MEDICINE_CLASSES)
         for src_uri, data in self.nutrients.items():
             for item in data.get("medicines") or []:
-                link = f"[{_cell(data['title'])}]({get_relative_url(src_uri, page.file.src_uri)}#medicines)"
+                link = f"[{_cell(data['title'])}]({get_relative_url(src_uri, here)}#medicines)"
                 rows.append((classes.index(item["class"]), data["title"].lower(), _medicine_row(item, link)))
         table = _head("Medicines", "Nutrient", "What happens", "What authorities advise")
         return _stacked("bng-medicines-all", table + [cells for _, _, cells in sorted(rows)])
 
-    def _cards(self, page: Page) -> str:
-        here = page.file.src_uri
-        evidence_link = get_relative_url(EVIDENCE_PAGE, here)
+    def _cards(self, here: str, evidence_link: str) -> str:
         lines = ['<div class="grid cards bng-cards" markdown>', ""]
         for src_uri, data in self.nutrients.items():
             grades = "; ".join(
@@ -795,7 +792,10 @@ class NutrientDataPlugin(BasePlugin[NutrientDataConfig]):
         )
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: Any, files: Files) -> str:
-        data = self.nutrients.get(page.file.src_uri)
+        here = page.file.src_uri
+        evidence_link = get_relative_url(EVIDENCE_PAGE, here)
+        data = self.nutrients.get(here)
+        study_page = next((k for k, v in self.config.study_pages.items() if v == here), None)
         if data is not None:
             tags = list(page.meta.get("tags") or [])
             if KIND_LABELS[data["kind"]] not in tags:
@@ -803,34 +803,31 @@ class NutrientDataPlugin(BasePlugin[NutrientDataConfig]):
             page.meta["tags"] = tags
             page.meta.setdefault("description", data["summary"])
             markdown = (
-                markdown.replace(
-                    EVIDENCE_MARKER, evidence_list(data, get_relative_url(EVIDENCE_PAGE, page.file.src_uri))
-                )
-                .replace(STUDIES_MARKER, studies_table(self.studies_for(data["nutrient_id"]), self.labels))
+                markdown.replace(EVIDENCE_MARKER, evidence_list(data, evidence_link))
+                .replace(STUDIES_MARKER, self._studies_table(data["nutrient_id"]))
                 .replace(INTAKE_MARKER, intake_tables(data))
                 .replace(FOODS_MARKER, foods_table(data))
                 .replace(FORMS_MARKER, forms_table(data))
                 .replace(MEDICINES_MARKER, medicines_table(data))
             )
-        elif page.file.src_uri in self.config.study_pages.values():
-            page_id = next(k for k, v in self.config.study_pages.items() if v == page.file.src_uri)
-            markdown = markdown.replace(STUDIES_MARKER, studies_table(self.studies_for(page_id), self.labels))
+        elif study_page is not None:
+            markdown = markdown.replace(STUDIES_MARKER, self._studies_table(study_page))
         else:
             for marker in PAGE_MARKERS:
                 if marker in markdown:
                     raise PluginError(
-                        f"{page.file.src_uri}: {marker} on a page outside "
+                        f"{here}: {marker} on a page outside "
                         f"{self.config.pages_dir}/ has no nutrient data to render"
                     )
         replacements = {
-            GLANCE_MARKER: self._glance_table,
-            ALL_MEDICINES_MARKER: self._all_medicines,
-            CARDS_MARKER: self._cards,
-            CHECKER_MARKER: lambda page: self._checker(page, files),
+            GLANCE_MARKER: lambda: self._glance_table(here, evidence_link),
+            ALL_MEDICINES_MARKER: lambda: self._all_medicines(here),
+            CARDS_MARKER: lambda: self._cards(here, evidence_link),
+            CHECKER_MARKER: lambda: self._checker(page, files),
         }
         for marker, render in replacements.items():
             if marker in markdown:
-                markdown = markdown.replace(marker, render(page))
+                markdown = markdown.replace(marker, render())
         return markdown
 
     def on_post_build(self, *, config: Any) -> None:
