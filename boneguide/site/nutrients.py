@@ -185,17 +185,17 @@ def _covers(limit: dict[str, Any], item: dict[str, Any]) -> bool:
     return low <= item_low and item_high <= high
 
 
-def _cell(text: str) -> str:
+def cell(text: str) -> str:
     # A literal "|" or a line break in data text would split a Markdown table.
     return " ".join(str(text).split()).replace("|", "\\|")
 
 
-def _head(*columns: str) -> list[str]:
+def table_head(*columns: str) -> list[str]:
     """A Markdown table's header row and its separator."""
     return ["| " + " | ".join(columns) + " |", "|" + " --- |" * len(columns)]
 
 
-def _stacked(css_class: str, table: list[str]) -> str:
+def stacked(css_class: str, table: list[str]) -> str:
     """``table`` in a block that phones show as one card per row (extra.css labels each cell)."""
     return "\n".join([f'<div class="bng-stack {css_class}" markdown>', "", *table, "", "</div>", ""]) + "\n"
 
@@ -209,7 +209,7 @@ def _annotated(text: str, item: dict[str, Any], default: str) -> str:
     if item.get("source") != default:
         text += _cite(item.get("source"))
     if item.get("note"):
-        text += f" — {_cell(item['note'])}"
+        text += f" — {cell(item['note'])}"
     return text
 
 
@@ -265,7 +265,7 @@ def _stage_table(
     lines = [
         f"**{title}**{kind_note}",
         "",
-        *_head("Ages", *(labels[h] for h in heads), "Upper level"),
+        *table_head("Ages", *(labels[h] for h in heads), "Upper level"),
     ]
     for ages in sorted(rows, key=age_range):
         row = rows[ages]
@@ -330,13 +330,13 @@ def intake_tables(data: dict[str, Any]) -> str:
                 f"**Tolerable Upper Intake Level (upper level, UL) per day**, set by the "
                 f"{intake['authority']} [@{default}].",
                 "",
-                *_head("Life stage", "Ages", "Upper level"),
+                *table_head("Life stage", "Ages", "Upper level"),
             ]
             for limit in sorted(
                 limits, key=lambda v: (list(STAGE_TITLES).index(stage_of(v)), age_range(v["ages"]))
             ):
-                cell = _limit_text(limit, unit, alt, default)
-                lines.append(f"| {STAGE_TITLES[stage_of(limit)]} | {_ages_label(limit['ages'])} | {cell} |")
+                upper = _limit_text(limit, unit, alt, default)
+                lines.append(f"| {STAGE_TITLES[stage_of(limit)]} | {_ages_label(limit['ages'])} | {upper} |")
             lines.append("")
     if not limits:
         lines += [
@@ -357,11 +357,11 @@ def other_authorities_table(intake: dict[str, Any]) -> list[str]:
         "**Other authorities.** Bodies outside the US and Canada set their own values, from the "
         "same evidence read differently; see the section on disagreements below.",
         "",
-        *_head("Authority", "Who", "Intake per day", "Upper level"),
+        *table_head("Authority", "Who", "Intake per day", "Upper level"),
     ]
     for body in authorities:
         unit = body["unit"]
-        name = f"{_cell(body['short'])}{_cite(body['source'])}"
+        name = f"{cell(body['short'])}{_cite(body['source'])}"
         limits = list(body.get("upper_limits") or [])
         used: set[int] = set()
         for value in sorted(body["values"], key=lambda v: age_range(v["ages"])):
@@ -373,11 +373,11 @@ def other_authorities_table(intake: dict[str, Any]) -> list[str]:
                 if _covers({**limit, "stage": stage_of(value)}, value):
                     used.add(index)
                     uppers.append(_authority_limit(limit, unit, body["source"]))
-            who = f"{_cell(value['group'])}, {_ages_label(value['ages'])}"
+            who = f"{cell(value['group'])}, {_ages_label(value['ages'])}"
             lines.append(f"| {name} | {who} | {text} | {'; '.join(uppers) or '—'} |")
         for index, limit in enumerate(limits):
             if index not in used:
-                who = f"{_cell(limit['group'])}, {_ages_label(limit['ages'])}"
+                who = f"{cell(limit['group'])}, {_ages_label(limit['ages'])}"
                 lines.append(f"| {name} | {who} | — | {_authority_limit(limit, unit, body['source'])} |")
     lines.append("")
     notes = [body["note"] for body in authorities if body.get("note")]
@@ -482,12 +482,12 @@ def foods_table(data: dict[str, Any]) -> str:
         kind = adults[0]["type"]
         who = " / ".join(label for label, _ in reference)
         columns.append(f"Share of the {kind}, {who} {_ages_label(youngest)}")
-    lines = [f"**Amounts in common foods** [@{foods['source']}].", "", *_head(*columns)]
+    lines = [f"**Amounts in common foods** [@{foods['source']}].", "", *table_head(*columns)]
     for food in foods["items"]:
         food_unit = food.get("unit", unit)
         amounts = [food["amount"], *([food["amount_high"]] if "amount_high" in food else [])]
         amount = _amounts(amounts, food_unit) + _cite(food.get("source"))
-        row = f"| {_cell(food['food'])} | {_cell(food['serving'])} | {amount} |"
+        row = f"| {cell(food['food'])} | {cell(food['serving'])} | {amount} |"
         if reference:
             factor = _unit_factor(food_unit, unit)
             alt = intake.get("alt_unit")
@@ -521,10 +521,10 @@ def forms_table(data: dict[str, Any]) -> str:
     forms = data.get("supplement_forms") or []
     if not forms:
         return ""
-    lines = _head("Form", "Share that is the nutrient", "Notes")
+    lines = table_head("Form", "Share that is the nutrient", "Notes")
     for form in forms:
         share = f"{_number(form['element_percent'])}%" if form.get("element_percent") else "—"
-        lines.append(f"| {_cell(form['form'])} | {share} | {_cell(form['note'])} [@{form['source']}] |")
+        lines.append(f"| {cell(form['form'])} | {share} | {cell(form['note'])} [@{form['source']}] |")
     return "\n".join([*lines, ""]) + "\n"
 
 
@@ -536,8 +536,8 @@ def _medicine_row(item: dict[str, Any], *between: str) -> str:
     """One interaction's table row: the medicines, any ``between`` cells, what happens, the advice (cited)."""
     name = MEDICINE_CLASSES[item["class"]]
     if item.get("medicines"):
-        name += f" ({_cell(item['medicines'])})"
-    cells = [name, *between, _cell(item["effect"]), _cell(item["advice"]) + _sources_cite(item["sources"])]
+        name += f" ({cell(item['medicines'])})"
+    cells = [name, *between, cell(item["effect"]), cell(item["advice"]) + _sources_cite(item["sources"])]
     return "| " + " | ".join(cells) + " |"
 
 
@@ -548,8 +548,8 @@ def medicines_table(data: dict[str, Any]) -> str:
             f"No interaction between {data['title'].lower()} and a medicine is recorded in this guide. "
             "That is not proof that none exists: a pharmacist can check a particular medicine.\n"
         )
-    table = _head("Medicines", "What happens", "What authorities advise")
-    return _stacked("bng-medicines", table + [_medicine_row(item) for item in medicines])
+    table = table_head("Medicines", "What happens", "What authorities advise")
+    return stacked("bng-medicines", table + [_medicine_row(item) for item in medicines])
 
 
 # --- study records ------------------------------------------------------------------------------
@@ -572,27 +572,27 @@ def author_year(entry: Any) -> str:
 def studies_table(records: list[dict[str, Any]], labels: dict[str, str]) -> str:
     if not records:
         return ""
-    lines = _head("Study", "Design and people", "Dose and length", "Main result")
+    lines = table_head("Study", "Design and people", "Dose and length", "Main result")
     for record in sorted_studies(records, labels):
         name = labels.get(record["key"], record["key"])
         if record.get("name"):
-            name = f"{_cell(record['name'])}: {name}"
-        population = _cell(record["population"])
+            name = f"{cell(record['name'])}: {name}"
+        population = cell(record["population"])
         if population[:1].isupper() and population[1:2].islower():
             population = population[0].lower() + population[1:]  # "Adults aged 60" follows a number
         people = f"{record['participants']:,} {population}" if record.get("participants") else population
         if record.get("studies_pooled"):
             people = f"{record['studies_pooled']} studies; {people}"
         design = f"{record['design'].capitalize()}; {people}"
-        dose = _cell(record["exposure"])
+        dose = cell(record["exposure"])
         if record.get("comparator"):
-            dose += f" vs {_cell(record['comparator'])}"
-        dose += f"; {_cell(record['duration'])}"
-        result = _cell(record["result"])
+            dose += f" vs {cell(record['comparator'])}"
+        dose += f"; {cell(record['duration'])}"
+        result = cell(record["result"])
         if record.get("limitations"):
-            result += f" *Limitations:* {_cell(record['limitations'])}"
+            result += f" *Limitations:* {cell(record['limitations'])}"
         lines.append(f"| {name} [@{record['key']}] | {design} | {dose} | {result} |")
-    return _stacked("bng-studies", lines)
+    return stacked("bng-studies", lines)
 
 
 def sorted_studies(records: list[dict[str, Any]], labels: dict[str, str]) -> list[dict[str, Any]]:
@@ -723,23 +723,25 @@ class NutrientDataPlugin(BasePlugin[NutrientDataConfig]):
         return studies_table(records, self.labels)
 
     def _glance_table(self, here: str, evidence_link: str) -> str:
-        lines = _head("Nutrient", "Evidence for bone", "Adult RDA/AI per day", "Adult upper level per day")
+        lines = table_head(
+            "Nutrient", "Evidence for bone", "Adult RDA/AI per day", "Adult upper level per day"
+        )
         for src_uri, data in self.nutrients.items():
             lines.append(
-                f"| [{_cell(data['title'])}]({get_relative_url(src_uri, here)}) | {evidence_cell(data, evidence_link)} | "
+                f"| [{cell(data['title'])}]({get_relative_url(src_uri, here)}) | {evidence_cell(data, evidence_link)} | "
                 f"{adult_range(data)} | {adult_upper(data)} |"
             )
-        return _stacked("bng-glance", lines)
+        return stacked("bng-glance", lines)
 
     def _all_medicines(self, here: str) -> str:
         rows: list[tuple[int, str, str]] = []
         classes = list(MEDICINE_CLASSES)
         for src_uri, data in self.nutrients.items():
             for item in data.get("medicines") or []:
-                link = f"[{_cell(data['title'])}]({get_relative_url(src_uri, here)}#medicines)"
+                link = f"[{cell(data['title'])}]({get_relative_url(src_uri, here)}#medicines)"
                 rows.append((classes.index(item["class"]), data["title"].lower(), _medicine_row(item, link)))
-        table = _head("Medicines", "Nutrient", "What happens", "What authorities advise")
-        return _stacked("bng-medicines-all", table + [cells for _, _, cells in sorted(rows)])
+        table = table_head("Medicines", "Nutrient", "What happens", "What authorities advise")
+        return stacked("bng-medicines-all", table + [cells for _, _, cells in sorted(rows)])
 
     def _cards(self, here: str, evidence_link: str) -> str:
         lines = ['<div class="grid cards bng-cards" markdown>', ""]
@@ -754,7 +756,7 @@ class NutrientDataPlugin(BasePlugin[NutrientDataConfig]):
                 for g in data["evidence"][:2]
             )
             lines += [
-                f"-   **[{_cell(data['title'])}]({get_relative_url(src_uri, here)})**",
+                f"-   **[{cell(data['title'])}]({get_relative_url(src_uri, here)})**",
                 "",
                 "    ---",
                 "",

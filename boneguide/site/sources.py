@@ -22,6 +22,7 @@ from boneguide.bibfile import BibError
 from boneguide.bibliography import entry_tokens, load_bib
 from boneguide.citelists import Citation, SourceList, load_sources, marker_sort_key
 from boneguide.identifiers import identifier_tokens
+from boneguide.site.nutrients import cell, stacked, table_head
 
 log = get_plugin_logger(__name__)
 
@@ -157,20 +158,13 @@ def render_claims(claims: list[dict[str, Any]] | None) -> list[str]:
         return []
     counts = {v: sum(c["verdict"] == v for c in claims) for v in VERDICT_ORDER}
     summary = ", ".join(f"{n} {v}" for v, n in counts.items() if n)
-    lines = [
-        f"**Claims checked ({len(claims)}):** {summary}.",
-        "",
-        '<div class="bng-stack bng-claims" markdown>',
-        "",
-        "| Nutrient | What the article claimed | Verdict | What the evidence shows |",
-        "|---|---|---|---|",
-    ]
-    ordered = sorted(claims, key=lambda c: (VERDICT_ORDER.index(c["verdict"]), c["nutrient"]))
-    for claim in ordered:
+    table = table_head("Nutrient", "What the article claimed", "Verdict", "What the evidence shows")
+    for claim in sorted(claims, key=lambda c: (VERDICT_ORDER.index(c["verdict"]), c["nutrient"])):
         nutrient = claim["nutrient"].replace("-", " ").capitalize()
-        said, shown = (" ".join(claim[name].split()).replace("|", "\\|") for name in ("claim", "finding"))
-        lines.append(f"| {nutrient} | {said} | **{claim['verdict']}** | {shown} |")
-    return [*lines, "", "</div>", ""]
+        table.append(
+            f"| {nutrient} | {cell(claim['claim'])} | **{claim['verdict']}** | {cell(claim['finding'])} |"
+        )
+    return [f"**Claims checked ({len(claims)}):** {summary}.", "", stacked("bng-claims", table)]
 
 
 def render_sources(
