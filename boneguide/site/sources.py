@@ -113,7 +113,7 @@ def render_source(
         occurrences[citation.marker].append(citation)
     inconsistent = {i.marker: i for i in source.inconsistencies}
     if source.citations:
-        lines += ["| Marker | Work in the bibliography | Cited as |", "|---|---|---|"]
+        lines += table_head("Marker", "Work in the bibliography", "Cited as")
         for marker in sorted(occurrences, key=marker_sort_key):
             keys = index.by_ref.get(f"{source.source_id}:{marker}", [])
             work = _keys(keys, index) if keys else "not in the bibliography yet (run `make import`)"
@@ -170,10 +170,7 @@ def render_claims(claims: list[dict[str, Any]] | None) -> list[str]:
 def render_sources(
     sources: list[SourceList], index: BibIndex, claims: dict[str, list[dict[str, Any]]] | None = None
 ) -> str:
-    lines = [
-        "| Source article | Kind | References | Resolved | Unresolved |",
-        "|---|---|---|---|---|",
-    ]
+    lines = table_head("Source article", "Kind", "References", "Resolved", "Unresolved")
     for source in sources:
         total, resolved, _ = source_counts(source, index)
         title = _escape(source.meta.get("title", source.source_id))
