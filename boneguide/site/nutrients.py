@@ -216,11 +216,13 @@ def _annotated(text: str, item: dict[str, Any], default: str) -> str:
 # --- the intake tables ----------------------------------------------------------------------------
 
 
-def _limit_text(limit: dict[str, Any], unit: str, alt: Any, default: str) -> str:
-    """An upper level with its citation; the second unit converts the intake unit only, not a
-    limit set in a unit of its own."""
+def _limit_text(limit: dict[str, Any], unit: str, alt: Any, default: str, scope: bool = False) -> str:
+    """An upper level with its citation (with ``scope``, what it applies to unless total intake); the
+    second unit converts the intake unit only, not a limit set in a unit of its own."""
     limit_unit = limit.get("unit", unit)
     text = format_amount(limit["amount"], limit_unit, alt if limit_unit == unit else None)
+    if scope and limit.get("applies_to", "total intake") != "total intake":
+        text += f" ({limit['applies_to']})"
     return _annotated(text, limit, default)
 
 
@@ -362,7 +364,8 @@ def other_authorities_table(intake: dict[str, Any]) -> list[str]:
     for body in authorities:
         unit = body["unit"]
         name = f"{cell(body['short'])}{_cite(body['source'])}"
-        limits = list(body.get("upper_limits") or [])
+        limits = body.get("upper_limits") or []
+        upper_texts = [_limit_text(limit, unit, None, body["source"], scope=True) for limit in limits]
         used: set[int] = set()
         for value in sorted(body["values"], key=lambda v: age_range(v["ages"])):
             text = _annotated(
@@ -372,23 +375,16 @@ def other_authorities_table(intake: dict[str, Any]) -> list[str]:
             for index, limit in enumerate(limits):
                 if _covers({**limit, "stage": stage_of(value)}, value):
                     used.add(index)
-                    uppers.append(_authority_limit(limit, unit, body["source"]))
+                    uppers.append(upper_texts[index])
             who = f"{cell(value['group'])}, {_ages_label(value['ages'])}"
             lines.append(f"| {name} | {who} | {text} | {'; '.join(uppers) or '—'} |")
         for index, limit in enumerate(limits):
             if index not in used:
                 who = f"{cell(limit['group'])}, {_ages_label(limit['ages'])}"
-                lines.append(f"| {name} | {who} | — | {_authority_limit(limit, unit, body['source'])} |")
+                lines.append(f"| {name} | {who} | — | {upper_texts[index]} |")
     lines.append("")
     notes = [body["note"] for body in authorities if body.get("note")]
     return lines + [f"- {note}" for note in notes]
-
-
-def _authority_limit(limit: dict[str, Any], unit: str, default: str) -> str:
-    text = format_amount(limit["amount"], limit.get("unit", unit))
-    if limit.get("applies_to") and limit["applies_to"] != "total intake":
-        text += f" ({limit['applies_to']})"
-    return _annotated(text, limit, default)
 
 
 # --- adults, for the comparison tables ----------------------------------------------------------------
