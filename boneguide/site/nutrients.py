@@ -568,8 +568,14 @@ def author_year(entry: Any) -> str:
 def studies_table(records: list[dict[str, Any]], labels: dict[str, str]) -> str:
     if not records:
         return ""
+
+    def order(record: dict[str, Any]) -> tuple[int, int, str]:
+        # By design as DESIGN_ORDER ranks them, then newest first (the year of the record's label).
+        found = re.search(r"\d{4}", labels.get(record["key"], ""))
+        return DESIGN_ORDER.index(record["design"]), -int(found.group()) if found else 0, record["key"]
+
     lines = table_head("Study", "Design and people", "Dose and length", "Main result")
-    for record in sorted_studies(records, labels):
+    for record in sorted(records, key=order):
         name = labels.get(record["key"], record["key"])
         if record.get("name"):
             name = f"{cell(record['name'])}: {name}"
@@ -589,14 +595,6 @@ def studies_table(records: list[dict[str, Any]], labels: dict[str, str]) -> str:
             result += f" *Limitations:* {cell(record['limitations'])}"
         lines.append(f"| {name} [@{record['key']}] | {design} | {dose} | {result} |")
     return stacked("bng-studies", lines)
-
-
-def sorted_studies(records: list[dict[str, Any]], labels: dict[str, str]) -> list[dict[str, Any]]:
-    def year(record: dict[str, Any]) -> int:
-        found = re.search(r"\d{4}", labels.get(record["key"], ""))
-        return -int(found.group()) if found else 0
-
-    return sorted(records, key=lambda r: (DESIGN_ORDER.index(r["design"]), year(r), r["key"]))
 
 
 def load_studies(directory: Path, project: Path) -> tuple[list[dict[str, Any]], list[str]]:
