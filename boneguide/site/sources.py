@@ -86,9 +86,7 @@ def source_counts(source: SourceList, index: BibIndex) -> tuple[int, int, list[s
     return len(markers), len(resolved), missing
 
 
-def render_source(
-    source: SourceList, index: BibIndex, claims: list[dict[str, Any]] | None = None
-) -> list[str]:
+def render_source(source: SourceList, index: BibIndex, claims: list[dict[str, Any]]) -> list[str]:
     meta = source.meta
     total, resolved, _ = source_counts(source, index)
     lines = [f"## {_escape(meta.get('title', source.source_id))} {{#{source.source_id}}}", ""]
@@ -152,7 +150,7 @@ def render_source(
 VERDICT_ORDER = ["wrong", "overstated", "untraceable", "partly supported", "supported"]
 
 
-def render_claims(claims: list[dict[str, Any]] | None) -> list[str]:
+def render_claims(claims: list[dict[str, Any]]) -> list[str]:
     """What the article claimed, checked: a table, worst verdicts first, each finding cited."""
     if not claims:
         return []
