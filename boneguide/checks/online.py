@@ -29,7 +29,7 @@ from urllib3.util.retry import Retry
 
 from boneguide.bibfile import BibFile
 from boneguide.checks.model import Finding, Target
-from boneguide.files import write_atomically
+from boneguide.files import read_cache, write_atomically
 
 # Hosts that answer automated clients with 403, captchas or nothing: a failure there says nothing
 # about the link, so they are reported as unverifiable rather than requested. Subdomains included.
@@ -371,19 +371,6 @@ def bibliography_targets(bib: BibFile) -> list[Target]:
     return targets
 
 
-def load_cache(path: Path) -> dict[str, dict[str, Any]]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}  # no cache yet, or a damaged one: everything is checked again
-    return data.get("results", {}) if isinstance(data, dict) else {}
-
-
-def save_cache(path: Path, results: dict[str, dict[str, Any]]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomically(path, json.dumps({"version": 1, "results": results}, indent=1, sort_keys=True) + "\n")
-
-
 _SEVERITY = {
     "broken": "error",
     "error": "warning",
@@ -409,7 +396,8 @@ def check(
     settings = settings or Settings()
     today = today or dt.date.today()
     targets = list(targets)
-    cache = load_cache(cache_path)
+    data = read_cache(cache_path)  # None with no cache yet, or a damaged one: everything is checked again
+    cache: dict[str, dict[str, Any]] = data.get("results", {}) if isinstance(data, dict) else {}
     fresh_after = today - dt.timedelta(days=cache_days)
     by_url: dict[str, Target] = {}
     for target in targets:
@@ -494,7 +482,9 @@ def check(
         if not (breaker.tripped and outcomes[url].unreachable):  # the network's fault, not the link's
             cache[url] = outcomes[url].cached()
     with contextlib.suppress(OSError):
-        save_cache(cache_path, cache)
+        cache_path.parent.mkdir(parents=True, exist_ok=True)
+        payload = {"version": 1, "results": cache}
+        write_atomically(cache_path, json.dumps(payload, indent=1, sort_keys=True) + "\n")
 
     findings = []
     if breaker.tripped:
