@@ -112,17 +112,14 @@ class _CappedRetry(Retry):
 
 
 def _session(settings: Settings) -> requests.Session:
+    # total bounds connection, read and status retries alike. Redirects are requests' to follow
+    # (session.max_redirects): it never lets urllib3 follow one, so Retry's redirect count is unused.
+    # Retry's defaults already retry HEAD and GET and honour Retry-After.
     retry = _CappedRetry(
         total=settings.retries,
-        connect=settings.retries,
-        read=settings.retries,
-        status=settings.retries,
-        redirect=settings.max_redirects,
         backoff_factor=settings.backoff_factor,
         status_forcelist=(429, 500, 502, 503, 504),
-        allowed_methods=frozenset({"HEAD", "GET"}),
-        respect_retry_after_header=True,
-        raise_on_status=False,
+        raise_on_status=False,  # the last answer is returned and judged: requests never raises RetryError
     )
     retry.cap = settings.max_retry_after
     session = requests.Session()
@@ -260,8 +257,6 @@ def check_url(url: str, session: requests.Session, gate: _HostGate, settings: Se
                 response.close()
     except requests.exceptions.TooManyRedirects:
         return Outcome("broken", f"more than {settings.max_redirects} redirects")
-    except requests.exceptions.RetryError as error:
-        return Outcome("broken", f"gave up after {settings.retries} retries ({error.__class__.__name__})")
     except (requests.exceptions.Timeout, requests.exceptions.ConnectionError) as error:
         reason = str(error.args[0]) if error.args else str(error)
         cause = _connection_failure(error)
