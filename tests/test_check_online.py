@@ -174,13 +174,13 @@ def test_head_refused_falls_back_to_get(server: str) -> None:
     assert Handler.hits[("GET", "/no-head")] == 1
 
 
-def test_hosts_that_block_bots_are_unverifiable_and_not_requested() -> None:
+def test_hosts_that_block_bots_are_unverifiable_and_not_requested(tmp_path: Path) -> None:
     settings = Settings(blocking_hosts=("doi.org",))
-    result = online.check_url(
-        "https://doi.org/10.1000/x", online._session(settings), online._HostGate(1, 0), settings
+    (finding,) = online.check(
+        [Target("https://doi.org/10.1000/x", "x.md", 1, 1)], tmp_path / "c.json", settings=settings
     )
-    assert result.status == "unverifiable"
-    assert "unverifiable from CI" in result.detail
+    assert finding.code == "online-unverifiable"
+    assert "unverifiable from CI" in finding.message
 
 
 def test_per_host_delay_spaces_requests() -> None:

@@ -243,9 +243,8 @@ def _describe(response: requests.Response) -> str:
 
 
 def check_url(url: str, session: requests.Session, gate: _HostGate, settings: Settings) -> Outcome:
+    """The link asked for (check() has already left out hosts that block automated clients)."""
     host = urlsplit(url).netloc
-    if blocked := _blocked(host, settings):
-        return blocked
     timeout = (settings.connect_timeout, settings.read_timeout)
     try:
         with gate.enter(host):
