@@ -17,7 +17,7 @@ import threading
 import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -28,7 +28,7 @@ from urllib3 import exceptions as urllib3_exceptions
 from urllib3.util.retry import Retry
 
 from boneguide.bibfile import BibFile
-from boneguide.checks.model import Finding, Target
+from boneguide.checks.model import Finding, Severity, Target
 from boneguide.files import read_cache, write_atomically
 
 # Hosts that answer automated clients with 403, captchas or nothing: a failure there says nothing
@@ -85,7 +85,7 @@ class Outcome:
     detail: str
     code: int | None = None
     final_url: str | None = None
-    checked: str = field(default_factory=lambda: dt.date.today().isoformat())
+    checked: str = ""  # the day it was asked (check()'s today), kept with it in the cache
     # Why the host could not be connected to at all ("" when it answered or timed out reading);
     # feeds the network-unreachable verdict and is never cached.
     unreachable: str = ""
@@ -365,7 +365,7 @@ def bibliography_targets(bib: BibFile) -> list[Target]:
     return targets
 
 
-_SEVERITY = {
+_SEVERITY: dict[str, Severity] = {  # every status but "ok", which is no finding
     "broken": "error",
     "error": "warning",
     "timeout": "warning",
@@ -506,7 +506,7 @@ def check(
                 target.path,
                 target.line,
                 target.col,
-                _SEVERITY.get(outcome.status, "warning"),  # type: ignore[arg-type]
+                _SEVERITY[outcome.status],
                 f"online-{outcome.status}",
                 f"{label}: {outcome.detail}",
             )
