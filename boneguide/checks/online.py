@@ -440,13 +440,11 @@ def check(
     # Probe first: one try, no retries, on each of the first few distinct hosts, before the rest
     # start. With no network they all fail together and nothing else is requested; a probe that
     # could not connect is asked again, with retries, with the rest if the network proves up.
-    probe: list[Target] = []
-    probed_hosts: set[str] = set()
+    first_of_host: dict[str, Target] = {}
     for target in to_check:
-        host = _request_host(target, settings)
-        if host not in probed_hosts and len(probe) < breaker.limit:
-            probed_hosts.add(host)
-            probe.append(target)
+        if len(first_of_host) < breaker.limit:
+            first_of_host.setdefault(_request_host(target, settings), target)
+    probe = list(first_of_host.values())
     probe_session = _session(replace(settings, retries=0))
     probed = _probe(probe, lambda target: one(target, probe_session)[1], settings.connect_timeout + 2)
     probe_session.close()
