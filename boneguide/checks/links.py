@@ -210,8 +210,8 @@ def check_site(
     """
     result = SiteLinks()
     file_cache: dict[str, Path | None] = {}
-    site_prefix = urlsplit(site_url or "").path.rstrip("/") + "/" if site_url else None
-    site_host = urlsplit(site_url or "").netloc
+    site = urlsplit(site_url or "")
+    site_prefix = site.path.rstrip("/") + "/"  # "/" without a site_url
     # Theme links repeat on every page: a broken one is reported once, with a count.
     # Keyed by the problem, which names the resolved target: the same theme link is relative on each page.
     unlocated: dict[str, list[tuple[str, Reference]]] = {}
@@ -242,10 +242,7 @@ def check_site(
                     continue
             elif parts.scheme or url.startswith("//"):
                 is_own_site = (
-                    site_host
-                    and parts.netloc == site_host
-                    and site_prefix
-                    and parts.path.startswith(site_prefix)
+                    site.netloc and parts.netloc == site.netloc and parts.path.startswith(site_prefix)
                 )
                 if not is_own_site:
                     problem = url_problem(url if parts.scheme else "https:" + url)
@@ -259,13 +256,13 @@ def check_site(
                         site_dir,
                         file_cache,
                         pages,
-                        "/" + parts.path[len(site_prefix or "/") :],
+                        "/" + parts.path[len(site_prefix) :],
                         parts.fragment,
                         reference,
                     )
             else:
                 path_part = parts.path
-                if site_prefix and site_prefix != "/" and path_part.startswith(site_prefix):
+                if site_prefix != "/" and path_part.startswith(site_prefix):
                     path_part = "/" + path_part[len(site_prefix) :]  # site-absolute, as on 404.html
                 target = posixpath.normpath(posixpath.join(base, path_part)) if path_part else "/" + relative
                 if path_part.endswith("/") and not target.endswith("/"):
