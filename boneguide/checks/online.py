@@ -209,7 +209,7 @@ class _Breaker:
             if outcome.unreachable:
                 self.failed[host] = outcome.unreachable
                 self.tripped = len(self.failed) >= self.limit
-            elif outcome.status != "unverifiable":  # not requested: says nothing about the network
+            else:
                 self.failed.clear()
 
     def cause(self) -> str:
