@@ -141,8 +141,7 @@ class Locator:
     the text ``x``; a Markdown link, which no HTML parser sees, by the line that holds its URL.
     """
 
-    def __init__(self, display_path: str, source_text: str | None):
-        self.display_path = display_path
+    def __init__(self, source_text: str | None):
         self.source_text = source_text
         self.lines = source_text.splitlines() if source_text else []
         self._raw_tags: dict[tuple[str, str], list[RawTag]] | None = None
@@ -162,9 +161,10 @@ class Locator:
         self._seen[(tag, url)] = index + 1
         return typed[min(index, len(typed) - 1)]
 
-    def find(self, url: str, tag: str = "") -> tuple[str, int, int, bool]:
+    def find(self, url: str, tag: str = "") -> tuple[int, int]:
+        """Line and column of ``url`` in the source; (0, 0) when it is not there."""
         if tag and (typed := self._typed_tag(tag, url)):
-            return self.display_path, *typed.position_of(url), True
+            return typed.position_of(url)
         parts = _split(url)
         candidates = [url]
         if parts.fragment:
@@ -176,8 +176,8 @@ class Locator:
             for number, line in enumerate(self.lines, start=1):
                 column = line.find(candidate)
                 if column >= 0:
-                    return self.display_path, number, column + 1, True
-        return self.display_path, 0, 0, False
+                    return number, column + 1
+        return 0, 0
 
 
 def _site_path(site_dir: Path, path: str, cache: dict[str, Path | None]) -> Path | None:
@@ -217,7 +217,7 @@ def check_site(
     unlocated: dict[str, list[tuple[str, Reference]]] = {}
     for relative, page in pages.items():
         display, source_text = sources.get(relative, (f"site/{relative}", None))
-        locator = Locator(display, source_text)
+        locator = Locator(source_text)
         base = "/" + posixpath.dirname(relative) + "/" if posixpath.dirname(relative) else "/"
         for reference in page.references:
             url = reference.url
@@ -225,9 +225,9 @@ def check_site(
             if lowered.startswith(_IGNORED_SCHEMES) or lowered in _INERT_URLS:
                 continue
             if unsafe := unsafe_url(reference.tag, url):
-                path, line, col, _ = locator.find(url, reference.tag)
+                line, col = locator.find(url, reference.tag)
                 result.findings.append(
-                    Finding(path, line, col, "error", "link-unsafe-scheme", f"{reference.tag} {unsafe}")
+                    Finding(display, line, col, "error", "link-unsafe-scheme", f"{reference.tag} {unsafe}")
                 )
                 continue
             if lowered.startswith("data:"):  # an inlined picture the policy accepts: nothing to fetch
@@ -248,8 +248,7 @@ def check_site(
                     problem = url_problem(url if parts.scheme else "https:" + url)
                     if problem is None:
                         if collect_external:
-                            path, line, col, _ = locator.find(url)
-                            result.external.append(Target(url, path, line, col))
+                            result.external.append(Target(url, display, *locator.find(url)))
                         continue
                 else:
                     problem = _internal_problem(
@@ -272,13 +271,13 @@ def check_site(
                 )
             if problem is None:
                 continue
-            path, line, col, found = locator.find(url, reference.tag)
-            if found:
+            line, col = locator.find(url, reference.tag)
+            if line:
                 result.findings.append(
-                    Finding(path, line, col, "error", "link-broken", f"{reference.tag} '{url}' {problem}")
+                    Finding(display, line, col, "error", "link-broken", f"{reference.tag} '{url}' {problem}")
                 )
             else:
-                unlocated.setdefault(problem, []).append((path, reference))
+                unlocated.setdefault(problem, []).append((display, reference))
     for problem, where in unlocated.items():
         (path, reference), others = where[0], len(where) - 1
         url = reference.url
