@@ -245,14 +245,6 @@ def raw_tags(text: str) -> list[RawTag]:
     return _scan(text)[0].tags
 
 
-def _attribute_allowed(element: str, attribute: str) -> bool:
-    return (
-        attribute in GLOBAL_ATTRIBUTES
-        or attribute.startswith(GLOBAL_ATTRIBUTE_PREFIXES)
-        or attribute in ALLOWED_ELEMENTS[element]
-    )
-
-
 def tag_problems(tag: RawTag) -> list[tuple[str, str]]:
     """(code, message) for each way ``tag`` breaks the policy."""
     if tag.name not in ALLOWED_ELEMENTS:
@@ -264,8 +256,9 @@ def tag_problems(tag: RawTag) -> list[tuple[str, str]]:
             )
         ]
     problems = []
+    allowed = GLOBAL_ATTRIBUTES | ALLOWED_ELEMENTS[tag.name]
     for attribute, value in tag.attributes:
-        if not _attribute_allowed(tag.name, attribute):
+        if attribute not in allowed and not attribute.startswith(GLOBAL_ATTRIBUTE_PREFIXES):
             why = " (an event handler runs script)" if attribute.startswith("on") else ""
             problems.append(
                 ("html-attribute", f"attribute '{attribute}' is not allowed on <{tag.name}>{why}")
