@@ -97,7 +97,7 @@ class Outcome:
 class _CappedRetry(Retry):
     """Retry whose Retry-After waits are capped, so a server cannot stall the weekly job for hours."""
 
-    cap: float = 120.0
+    cap: float  # Settings.max_retry_after, set by _session; new() passes it on to each copy
 
     def get_retry_after(self, response: Any) -> float | None:
         value = super().get_retry_after(response)
