@@ -167,8 +167,6 @@ def blocks(lines: Iterable[tuple[int, str]]) -> list[Block]:
         elif TABLE_SEPARATOR.match(line):
             if found and found[-1].kind == "row" and not current:
                 found.pop()  # the header row above the separator
-            elif current and kind == "row":
-                current = []
         elif stripped.startswith("|"):
             close()
             current, start, kind = [stripped], number, "row"
