@@ -169,8 +169,7 @@ def blocks(lines: Iterable[tuple[int, str]]) -> list[Block]:
                 found.pop()  # the header row above the separator
         elif stripped.startswith("|"):
             close()
-            current, start, kind = [stripped], number, "row"
-            close()
+            found.append(Block(section, number, "row", stripped))
         elif LIST_ITEM.match(line):
             close()
             current, start, kind = [LIST_ITEM.sub("", line)], number, "item"
