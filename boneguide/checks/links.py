@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import SplitResult, unquote, urlsplit
@@ -180,17 +181,15 @@ class Locator:
         return 0, 0
 
 
-def _site_path(site_dir: Path, path: str, cache: dict[str, Path | None]) -> Path | None:
-    """The file a site-absolute, normalised URL path serves, or None."""
-    if path in cache:
-        return cache[path]
+def _site_file(site_dir: Path, path: str) -> str | None:
+    """The file a site-absolute, normalised URL path serves, relative to site_dir, or None."""
     relative = unquote(path).lstrip("/")
     candidate = site_dir / relative
     if path.endswith("/") or not relative or candidate.is_dir():
         candidate = candidate / "index.html"
-    found = candidate if ".." not in Path(relative).parts and candidate.is_file() else None
-    cache[path] = found
-    return found
+    if ".." in Path(relative).parts or not candidate.is_file():
+        return None
+    return candidate.relative_to(site_dir).as_posix()
 
 
 def check_site(
@@ -209,7 +208,7 @@ def check_site(
     for the online check.
     """
     result = SiteLinks()
-    file_cache: dict[str, Path | None] = {}
+    site_file = functools.cache(functools.partial(_site_file, site_dir))  # many links share a target
     site = urlsplit(site_url or "")
     site_prefix = site.path.rstrip("/") + "/"  # "/" without a site_url
     # Theme links repeat on every page: a broken one is reported once, with a count.
@@ -252,12 +251,7 @@ def check_site(
                         continue
                 else:
                     problem = _internal_problem(
-                        site_dir,
-                        file_cache,
-                        pages,
-                        "/" + parts.path[len(site_prefix) :],
-                        parts.fragment,
-                        reference,
+                        site_file, pages, "/" + parts.path[len(site_prefix) :], parts.fragment, reference
                     )
             else:
                 path_part = parts.path
@@ -266,9 +260,7 @@ def check_site(
                 target = posixpath.normpath(posixpath.join(base, path_part)) if path_part else "/" + relative
                 if path_part.endswith("/") and not target.endswith("/"):
                     target += "/"
-                problem = _internal_problem(
-                    site_dir, file_cache, pages, target, parts.fragment, reference, own=relative
-                )
+                problem = _internal_problem(site_file, pages, target, parts.fragment, reference, own=relative)
             if problem is None:
                 continue
             line, col = locator.find(url, reference.tag)
@@ -296,25 +288,20 @@ def check_site(
 
 
 def _internal_problem(
-    site_dir: Path,
-    file_cache: dict[str, Path | None],
+    site_file: Callable[[str], str | None],
     pages: dict[str, HtmlPage],
     target: str,
     fragment: str,
     reference: Reference,
     own: str | None = None,
 ) -> str | None:
-    if own is not None and target == "/" + own:
-        relative = own
-    else:
-        file = _site_path(site_dir, target, file_cache)
-        if file is None and _is_export(target):
+    relative = own if own is not None and target == "/" + own else site_file(target)
+    if relative is None:
+        if _is_export(target):
             return None
-        if file is None:
-            is_page = target.endswith(("/", ".html", ".md")) or "." not in posixpath.basename(target)
-            kind = "page" if reference.tag in ("a", "area") and is_page else "file"
-            return f"points to a missing {kind} ({target})"
-        relative = file.relative_to(site_dir).as_posix()
+        is_page = target.endswith(("/", ".html", ".md")) or "." not in posixpath.basename(target)
+        kind = "page" if reference.tag in ("a", "area") and is_page else "file"
+        return f"points to a missing {kind} ({target})"
     if not fragment or relative not in pages:
         return None
     anchor = unquote(fragment)
