@@ -54,6 +54,14 @@ RECORD_FIELDS = (
     "url",
     "urldate",
 )
+# Each identifier's canonical form, and how a seed record's ``input`` names it.
+NORMALISERS = {"doi": normalise_doi, "pmid": normalise_pmid, "pmcid": normalise_pmcid, "nbk": normalise_nbk}
+INPUT_PATTERNS = (
+    ("pmcid", re.compile(r"\bPMC\d+\b")),
+    ("pmid", re.compile(r"\bPMID:?\s*\d+")),
+    ("nbk", re.compile(r"\bNBK\d+\b")),
+    ("doi", DOI_RE),
+)
 SEED_SOURCES = {
     "lifeext-A": "lifeext-2023-zinc-bone",
     "healthline-": "healthline-osteoporosis-supplements",
@@ -71,14 +79,8 @@ class EnrichError(Exception):
 def normalise_record(record: dict[str, Any]) -> dict[str, Any]:
     """Identifiers in their canonical forms, years as strings, empty fields dropped."""
     out = {k: v for k, v in record.items() if v not in (None, "", [], {})}
-    if "doi" in out:
-        out["doi"] = normalise_doi(out["doi"])
-    if "pmid" in out:
-        out["pmid"] = normalise_pmid(out["pmid"])
-    if "pmcid" in out:
-        out["pmcid"] = normalise_pmcid(out["pmcid"])
-    if "nbk" in out:
-        out["nbk"] = normalise_nbk(out["nbk"])
+    for name in NORMALISERS.keys() & out.keys():
+        out[name] = NORMALISERS[name](out[name])
     if "year" in out:
         out["year"] = str(out["year"])
     if "url" in out:
@@ -90,16 +92,10 @@ def normalise_record(record: dict[str, Any]) -> dict[str, Any]:
 
 def identifiers_in_text(text: str) -> dict[str, str]:
     """Identifiers named in a seed record's ``input`` ('PMC6059859', 'PMID 30956224', 'DOI 10.1/x')."""
-    found: dict[str, str] = {}
-    if m := re.search(r"\bPMC\d+\b", text):
-        found["pmcid"] = normalise_pmcid(m.group(0))
-    if m := re.search(r"\bPMID:?\s*(\d+)", text):
-        found["pmid"] = normalise_pmid(m.group(1))
-    if m := re.search(r"\bNBK\d+\b", text):
-        found["nbk"] = normalise_nbk(m.group(0))
-    if m := DOI_RE.search(text):
-        found["doi"] = normalise_doi(m.group(0))
-    return found
+    # Each normaliser keeps only what the pattern means: 'PMID: 30956224' -> '30956224'.
+    return {
+        name: NORMALISERS[name](m.group(0)) for name, pattern in INPUT_PATTERNS if (m := pattern.search(text))
+    }
 
 
 def cited_as_for_seed(record_id: str, has_identifier: bool) -> list[str]:
