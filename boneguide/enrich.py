@@ -35,6 +35,7 @@ from boneguide.identifiers import (
     normalise_pmid,
 )
 
+REGISTRY_SCHEMES = ("pmid", "pmcid", "doi")  # the identifiers RegistryClient.fetch looks up
 STATUS_RANK = {"verified": 3, "partial": 2, "unverified": 1, "unresolved": 0}
 RECORD_FIELDS = (
     "type",
@@ -251,6 +252,10 @@ class RegistryClient:
 
     # Each fetch returns a normalised record or raises EnrichError.
 
+    def fetch(self, scheme: str, value: str) -> dict[str, Any]:
+        """The record of one of REGISTRY_SCHEMES, from the registry that answers for it."""
+        return {"pmid": self.fetch_pmid, "pmcid": self.fetch_pmcid, "doi": self.fetch_doi}[scheme](value)
+
     def fetch_pmid(self, pmid: str) -> dict[str, Any]:
         pmid = normalise_pmid(pmid)
         data, url = self.get_json(
@@ -353,13 +358,11 @@ def enrich_identifiers(
 ) -> tuple[list[str], list[str]]:
     """Fetch each ``(scheme, value)`` the cache has no record for; returns (added ids, errors)."""
     added, errors = [], []
-    fetchers = {"pmid": client.fetch_pmid, "pmcid": client.fetch_pmcid, "doi": client.fetch_doi}
     for scheme, value in wanted:
-        fetch = fetchers.get(scheme)
-        if fetch is None:
+        if scheme not in REGISTRY_SCHEMES:
             continue
         try:
-            record = fetch(value)
+            record = client.fetch(scheme, value)
         except EnrichError as exc:
             errors.append(str(exc))
             continue

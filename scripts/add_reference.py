@@ -107,8 +107,7 @@ def resolve(args: argparse.Namespace, existing: list) -> tuple[dict, str, list[s
     cache = MetadataCache.load(args.cache)
     record = find_cached_record(cache.records, scheme, value)
     if record is None and args.online:
-        fetch = {"pmid": "fetch_pmid", "pmcid": "fetch_pmcid", "doi": "fetch_doi"}[scheme]
-        record = getattr(registry_client(args), fetch)(value)
+        record = registry_client(args).fetch(scheme, value)
         cache.upsert(record)
         cache.save()
     if record is None:

@@ -24,6 +24,7 @@ from boneguide import PROJECT_ROOT
 from boneguide.bibfile import BibError
 from boneguide.bibliography import base_path_for, load_bib, run_import
 from boneguide.enrich import (
+    REGISTRY_SCHEMES,
     EnrichError,
     MetadataCache,
     RegistryClient,
@@ -147,14 +148,14 @@ def uncached_identifiers(args: argparse.Namespace, cache: MetadataCache) -> list
         (name, str(r[name]).lower())
         for r in cache.records
         if r.get("status") != "unresolved"
-        for name in ("pmid", "pmcid", "doi")
+        for name in REGISTRY_SCHEMES
         if r.get(name)
     }
     wanted = []
     for work in report.works:
         if work.fields["metadata-status"] != "unverified":
             continue
-        for name in ("pmid", "pmcid", "doi"):
+        for name in REGISTRY_SCHEMES:
             value = work.fields.get(name)
             if value and (name, value.lower()) not in known:
                 wanted.append((name, value))
