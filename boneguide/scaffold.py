@@ -246,10 +246,12 @@ def find_duplicate(existing: list, record: dict) -> tuple[str, int, str] | None:
     return None
 
 
-def entry_fields(record: dict, status: str, seen_at: list[str]) -> dict[str, str]:
-    """BibTeX fields from a normalised record: only what the record holds, plus honest flags."""
+def entry_fields(record: dict) -> dict[str, str]:
+    """BibTeX fields from a normalised record: only what the record holds, plus honest flags from
+    its ``status``, ``seen_at`` (where it was read) and ``note``."""
     from boneguide.bibliography import record_fields, record_identifiers, url_for
 
+    seen_at = list(record.get("seen_at", []))
     fields = {"ENTRYTYPE": "article" if record.get("journal") else "misc", **record_fields(record, record)}
     if record.get("organization") and record.get("journal") and "author" not in fields:
         fields["author"] = "{" + str(record["organization"]) + "}"  # a corporate author, kept whole
@@ -260,9 +262,11 @@ def entry_fields(record: dict, status: str, seen_at: list[str]) -> dict[str, str
     url = record.get("url") or url_for(record_identifiers(record)) or next(iter(seen_at), None)
     if url:
         fields["url"] = url
-    fields["metadata-status"] = status
+    fields["metadata-status"] = record["status"]
     if seen_at:
         fields["seen-at"] = "; ".join(seen_at)
+    if record.get("note"):
+        fields["note"] = str(record["note"])
     return fields
 
 
@@ -331,7 +335,7 @@ def complete_entry(bib_path: Path, existing: list, record: dict) -> str:
         raise ScaffoldError(
             f"the record shares no DOI, PMID, PMCID, URL or title and year with entry '{key}' (line {raw.line})"
         )
-    fields = {**old, **entry_fields(record, record["status"], list(record["seen_at"]))}
+    fields = {**old, **entry_fields(record)}
     if old["ENTRYTYPE"] != "misc":
         fields["ENTRYTYPE"] = old["ENTRYTYPE"]
     # The importer's stand-in for a missing title ("PubMed 29440373") goes when the record gives one

@@ -85,11 +85,10 @@ def registry_client(args: argparse.Namespace) -> RegistryClient:
     return RegistryClient(config)
 
 
-def resolve(args: argparse.Namespace, existing: list) -> tuple[dict, str, list[str], str, str]:
-    """(record, metadata status, seen-at, scheme, value) for the requested work."""
+def resolve(args: argparse.Namespace, existing: list) -> tuple[dict, str, str]:
+    """(record, scheme, value) for the requested work; the record holds its metadata status."""
     if args.record:
-        record = read_record(args.record)
-        return record, record["status"], list(record["seen_at"]), "record", ""
+        return read_record(args.record), "record", ""
     if args.citation:
         record = parse_vancouver(args.citation)
         if record is None:
@@ -99,7 +98,8 @@ def resolve(args: argparse.Namespace, existing: list) -> tuple[dict, str, list[s
         if problem := unbalanced_braces(record):
             raise ScaffoldError(f"in the pasted citation, {problem}: correct it and try again")
         record["note"] = "From a pasted citation; not yet checked against a registry."
-        return record, "unverified", [], "citation", ""
+        record["status"] = "unverified"
+        return record, "citation", ""
     scheme = next(name for name in ("pmid", "pmcid", "doi") if getattr(args, name) is not None)
     value = identifier(scheme, getattr(args, scheme))
     if duplicate := find_duplicate(existing, {scheme: value}):
@@ -112,8 +112,8 @@ def resolve(args: argparse.Namespace, existing: list) -> tuple[dict, str, list[s
         cache.save()
     if record is None:
         note = "Known only by its identifier: metadata not yet confirmed (run with --online, or make enrich)."
-        return {scheme: value, "note": note}, "unverified", [], scheme, value
-    return record, record.get("status", "partial"), list(record.get("seen_at", [])), scheme, value
+        return {scheme: value, "note": note, "status": "unverified"}, scheme, value
+    return {"status": "partial", **record}, scheme, value
 
 
 def identifier(scheme: str, value: str) -> str:
@@ -221,24 +221,21 @@ def add(args: argparse.Namespace) -> int:
             key = complete_entry(args.bib, existing, record)
             print(f"completed [@{key}] in {args.bib.name} (metadata {record['status']})")
             return 0
-        record, status, seen_at, scheme, value = resolve(args, existing)
+        record, scheme, value = resolve(args, existing)
         if duplicate := find_duplicate(existing, record):
             raise DuplicateReference(*duplicate)
         taken = {raw.key for raw in existing}
         if record.get("key") in taken:
             raise ScaffoldError(f"the key {record['key']!r} is taken by another work; choose another")
         key = record.get("key") or reference_key(record, scheme, value, taken)
-        fields = entry_fields(record, status, seen_at)
-        if record.get("note"):
-            fields["note"] = record["note"]
-        append_entry(args.bib, key, fields)
+        append_entry(args.bib, key, entry_fields(record))
     except (DuplicateReference, Refused) as refused:
         print(f"add_reference: refused: {refused}", file=sys.stderr)
         return 1
     except (ScaffoldError, BibError, EnrichError, OSError) as error:
         print(f"add_reference: error: {error}", file=sys.stderr)
         return 2
-    print(f"added [@{key}] to {args.bib.name} (metadata {status}); cite it as [@{key}]")
+    print(f"added [@{key}] to {args.bib.name} (metadata {record['status']}); cite it as [@{key}]")
     return 0
 
 

@@ -356,7 +356,7 @@ def test_a_record_becomes_the_same_fields_in_add_reference_and_the_importer() ->
     }
     work = Work([Citation("s1", "1", 1, "Smith 2001", "s1.md", 1, {"doi": "10.1000/bone.1"})], [record])
     describe_work(work, [])
-    added = entry_fields(record, "verified", [])
+    added = entry_fields(record)
     shared = ("author", "title", "journal", "year", "volume", "number", "pages", "doi", "pmid")
     assert {name: added[name] for name in shared} == {name: work.fields[name] for name in shared}
     assert added["number"] == "4"
