@@ -18,11 +18,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections import Counter
 from pathlib import Path
 
 from boneguide import PROJECT_ROOT
 from boneguide.bibfile import BibError
-from boneguide.bibliography import base_path_for, load_bib, run_import
+from boneguide.bibliography import base_path_for, build_works, load_bib, run_import
+from boneguide.citelists import load_sources
 from boneguide.enrich import (
     REGISTRY_SCHEMES,
     EnrichError,
@@ -72,10 +74,7 @@ def read_seed(path: Path) -> list[dict]:
 
 
 def report_seed(outcomes: dict[str, str], cache_name: str, seed_name: str) -> None:
-    counts: dict[str, int] = {}
-    for outcome in outcomes.values():
-        kind = outcome.split(" ", 1)[0]
-        counts[kind] = counts.get(kind, 0) + 1
+    counts = Counter(outcome.split(" ", 1)[0] for outcome in outcomes.values())
     print(
         f"{cache_name}: {len(outcomes)} records from {seed_name}: "
         + ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
@@ -140,9 +139,6 @@ def _main(argv: list[str] | None) -> int:
 
 def uncached_identifiers(args: argparse.Namespace, cache: MetadataCache) -> list[tuple[str, str]]:
     """(scheme, value) of works whose metadata are unverified and that no cached record covers."""
-    from boneguide.bibliography import build_works
-    from boneguide.citelists import load_sources
-
     report = build_works(load_sources(args.sources), cache.records)
     known = {
         (name, str(r[name]).lower())
