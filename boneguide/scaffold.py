@@ -200,7 +200,9 @@ class DuplicateReference(ScaffoldError):
 
 
 def normalise_identifier(scheme: str, value: str) -> str:
-    """Validated, canonical identifier; a malformed one is refused with the reason."""
+    """Validated, canonical identifier; a malformed one is refused with the reason. A zero too:
+    PubMed and PMC number from 1, and it would be written to references.bib as an identifier no
+    registry knows."""
     from boneguide.identifiers import DOI_FULL_RE, PMCID_RE, PMID_RE, normalise_doi, normalise_pmcid
 
     text = value.strip()
@@ -208,10 +210,14 @@ def normalise_identifier(scheme: str, value: str) -> str:
         text = re.sub(r"^(?:pmid:?\s*)", "", text, flags=re.IGNORECASE)
         if not PMID_RE.match(text):
             raise ScaffoldError(f"malformed PMID {value!r}: a PMID is 1 to 9 digits, e.g. 31454046")
-        return text.lstrip("0") or text
+        if not text.strip("0"):
+            raise ScaffoldError(f"malformed PMID {value!r}: identifiers start at 1, e.g. 31454046")
+        return text.lstrip("0")
     if scheme == "pmcid":
         if not PMCID_RE.match(text.upper()):
             raise ScaffoldError(f"malformed PMCID {value!r}: 'PMC' followed by digits, e.g. PMC6714464")
+        if not text[3:].strip("0"):
+            raise ScaffoldError(f"malformed PMCID {value!r}: identifiers start at 1, e.g. PMC6714464")
         return normalise_pmcid(text)
     if scheme == "doi":
         doi = normalise_doi(text)

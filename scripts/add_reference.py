@@ -101,7 +101,7 @@ def resolve(args: argparse.Namespace, existing: list) -> tuple[dict, str, str]:
         record["status"] = "unverified"
         return record, "citation", ""
     scheme = next(name for name in ("pmid", "pmcid", "doi") if getattr(args, name) is not None)
-    value = identifier(scheme, getattr(args, scheme))
+    value = normalise_identifier(scheme, getattr(args, scheme))
     if duplicate := find_duplicate(existing, {scheme: value}):
         raise DuplicateReference(*duplicate)
     cache = MetadataCache.load(args.cache)
@@ -114,16 +114,6 @@ def resolve(args: argparse.Namespace, existing: list) -> tuple[dict, str, str]:
         note = "Known only by its identifier: metadata not yet confirmed (run with --online, or make enrich)."
         return {scheme: value, "note": note, "status": "unverified"}, scheme, value
     return {"status": "partial", **record}, scheme, value
-
-
-def identifier(scheme: str, value: str) -> str:
-    """normalise_identifier, refusing the number 0 too: PubMed and PMC number from 1, and a zero
-    would be written to references.bib as an identifier no registry knows."""
-    normalised = normalise_identifier(scheme, value)
-    if scheme in ("pmid", "pmcid") and not normalised.upper().removeprefix("PMC").strip("0"):
-        example = "31454046" if scheme == "pmid" else "PMC6714464"
-        raise ScaffoldError(f"malformed {scheme.upper()} {value!r}: identifiers start at 1, e.g. {example}")
-    return normalised
 
 
 def unbalanced_braces(record: dict) -> str | None:
@@ -170,7 +160,7 @@ def read_record(path: Path) -> dict:
         raise ScaffoldError(f"{path}:1: {problem}")
     for scheme in ("pmid", "pmcid", "doi"):
         if record.get(scheme):
-            record[scheme] = identifier(scheme, str(record[scheme]))
+            record[scheme] = normalise_identifier(scheme, str(record[scheme]))
     return record
 
 
