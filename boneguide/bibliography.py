@@ -303,7 +303,7 @@ def describe_work(work: Work, discrepancies: list[str]) -> None:
     else:
         notes.append(IDENTIFIER_ONLY_NOTE)
 
-    url = url_for(identifiers) or source_fields.get("url", "")
+    url = url_for(identifiers)
     organisation = organisation_for(source_fields, url)
     fields = record_fields(source_fields, identifiers)
     record_type = source_fields.get("type", "misc")
@@ -333,7 +333,7 @@ def describe_work(work: Work, discrepancies: list[str]) -> None:
     notes += work.notes
     if notes:
         fields["note"] = " ".join(dict.fromkeys(n.strip() for n in notes if n.strip()))
-    fields["metadata-status"] = "unverified" if status == "unresolved" else status
+    fields["metadata-status"] = status
     if seen_at:
         fields["seen-at"] = "; ".join(seen_at)
     fields["cited-in"] = "; ".join(work.refs)
