@@ -315,14 +315,7 @@ def complete_entry(bib_path: Path, existing: list, record: dict) -> str:
     sure than the entry (verified is never replaced by partial) or shares no identifier with it.
     """
     from boneguide.bibfile import parse_text
-    from boneguide.bibliography import (
-        UNCONFIRMED_NOTES,
-        entry_field_values,
-        entry_tokens,
-        identity_tokens,
-        record_identifiers,
-        render_entry,
-    )
+    from boneguide.bibliography import UNCONFIRMED_NOTES, entry_field_values, render_entry
     from boneguide.enrich import STATUS_RANK
 
     key = record.get("key")
@@ -336,8 +329,7 @@ def complete_entry(bib_path: Path, existing: list, record: dict) -> str:
         raise ScaffoldError(
             f"entry '{key}' (line {raw.line}) is {old_status}; a {record['status']} record would downgrade it"
         )
-    tokens = identity_tokens(record_identifiers(record), record.get("title"), record.get("year"))
-    if not tokens & entry_tokens(raw.parsed):
+    if find_duplicate([raw], record) is None:  # the record is not this entry's work
         raise ScaffoldError(
             f"the record shares no DOI, PMID, PMCID, URL or title and year with entry '{key}' (line {raw.line})"
         )
