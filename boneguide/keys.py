@@ -114,7 +114,6 @@ def authored_key(
 def identifier_key(scheme: str, value: str) -> str:
     """``pmc6059859`` / ``pmid30956224`` / ``nbk532266`` for identifier-only entries."""
     digits = re.sub(r"\D", "", value)
-    scheme = scheme.lower()
-    if scheme not in {"pmc", "pmcid", "pmid", "nbk"} or not digits:
+    if scheme not in {"pmcid", "pmid", "nbk"} or not digits:
         raise ValueError(f"no identifier key for {scheme}:{value}")
     return f"{'pmc' if scheme == 'pmcid' else scheme}{digits}"
