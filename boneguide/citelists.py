@@ -16,7 +16,6 @@ Every item keeps its file and line so that a malformed line is reported as ``fil
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -231,11 +230,11 @@ def load_meta(folder: Path) -> dict[str, Any]:
     return meta
 
 
-def parse_numbered(source: SourceList, path: Path, lines: Iterable[str]) -> None:
+def parse_numbered(source: SourceList, path: Path) -> None:
     """``vancouver`` and ``markers-only`` items: ``marker. text``."""
     fmt = source.meta["format"]
     seen: set[str] = set()
-    for number, line in enumerate(lines, start=1):
+    for number, line in enumerate(read_lines(path), start=1):
         if not line.strip():
             continue
         m = ITEM_RE.match(line)
@@ -340,7 +339,7 @@ def load_source(folder: Path) -> SourceList:
     if meta["format"] == "link-list":
         parse_link_list(source, refs, folder / "markers.txt")
     else:
-        parse_numbered(source, refs, read_lines(refs))
+        parse_numbered(source, refs)
     return source
 
 
