@@ -78,11 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def registry_client(args: argparse.Namespace) -> RegistryClient:
-    config = RegistryConfig()
-    for name in ("eutils", "idconv", "crossref"):
-        if getattr(args, name):
-            setattr(config, name, getattr(args, name))
-    return RegistryClient(config)
+    urls = {name: getattr(args, name) for name in ("eutils", "idconv", "crossref") if getattr(args, name)}
+    return RegistryClient(RegistryConfig(**urls))
 
 
 def resolve(args: argparse.Namespace, existing: list) -> tuple[dict, str, str]:
