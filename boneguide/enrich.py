@@ -122,18 +122,14 @@ def records_from_seed(seed: list[dict[str, Any]], seed_name: str) -> list[dict[s
             raise EnrichError(f"{seed_name}: record {position + 1}: needs at least an 'id' and a 'status'")
         input_ids = identifiers_in_text(item.get("input", ""))
         record: dict[str, Any] = {"id": item["id"], "origin": seed_name, "status": item["status"]}
-        for name in RECORD_FIELDS:
+        for name in (*RECORD_FIELDS, "input", "notes", "editions"):
             if name in item:
                 record[name] = item[name]
         for name, value in input_ids.items():
             record.setdefault(name, value)
-        record["input"] = item.get("input", "")
         record["seen_at"] = list(item.get("seen_at", []))
         record["same_as"] = list(item.get("same_as", []))
-        record["notes"] = item.get("notes", "")
         record["cited_as"] = cited_as_for_seed(item["id"], bool(input_ids))
-        if "editions" in item:
-            record["editions"] = item["editions"]
         records.append(normalise_record(record))
     return records
 
