@@ -419,7 +419,9 @@ def reuse_existing_keys(works: list[Work], existing: list[Entry]) -> None:
             by_ref.setdefault(ref, set()).add(entry.key)
     claimed: set[str] = set()
     for work in works:
-        strong = sorted(k for t in work_tokens(work) for k in by_token.get(t, ()) if k not in claimed)
+        title, year = work.source_fields.get("title"), work.source_fields.get("year")
+        tokens = identity_tokens(work.identifiers, title, year, undated=True)
+        strong = sorted(k for t in tokens for k in by_token.get(t, ()) if k not in claimed)
         by_citation = sorted(
             k for ref in work.refs if len(by_ref.get(ref, ())) == 1 for k in by_ref[ref] if k not in claimed
         )
@@ -427,13 +429,6 @@ def reuse_existing_keys(works: list[Work], existing: list[Entry]) -> None:
         if candidates:
             work.key = candidates[0]
             claimed.add(work.key)
-
-
-def work_tokens(work: Work) -> set[str]:
-    source_fields = work.source_fields
-    return identity_tokens(
-        work.identifiers, source_fields.get("title"), source_fields.get("year"), undated=True
-    )
 
 
 def entry_tokens(entry: Entry) -> set[str]:
