@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -373,9 +373,8 @@ def key_for(work: Work, taken: set[str]) -> str:
 
 
 def build_works(
-    sources: list[SourceList], records: list[dict[str, Any]], existing: Iterable[Entry] = ()
+    sources: list[SourceList], records: list[dict[str, Any]], existing: Sequence[Entry] = ()
 ) -> BuildReport:
-    existing = list(existing)
     works = group_citations(sources, records)
     inconsistencies = [i for s in sources for i in s.inconsistencies]
     for inconsistency in inconsistencies:
@@ -403,7 +402,7 @@ def build_works(
     )
 
 
-def reuse_existing_keys(works: list[Work], existing: list[Entry]) -> None:
+def reuse_existing_keys(works: list[Work], existing: Sequence[Entry]) -> None:
     """Keys are never changed once published: a work the file already holds keeps its key.
 
     Matched by identifier or title and year first; then by a ``cited-in`` reference that only one
@@ -495,13 +494,11 @@ def render_entry(key: str, fields: dict[str, str]) -> str:
 
 # --- merge ------------------------------------------------------------------------------------
 
-IDENTIFIER_FIELDS = {"doi", "pmid", "pmcid"}
-
 
 def _same(name: str, a: str | None, b: str | None) -> bool:
     if a is None or b is None:
         return a == b
-    if name in IDENTIFIER_FIELDS or name == "ENTRYTYPE":
+    if name in ("doi", "pmid", "pmcid", "ENTRYTYPE"):
         return a.strip().lower() == b.strip().lower()
     return " ".join(a.split()) == " ".join(b.split())
 
