@@ -163,8 +163,7 @@ def parse_vancouver(text: str) -> dict[str, Any] | None:
         if not sep:
             title, journal = head, ""
         result.update(title=title.strip(), journal=journal.strip(), year=m.group("year"))
-        volume = m.group("volume").strip()
-        if volume:
+        if volume := m.group("volume").strip():
             result["volume"] = volume
         if issue := (m.group("issue") or "").strip():
             result["number"] = issue
