@@ -30,6 +30,7 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from itertools import accumulate
 from pathlib import Path
 
 from boneguide.bibfile import BibError
@@ -120,12 +121,8 @@ def unbalanced_braces(record: dict) -> str | None:
         for text in value if isinstance(value, list) else [value]:
             if not isinstance(text, str):
                 continue
-            depth = 0
-            for char in text:
-                depth += {"{": 1, "}": -1}.get(char, 0)
-                if depth < 0:
-                    break
-            if depth:
+            depths = list(accumulate({"{": 1, "}": -1}.get(char, 0) for char in text))
+            if depths and (min(depths) < 0 or depths[-1]):  # closed before opened, or left open
                 return f"the {name} {text!r} has unbalanced braces {{ }}"
     return None
 
