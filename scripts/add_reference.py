@@ -162,11 +162,8 @@ def read_record(path: Path) -> dict:
 def locked(path: Path) -> Iterator[None]:
     """Hold an exclusive lock on the bibliography, so two editors' scripts cannot interleave writes."""
     with open(path, "a", encoding="utf-8") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+        fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file is closed, however the block ends
+        yield
 
 
 EXAMPLES = {
