@@ -338,10 +338,7 @@ def describe_work(work: Work, discrepancies: list[str]) -> None:
         fields["seen-at"] = "; ".join(seen_at)
     fields["cited-in"] = "; ".join(work.refs)
 
-    complete_article = record_type == "article" and all(
-        k in fields for k in ("author", "title", "journal", "year")
-    )
-    if complete_article:
+    if record_type == "article" and all(k in fields for k in ("author", "title", "journal", "year")):
         work.entry_type = "article"
     elif (organisation or record_type in ("webpage", "online")) and "urldate" in fields:
         work.entry_type = "online"
