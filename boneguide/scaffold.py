@@ -190,13 +190,12 @@ def create_nutrient_page(root: Path, name: str, kind: str = "other", today: dt.d
 
 
 class Refused(ScaffoldError):
-    """Well-formed input that cannot be added as asked (exit status 1, like a duplicate)."""
+    """Well-formed input that cannot be added as asked (exit status 1), a duplicate among them."""
 
 
-class DuplicateReference(ScaffoldError):
+class DuplicateReference(Refused):
     def __init__(self, key: str, line: int, reason: str):
         super().__init__(f"already in references.bib as '{key}' (line {line}): {reason}; cite it as [@{key}]")
-        self.key = key
 
 
 def normalise_identifier(scheme: str, value: str) -> str:

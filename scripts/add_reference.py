@@ -210,7 +210,7 @@ def add(args: argparse.Namespace) -> int:
             raise ScaffoldError(f"the key {record['key']!r} is taken by another work; choose another")
         key = record.get("key") or reference_key(record, scheme, value, taken)
         append_entry(args.bib, key, entry_fields(record))
-    except (DuplicateReference, Refused) as refused:
+    except Refused as refused:
         print(f"add_reference: refused: {refused}", file=sys.stderr)
         return 1
     except (ScaffoldError, BibError, EnrichError, OSError) as error:
