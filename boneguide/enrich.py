@@ -213,8 +213,8 @@ class RegistryConfig:
 class RegistryClient:
     """Polite HTTP: one session, a minimum interval between requests, retries honouring Retry-After."""
 
-    def __init__(self, config: RegistryConfig | None = None) -> None:
-        self.config = config or RegistryConfig()
+    def __init__(self, config: RegistryConfig) -> None:
+        self.config = config
         retry = Retry(
             total=self.config.retries,
             backoff_factor=self.config.backoff,
