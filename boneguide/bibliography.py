@@ -548,8 +548,8 @@ def merge(
     works: list[Work],
     existing: list[BibEntry],
     base: dict[str, dict[str, str]],
-    bib_name: str = "references.bib",
-    trailer: str = "",
+    bib_name: str,
+    trailer: str,
 ) -> MergeResult:
     """The merged file: generated entries by key, then hand-added ones as written, then ``trailer``.
 
