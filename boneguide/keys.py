@@ -17,6 +17,7 @@ for a work it recognises.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Container
@@ -105,10 +106,7 @@ def authored_key(
         key = f"{author}{year_part}{''.join(words[:count])}"
         if key not in taken:
             return key
-    suffix = 2
-    while f"{key}{suffix}" in taken:
-        suffix += 1
-    return f"{key}{suffix}"
+    return next(f"{key}{n}" for n in itertools.count(2) if f"{key}{n}" not in taken)
 
 
 def identifier_key(scheme: str, value: str) -> str:
