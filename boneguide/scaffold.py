@@ -344,9 +344,9 @@ def complete_entry(bib_path: Path, existing: list, record: dict) -> str:
     old_note = old.get("note", "")
     for unconfirmed in UNCONFIRMED_NOTES:  # the record read confirms the entry now
         old_note = old_note.replace(unconfirmed, "").strip()
-    notes = [old_note, str(record.get("note", ""))]
-    if any(notes):
-        fields["note"] = " ".join(note for note in notes if note)
+    fields["note"] = " ".join(note for note in (old_note, str(record.get("note", ""))) if note)
+    if not fields["note"]:
+        del fields["note"]
     text = bib_path.read_text(encoding="utf-8")
     new_text = text.replace(raw.text, render_entry(key, fields), 1)
     parse_text(new_text, str(bib_path)).raise_for_errors()

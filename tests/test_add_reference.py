@@ -279,7 +279,9 @@ def test_complete_fills_an_identifier_only_entry_and_keeps_its_provenance(files,
 def test_complete_fills_an_entry_that_has_no_stand_in_title(files, tmp_path) -> None:
     bib, cache = files
     bib.write_text(
-        bib.read_text() + "\n@misc{pmid34000002,\n  pmid = {34000002},\n  metadata-status = {unverified}\n}\n"
+        bib.read_text()
+        + "\n@misc{pmid34000002,\n  pmid = {34000002},\n  metadata-status = {unverified},\n"
+        + "  note = {Known only by the identifier in the citing article; metadata not yet verified.}\n}\n"
     )
     record = {**WALSH, "key": "pmid34000002", "pmid": "34000002"}
     path = write_record(tmp_path, record)
@@ -289,6 +291,7 @@ def test_complete_fills_an_entry_that_has_no_stand_in_title(files, tmp_path) -> 
     )
     entry = parse_file(str(bib)).entries["pmid34000002"]
     assert entry.type == "article" and entry.fields["title"].startswith("High-dose selenium")
+    assert "note" not in entry.fields  # the importer's note alone, and the record has none: no note
 
 
 def test_complete_never_downgrades_a_verified_entry(files, tmp_path, capsys) -> None:
