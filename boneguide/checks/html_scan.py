@@ -32,11 +32,9 @@ def start_tags(
 
     ``page``: text, or valid UTF-8 bytes (as MkDocs writes a page: no need to decode it first).
     """
-    if not page or page.isspace():  # not strip(): that copies the page
-        return
     data = page if isinstance(page, bytes) else page.encode("utf-8")
     try:
-        # None for a page of comments or a doctype alone (the stubs say it never is)
+        # None for a page without elements: blank, comments or a doctype alone (the stubs say it never is)
         root: etree._Element | None = etree.fromstring(data, parser=_PARSER)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):  # nothing parsable: no tags
         return
