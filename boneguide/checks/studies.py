@@ -37,7 +37,7 @@ def check(
     pages: list[tuple[str, str, str]],
     nutrient_prefix: str | None,
     bib: BibFile,
-    min_records: dict[str, int] | None = None,
+    min_records: dict[str, int],
 ) -> list[Finding]:
     """``pages``: (src_uri, display path, text) of every readable Markdown page."""
     if not bib.readable:
@@ -60,7 +60,7 @@ def check(
             findings += _unidentified(text, shown, bib)
         if nutrient_prefix and src_uri.startswith(nutrient_prefix):
             findings += _missing_records(text, shown, recorded, bib)
-            findings += _too_few_records(Path(src_uri).stem, shown, records, min_records or {})
+            findings += _too_few_records(Path(src_uri).stem, shown, records, min_records)
     return findings
 
 
@@ -100,29 +100,25 @@ def is_identified(bib: BibFile, key: str) -> bool:
 
 
 def _unidentified(text: str, shown: str, bib: BibFile) -> list[Finding]:
-    findings = []
+    # Where each key is cited: in the text, then the keys the front matter names (at line 1).
+    places = [(c.line, c.column, key) for c in find_citations(text) for key in c.keys]
     raw, _body, _start = frontmatter.split_front_matter(text)
-    for citation in find_citations(text):
-        for key in citation.keys:
-            if key in bib.entries and not is_identified(bib, key):
-                findings.append(_unidentified_finding(shown, citation.line, citation.column, key))
     if raw:
-        for key in sorted(frontmatter.data_keys(frontmatter.load_yaml(Path(shown), raw, 2)[0] or {})):
-            if key in bib.entries and not is_identified(bib, key):
-                findings.append(_unidentified_finding(shown, 1, 0, key))
-    return findings
-
-
-def _unidentified_finding(shown: str, line: int, column: int, key: str) -> Finding:
-    return Finding(
-        shown,
-        line,
-        column,
-        "error",
-        "citation-unidentified",
-        f"'{key}' has no title, year, or author or issuing body in the bibliography: readers cannot "
-        "tell what it is; complete the entry from the work's own record, or cite another work",
-    )
+        front = frontmatter.load_yaml(Path(shown), raw, 2)[0] or {}
+        places += [(1, 0, key) for key in sorted(frontmatter.data_keys(front))]
+    return [
+        Finding(
+            shown,
+            line,
+            column,
+            "error",
+            "citation-unidentified",
+            f"'{key}' has no title, year, or author or issuing body in the bibliography: readers cannot "
+            "tell what it is; complete the entry from the work's own record, or cite another work",
+        )
+        for line, column, key in places
+        if key in bib.entries and not is_identified(bib, key)
+    ]
 
 
 def _missing_records(text: str, shown: str, recorded: set[str], bib: BibFile) -> list[Finding]:
