@@ -7,7 +7,6 @@ import contextlib
 import datetime as dt
 import re
 from collections.abc import Callable
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -230,31 +229,12 @@ _CACHE_SOURCES = (
 )
 
 
-def _slim(bib: BibFile) -> BibFile:
-    """What the later offline checks read (keys, their places, keep-unused, what identifies a work),
-    without pybtex's objects.
-
-    Reading back 10,000 parsed pybtex entries would take longer than the checks they save.
-    """
-    entries = {}
-    for key, entry in bib.entries.items():
-        fields = {
-            name: BibField(name, value, 0, 0, 0, 0)
-            for name in (*IDENTIFYING_FIELDS, "keep-unused")
-            if (value := bib.value(key, name))
-        }
-        entries[key] = BibEntry(
-            entry.entry_type, key, entry.line, entry.col, entry.key_line, entry.key_col, 0, 0, fields
-        )
-    return BibFile(bib.path, bib.display_path, entries=entries, readable=bib.readable)
-
-
 def load_and_check(
     path: Path, display_path: str, today: dt.date, cache_dir: Path | None
 ) -> tuple[BibFile, list[Finding]]:
     """load() and check(), reusing the last result while the file, the checks and the date are the same.
 
-    The cached BibFile is slim (see _slim): enough for the offline checks, not for --online.
+    The cached BibFile is slim (see _to_cache): enough for the offline checks, not for --online.
     """
     cache_file = None
     if cache_dir is not None and path.is_file():
@@ -264,31 +244,40 @@ def load_and_check(
         )
         cached = files.read_cache(cache_file)
         if cached is not None:
-            with contextlib.suppress(KeyError, TypeError):  # a stale or torn cache is only a lost speed-up
+            # A stale or torn cache is only a lost speed-up.
+            with contextlib.suppress(KeyError, TypeError, ValueError):
                 return _from_cache(cached, path)
     bib = load_file(path, display_path)
     findings = list(bib.problems)
     findings += check(bib, today)
     if cache_file is not None:
-        files.write_cache(cache_file, _to_cache(_slim(bib), findings), keep=1)
+        files.write_cache(cache_file, _to_cache(bib, findings), keep=1)
     return bib, findings
 
 
 def _to_cache(bib: BibFile, findings: list[Finding]) -> dict[str, Any]:
-    """Data, not pickles: a file in build/ is never run as code."""
+    """Data, not pickles: a file in build/ is never run as code. Of each entry, what the later
+    offline checks read (its key and place, keep-unused, what identifies a work), without pybtex's
+    objects: reading back 10,000 parsed pybtex entries would take longer than the checks they save.
+    """
+    entries = []
+    for key, entry in bib.entries.items():
+        kept = {
+            name: value for name in (*IDENTIFYING_FIELDS, "keep-unused") if (value := bib.value(key, name))
+        }
+        entries.append([entry.entry_type, key, entry.line, entry.col, entry.key_line, entry.key_col, kept])
     return {
         "display_path": bib.display_path,
         "readable": bib.readable,
-        "entries": [asdict(entry) for entry in bib.entries.values()],
+        "entries": entries,
         "findings": [finding.as_dict() for finding in findings],
     }
 
 
 def _from_cache(data: dict[str, Any], path: Path) -> tuple[BibFile, list[Finding]]:
     entries = {}
-    for raw in data["entries"]:
-        fields = {name: BibField(**value) for name, value in raw.pop("fields").items()}
-        duplicates = [BibField(**value) for value in raw.pop("duplicate_fields")]
-        entries[raw["key"]] = BibEntry(**raw, fields=fields, duplicate_fields=duplicates)
+    for entry_type, key, line, col, key_line, key_col, values in data["entries"]:
+        fields = {name: BibField(name, value, 0, 0, 0, 0) for name, value in values.items()}
+        entries[key] = BibEntry(entry_type, key, line, col, key_line, key_col, 0, 0, fields)
     bib = BibFile(path, data["display_path"], entries=entries, readable=data["readable"])
     return bib, [Finding(**finding) for finding in data["findings"]]
