@@ -84,8 +84,7 @@ def isbn_is_valid(isbn: str) -> bool:
     return False
 
 
-def check(bib: BibFile, today: dt.date | None = None) -> list[Finding]:
-    today = today or dt.date.today()
+def check(bib: BibFile, today: dt.date) -> list[Finding]:
     findings: list[Finding] = []
     seen_identifiers: dict[tuple[str, str], str] = {}
     for key, entry in bib.entries.items():
