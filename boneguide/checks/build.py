@@ -118,37 +118,26 @@ def load(config_file: Path) -> MkDocsConfig:
 
 def record_stages(events: dict[str, list[Callable[..., Any]]], pages: dict[str, PageRecord]) -> None:
     """Each page's record in ``pages`` gets the Markdown each page_markdown handler was given, then
-    the result: wraps the handlers registered now, and adds one after them."""
+    the result: wraps the handlers registered now, and one added after them that changes nothing."""
 
-    def final(markdown: str, *, page: Any, **_: Any) -> str:
-        _page_record(page, pages).stages.append(markdown)
-        return markdown
+    def recording(handler: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(handler)
+        def record(markdown: str, *, page: Any, **kwargs: Any) -> Any:
+            _page_record(page, pages).stages.append(markdown)
+            return handler(markdown, page=page, **kwargs)
 
-    events["page_markdown"] = [_recording(handler, pages) for handler in events["page_markdown"]]
-    events["page_markdown"].append(final)
+        return record
 
-
-def _recording(handler: Callable[..., Any], pages: dict[str, PageRecord]) -> Callable[..., Any]:
-    @functools.wraps(handler)
-    def record(markdown: str, *, page: Any, **kwargs: Any) -> Any:
-        _page_record(page, pages).stages.append(markdown)
-        return handler(markdown, page=page, **kwargs)
-
-    return record
+    handlers = [*events["page_markdown"], lambda markdown, **_: markdown]
+    events["page_markdown"] = [recording(handler) for handler in handlers]
 
 
 def _page_record(page: Any, pages: dict[str, PageRecord]) -> PageRecord:
     file = page.file
-    record = pages.get(file.src_uri)
-    if record is None:
-        record = PageRecord(
-            file.src_uri,
-            Path(file.abs_src_path) if file.abs_src_path else None,
-            file.dest_uri,
-            file.url,
-        )
-        pages[file.src_uri] = record
-    return record
+    if file.src_uri not in pages:
+        abs_src_path = Path(file.abs_src_path) if file.abs_src_path else None
+        pages[file.src_uri] = PageRecord(file.src_uri, abs_src_path, file.dest_uri, file.url)
+    return pages[file.src_uri]
 
 
 SKIM_PREFIX = "bng-check-content-only/"
