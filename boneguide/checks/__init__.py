@@ -169,7 +169,7 @@ def _build_warning_finding(
     message = warning.text
     match = re.search(r"(?:Doc file|page) '([^']+\.md)'", message)
     path = f"{docs_prefix}{match[1]}" if match else config_display
-    text = re.sub(r"\s+", " ", message).strip()
+    text = " ".join(message.split())
     suffix = " (fails the strict build)" if strict else ""
     return Finding(path, 0, 0, "error" if strict else "warning", "build-warning", f"MkDocs: {text}{suffix}")
 
@@ -259,13 +259,9 @@ def _run(options: Options, site_dir: Path) -> Result:
         if isinstance(checks, content.Background):
             checks.close()
     findings += outcome.findings
-    warnings = list(result.warnings)
-    if result.error and result.error.startswith("Aborted") and warnings:
-        # MkDocs logs the reason, then raises a bare "Aborted with a BuildError!".
-        result.error = re.sub(r"\s+", " ", warnings.pop().text).strip()
     findings += [
         f
-        for w in warnings
+        for w in result.warnings
         if (f := _build_warning_finding(w, docs_prefix, config_display, strict)) is not None
     ]
     # A plugin refused its input (say, invalid front matter): `mkdocs build` stops there, the

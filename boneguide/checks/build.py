@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import re
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -64,8 +63,12 @@ class BuildResult:
     seconds: float = 0.0
 
 
+def _one_line(error: BaseException) -> str:
+    return " ".join(str(error).split()) or type(error).__name__
+
+
 def _plugin_failure(error: PluginError) -> Finding:
-    message = re.sub(r"\s+", " ", str(error).strip() or type(error).__name__)
+    message = _one_line(error)
     cause: BaseException | None = error
     while cause is not None:  # plugins raise PluginError from the input's own located error
         path, line = getattr(cause, "path", None), getattr(cause, "line", None)
@@ -231,10 +234,12 @@ def build(
         try:
             mkdocs_run.build(config)
         except Exception as error:  # any plugin may fail on bad input; report it, keep checking the sources
-            message = str(error).strip() or type(error).__name__
-            result.error = re.sub(r"\s+", " ", message)
+            result.error = _one_line(error)
         finally:
             result.seconds = time.perf_counter() - start
     result.warnings = list(logged)
+    if result.error and result.error.startswith("Aborted") and result.warnings:
+        # MkDocs logs the reason, then raises a bare "Aborted with a BuildError!".
+        result.error = " ".join(result.warnings.pop().text.split())
     result.plugin_errors = keep_going.errors
     return result
