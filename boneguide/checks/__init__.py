@@ -223,9 +223,8 @@ def _run(options: Options, site_dir: Path) -> Result:
         template_rules=bool(_plugin_option(config, NUTRIENT_PLUGIN, "template", False)),
         min_study_records=_plugin_option(config, NUTRIENT_PLUGIN, "min_study_records", {}),
     )
-    checks: content.ContentChecks | content.Background
     in_process = content.ContentChecks(project)
-    checks = in_process
+    checks: content.ContentChecks | content.Background = in_process
     # Beside a build only: with the site already built there is nothing to overlap.
     if options.serial or built_site is not None or not content.can_run_in_background():
         in_process.prepare()
@@ -237,7 +236,7 @@ def _run(options: Options, site_dir: Path) -> Result:
             result = build.build(config, full_theme=options.full_theme, on_page_built=checks.add_page)
             timings["build_seconds"] = result.seconds
             plugin = config["plugins"].get(NUTRIENT_PLUGIN)
-            validated = getattr(plugin, "nutrients", None)
+            validated = getattr(plugin, "nutrients", {})
             studies = list(getattr(plugin, "studies", []))
         else:
             # A strict build made it without a warning: its pages, as written; the front matter is
@@ -252,7 +251,7 @@ def _run(options: Options, site_dir: Path) -> Result:
         after_build = time.perf_counter()
         outcome = checks.finish(
             site_built=not result.error,
-            validated=validated if isinstance(validated, dict) else {},
+            validated=validated,
             studies=studies,
         )
     finally:
