@@ -90,10 +90,10 @@ class ContentChecks:
         )
         self.known_keys = set(self.bib.entries)
         fingerprints = copying.load_fingerprints(project.sources_dir) if project.sources_dir else {}
-        prefix = self.project.nutrient_prefix
-        for src_uri, path, display in self.project.markdown_files:
+        prefix = project.nutrient_prefix
+        for src_uri, path, display in project.markdown_files:
             is_nutrient = (
-                bool(prefix) and src_uri.startswith(prefix or "") and not src_uri.endswith("index.md")
+                prefix is not None and src_uri.startswith(prefix) and not src_uri.endswith("index.md")
             )
             page = SourcePage(path, display, None, is_nutrient)
             self.sources[src_uri] = page
@@ -251,10 +251,9 @@ class Background:
     def add_page(self, record: PageRecord, output: str) -> None:
         self._inbox.put(("page", record, output))
 
-    def finish(
-        self, *, site_built: bool, validated: dict[str, Any], studies: list[dict[str, Any]]
-    ) -> Outcome:
-        self._inbox.put(("finish", {"site_built": site_built, "validated": validated, "studies": studies}))
+    def finish(self, **arguments: Any) -> Outcome:
+        """ContentChecks.finish(**arguments), in the process."""
+        self._inbox.put(("finish", arguments))
         while True:
             try:
                 status, payload = self._outbox.get(timeout=0.5)
