@@ -120,15 +120,14 @@ class CheckRecordPlugin(BasePlugin):
     # that an edit made while the site builds makes the record stale.
     @event_priority(100)
     def on_config(self, config: Any) -> Any:
-        project_dir = Path(config["config_file_path"]).resolve().parent
-        record = project_dir / RECORD
-        site_dir = Path(config["site_dir"]).resolve()
+        self.config_file = Path(config["config_file_path"]).resolve()
+        self.site_dir = Path(config["site_dir"]).resolve()
         # Only the site the project publishes: a variant, the checker's or serve's build is elsewhere.
-        self.active = self.building and site_dir == configured_site_dir(Path(config["config_file_path"]))
+        self.active = self.building and self.site_dir == configured_site_dir(self.config_file)
         if not self.active:
             return config
-        record.unlink(missing_ok=True)  # a build that fails leaves no record of an older one
-        self.inputs = inputs_fingerprint(project_dir, site_dir)
+        (self.config_file.parent / RECORD).unlink(missing_ok=True)  # a failed build leaves no older record
+        self.inputs = inputs_fingerprint(self.config_file.parent, self.site_dir)
         # Anew for each build: MkDocs keeps a plugin's instance for the next load of the same config.
         self.pages, self.templates, self.warnings = {}, {}, CountHandler(level=logging.WARNING)
         build.record_stages(config.plugins.events, self.pages)
@@ -155,16 +154,14 @@ class CheckRecordPlugin(BasePlugin):
         complete = self.documentation_pages <= self.pages.keys()
         if self.warnings.counts or not complete:
             return
-        project_dir = Path(config["config_file_path"]).resolve().parent
-        site_dir = Path(config["site_dir"]).resolve()
         record = {
             "format": FORMAT,
             "written": time.strftime("%Y-%m-%d %H:%M:%S"),
-            "config_file": str(Path(config["config_file_path"]).resolve()),
-            "site_dir": str(site_dir),
+            "config_file": str(self.config_file),
+            "site_dir": str(self.site_dir),
             "site_url": config.get("site_url"),
             "inputs": self.inputs,
-            "outputs": file_stats(site_dir),
+            "outputs": file_stats(self.site_dir),
             "pages": [
                 {
                     "src_uri": page.src_uri,
@@ -177,7 +174,7 @@ class CheckRecordPlugin(BasePlugin):
                 for page in self.pages.values()
             ],
         }
-        path = project_dir / RECORD
+        path = self.config_file.parent / RECORD
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomically(path, json.dumps(record))
 
