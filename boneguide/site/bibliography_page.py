@@ -44,6 +44,7 @@ SOURCES_PAGE = "sources.md"
 
 
 def expand_markdown(markdown: str, page: Page, bibliography: FormattedBibliography, config: Any) -> str:
+    """``markdown`` with its MARKER expanded (the plugin calls this only for a page that holds one)."""
     downloads = config.downloads_dir.strip("/")
     here = page.file.src_uri
     editors_view = bool(config.editors_view)
@@ -75,10 +76,7 @@ def expand_markdown(markdown: str, page: Page, bibliography: FormattedBibliograp
             LIST_SLOT.format(kind=kind),
             "",
         ]
-    block = "\n".join(parts)
-    if MARKER in markdown:
-        return markdown.replace(MARKER, block, 1)
-    return markdown.rstrip() + "\n\n" + block + "\n"
+    return markdown.replace(MARKER, "\n".join(parts), 1)
 
 
 def _cited_in_html(places: list[CitedAt], page: Page, pages: dict[str, Page]) -> str:
@@ -131,19 +129,16 @@ def render_slots(
     """
 
     def meta(entry: FormattedEntry) -> str:
+        cited = _cited_in_html(cited_at[entry.key], page, pages) if cited_at.get(entry.key) else ""
         if not editors_view:
-            return _cited_in_html(cited_at[entry.key], page, pages) if cited_at.get(entry.key) else ""
-        parts = [f'<code class="bng-bib__key">{entry.key}</code>']
-        if cited_at.get(entry.key):
-            parts.append(_cited_in_html(cited_at[entry.key], page, pages))
-        elif entry.keep_unused:
-            parts.append(f"Not cited on the site; kept: {html.escape(entry.keep_unused)}")
-        else:
-            parts.append("Not cited on the site")
-        provenance = _provenance_html(entry, page, sources_page)
-        if provenance:
-            parts.append(provenance)
-        return " · ".join(parts)
+            return cited
+        kept = f"; kept: {html.escape(entry.keep_unused)}" if entry.keep_unused else ""
+        parts = [
+            f'<code class="bng-bib__key">{entry.key}</code>',
+            cited or f"Not cited on the site{kept}",
+            _provenance_html(entry, page, sources_page),
+        ]
+        return " · ".join(part for part in parts if part)
 
     cited = sum(1 for key in bibliography.entries if cited_at.get(key))
     slots = {SUMMARY_SLOT: f"{cited} of them are cited on the site."}
