@@ -92,7 +92,7 @@ class CitationsConfig(base.Config):
 @dataclass(frozen=True)
 class PageCite:
     html: str
-    ids: list[str]  # cite-<key>-<n> of each link in it
+    ids: list[tuple[str, str]]  # (key, cite-<key>-<n>) of each link in it
 
 
 @dataclass
@@ -432,7 +432,9 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
             if known:
                 # A slot, like the list: the search plugin need not parse the links (see on_post_page).
                 cites.append(
-                    PageCite(citation_html(known, state), [f"cite-{k}-{state.occurrences[k]}" for k in known])
+                    PageCite(
+                        citation_html(known, state), [(k, f"cite-{k}-{state.occurrences[k]}") for k in known]
+                    )
                 )
                 pieces.append(self._stash(f"<!--bng-cite:{len(cites) - 1}-->"))
             else:
@@ -464,8 +466,7 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
                 heading = html.unescape(TAG.sub("", match.group(3))).replace("¶", "").strip()
                 section_title = "" if match.group(1) == "1" else heading
             else:
-                for cite_id in late.cites[int(match.group(4))].ids:
-                    key = cite_id[len("cite-") :].rsplit("-", 1)[0]
+                for key, cite_id in late.cites[int(match.group(4))].ids:
                     self.cited_at.setdefault(key, []).append(
                         CitedAt(page.file.src_uri, cite_id, section_id, section_title)
                     )
@@ -475,9 +476,8 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
         for src_uri, key in sorted(self._unconfirmed):
             # The quick key scan and pybtex can disagree only on a malformed entry: pybtex decides.
             if key not in bibliography.entries:
-                file = self.files.get_file_from_path(src_uri) if self.files else None
-                if file is not None and file.page is not None:
-                    log.warning(self._unknown_key(file.page, key, self.cited_lines[(src_uri, key)]))
+                # The key was known to the quick scan, so the page has a list and is in self.pages.
+                log.warning(self._unknown_key(self.pages[src_uri], key, self.cited_lines[(src_uri, key)]))
 
     def _fill_page(self, text: str, src_uri: str) -> tuple[str, bool]:
         """Citation links and the reference list into their slots, in one pass over the page; and
@@ -499,20 +499,29 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
 
         return ENTRY_SLOT.sub(entry_html, text)
 
-    def _expand_bibliography_page(self, page: Page, config: Any) -> None:
-        """Render the Bibliography page's Markdown again, now with a heading per kind of work.
+    def _expand_bibliography_page(self, page: Page, config: Any) -> dict[str, str]:
+        """Render the Bibliography page's Markdown again, now with a heading per kind of work; return
+        its slots' HTML (bibliography_page.render_slots).
 
         Its headings need every entry's kind, so it is expanded last, when the worker has long
         finished, rather than when MkDocs first reads it (mid-build, where we would wait).
         """
         bibliography = self.bibliography
         assert bibliography is not None and self.files is not None
-        if page.markdown is None or bibliography_page.MARKER not in page.markdown:
-            return
-        page.markdown = bibliography_page.expand_markdown(page.markdown, page, bibliography, self.config)
-        page.render(config, self.files)
-        page.content = config.plugins.on_page_content(
-            page.content, page=page, config=config, files=self.files
+        if page.markdown is not None and bibliography_page.MARKER in page.markdown:
+            page.markdown = bibliography_page.expand_markdown(page.markdown, page, bibliography, self.config)
+            page.render(config, self.files)
+            page.content = config.plugins.on_page_content(
+                page.content, page=page, config=config, files=self.files
+            )
+        sources = self.files.get_file_from_path(bibliography_page.SOURCES_PAGE)
+        return bibliography_page.render_slots(
+            page,
+            bibliography,
+            self.cited_at,
+            self.pages,
+            sources.page if sources is not None else None,
+            editors_view=self.config.editors_view,
         )
 
     @event_priority(50)  # early: other plugins (search, print-site) see the filled copy
@@ -526,17 +535,7 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
                 self._unfilled_pages.append(printed)
         self._add_search_summary(page)
         if src_uri == self.config.bibliography_page:
-            self._expand_bibliography_page(page, config)
-            sources = self.files.get_file_from_path(bibliography_page.SOURCES_PAGE) if self.files else None
-            assert self.bibliography is not None
-            self._bibliography_slots = bibliography_page.render_slots(
-                page,
-                self.bibliography,
-                self.cited_at,
-                self.pages,
-                sources.page if sources is not None else None,
-                editors_view=self.config.editors_view,
-            )
+            self._bibliography_slots = self._expand_bibliography_page(page, config)
             if isinstance(getattr(page, "html", None), str):
                 printed.html = bibliography_page.fill(printed.html, self._bibliography_slots)
         return context
