@@ -241,7 +241,7 @@ def _run(options: Options, site_dir: Path) -> Result:
         else:
             # A strict build made it without a warning: its pages, as written; the front matter is
             # validated by the checks themselves (validated={}); the study records read as the plugin does.
-            result = build.BuildResult(built_site.site_dir)
+            result = build.BuildResult()
             for page in built_site.pages:
                 output = (site_dir / page.dest_uri).read_text(encoding="utf-8")
                 in_process.add_page(page, output, content_only=page.dest_uri not in built_site.full_theme)

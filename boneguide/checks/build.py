@@ -54,8 +54,6 @@ class PageRecord:
 
 @dataclass
 class BuildResult:
-    site_dir: Path
-    pages: dict[str, PageRecord] = field(default_factory=dict)  # by src_uri
     warnings: list[LogMessage] = field(default_factory=list)  # WARNING and above
     error: str | None = None  # the build stopped: nothing after this point was built
     # PluginErrors the build went past, at the input file and line the error names ("" and 0: unknown)
@@ -205,8 +203,7 @@ def build(
     plugin's post_page (a plugin may still rewrite the file later, in post_build).
     """
     config["strict"] = False
-    site_dir = Path(config["site_dir"])
-    result = BuildResult(site_dir)
+    result = BuildResult()
     if not full_theme:
         _skip_plugins(config, SKIPPED_PLUGINS)  # before the handlers below are wrapped
     events = config.plugins.events
@@ -217,10 +214,11 @@ def build(
     # written on: MkDocs' own link validation would only repeat those findings in other words.
     config["validation"]["links"]["not_found"] = logging.DEBUG
     config["validation"]["links"]["anchors"] = logging.DEBUG
-    record_stages(events, result.pages)
+    pages: dict[str, PageRecord] = {}  # by src_uri
+    record_stages(events, pages)
 
     def built(output: str, *, page: Any, **_: Any) -> str:
-        on_page_built(_page_record(page, result.pages), output)
+        on_page_built(_page_record(page, pages), output)
         return output
 
     events["post_page"].append(built)
