@@ -44,7 +44,6 @@ class PageRecord:
     src_uri: str  # relative to docs_dir
     abs_src_path: Path | None
     dest_uri: str  # relative to site_dir
-    url: str
     # The Markdown given to each page_markdown handler, then the result.
     stages: list[str] = field(default_factory=list)
     # Per key, the most citations the stages held (citations.stage_counts), when read from a record
@@ -137,7 +136,7 @@ def _page_record(page: Any, pages: dict[str, PageRecord]) -> PageRecord:
     file = page.file
     if file.src_uri not in pages:
         abs_src_path = Path(file.abs_src_path) if file.abs_src_path else None
-        pages[file.src_uri] = PageRecord(file.src_uri, abs_src_path, file.dest_uri, file.url)
+        pages[file.src_uri] = PageRecord(file.src_uri, abs_src_path, file.dest_uri)
     return pages[file.src_uri]
 
 

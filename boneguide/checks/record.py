@@ -167,7 +167,6 @@ class CheckRecordPlugin(BasePlugin):
                     "src_uri": page.src_uri,
                     "abs_src_path": str(page.abs_src_path) if page.abs_src_path else None,
                     "dest_uri": page.dest_uri,
-                    "url": page.url,
                     "citations": dict(page.citation_counts or {}),
                     "template": self.templates.get(page.src_uri, ""),
                 }
@@ -223,7 +222,6 @@ def reusable(config_file: Path, site_dir: Path, site_url: str | None) -> tuple[B
                     page["src_uri"],
                     Path(source) if source else None,
                     page["dest_uri"],
-                    page["url"],
                     citation_counts=Counter(page["citations"]),
                 )
             )
