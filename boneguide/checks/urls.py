@@ -25,11 +25,8 @@ def url_problem(url: str) -> str | None:
         return f"cannot be parsed ({error})"
     if parts.scheme.lower() not in ("http", "https"):
         return f"has the scheme '{parts.scheme or '(none)'}', not http or https"
-    host = parts.netloc.rsplit("@", 1)[-1]
-    if (
-        not host
-        or not _HOST.match(host)
-        or ("." not in host.split(":")[0] and host.split(":")[0] != "localhost")
-    ):
+    host = parts.netloc.rsplit("@", 1)[-1]  # an empty host does not match _HOST
+    name = host.split(":")[0]
+    if not _HOST.match(host) or ("." not in name and name != "localhost"):
         return f"has no valid host name ('{parts.netloc}')"
     return None
