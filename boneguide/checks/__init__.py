@@ -41,6 +41,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
+from boneguide import mkdocs_run
 from boneguide.checks import build, content, record
 from boneguide.checks.model import ConfigError, Finding, sort_findings
 from boneguide.mkdocs_run import LogMessage
@@ -183,7 +184,10 @@ def _run(options: Options, site_dir: Path) -> Result:
     timings: dict[str, float] = {}
     started = time.perf_counter()
     config_file = options.config_file.resolve() if options.config_file.exists() else options.config_file
-    config = build.load(config_file)
+    try:
+        config = mkdocs_run.load(config_file)
+    except mkdocs_run.ConfigLoadError as error:
+        raise ConfigError(str(error)) from None
     project_site_dir = Path(config["site_dir"])  # what mkdocs.yml names; its own build goes elsewhere
     config["site_dir"] = str(site_dir)
     timings["config_seconds"] = time.perf_counter() - started  # mostly importing MkDocs and the plugins

@@ -35,7 +35,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 
 from boneguide import mkdocs_run
-from boneguide.checks.model import ConfigError, Finding
+from boneguide.checks.model import Finding
 from boneguide.mkdocs_run import LogMessage
 
 
@@ -106,14 +106,6 @@ class _KeepGoing:
                 raise
 
         return guarded
-
-
-def load(config_file: Path) -> MkDocsConfig:
-    """The project's MkDocs config, or ConfigError with a readable reason."""
-    try:
-        return mkdocs_run.load(config_file)
-    except mkdocs_run.ConfigLoadError as error:
-        raise ConfigError(str(error)) from None
 
 
 def record_stages(events: dict[str, list[Callable[..., Any]]], pages: dict[str, PageRecord]) -> None:
@@ -196,7 +188,7 @@ def _skip_plugins(config: MkDocsConfig, names: tuple[str, ...]) -> None:
 def build(
     config: MkDocsConfig, *, full_theme: bool, on_page_built: Callable[[PageRecord, str], None]
 ) -> BuildResult:
-    """Build a config from load() into its site_dir (not strict: every warning is collected, none aborts).
+    """Build a config from mkdocs_run.load() into its site_dir (not strict: every warning is collected, none aborts).
 
     ``on_page_built`` gets each page's record and HTML as MkDocs is about to write it, after every
     plugin's post_page (a plugin may still rewrite the file later, in post_build).
