@@ -188,7 +188,7 @@ def _skip_plugins(config: MkDocsConfig, names: tuple[str, ...]) -> None:
 def build(
     config: MkDocsConfig, *, full_theme: bool, on_page_built: Callable[[PageRecord, str], None]
 ) -> BuildResult:
-    """Build a config from mkdocs_run.load() into its site_dir (not strict: every warning is collected, none aborts).
+    """Build a loaded config into its site_dir (not strict: every warning is collected, none aborts).
 
     ``on_page_built`` gets each page's record and HTML as MkDocs is about to write it, after every
     plugin's post_page (a plugin may still rewrite the file later, in post_build).
