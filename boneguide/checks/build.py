@@ -179,8 +179,8 @@ def content_region(html: str) -> str:
     return "\n" * html.count("\n", 0, start) + html[start : end + len("</article>")]
 
 
-def _skip_plugins(config: MkDocsConfig, names: tuple[str, ...]) -> None:
-    skipped = [config.plugins.pop(name) for name in names if name in config.plugins]
+def _skip_plugins(config: MkDocsConfig) -> None:
+    skipped = [config.plugins.pop(name) for name in SKIPPED_PLUGINS if name in config.plugins]
     for handlers in config.plugins.events.values():
         handlers[:] = [h for h in handlers if getattr(h, "__self__", None) not in skipped]
 
@@ -196,7 +196,7 @@ def build(
     config["strict"] = False
     result = BuildResult()
     if not full_theme:
-        _skip_plugins(config, SKIPPED_PLUGINS)  # before the handlers below are wrapped
+        _skip_plugins(config)  # before the handlers below are wrapped
     events = config.plugins.events
     keep_going = _KeepGoing()  # the project's handlers only: ours, added below, never fail on input
     for handlers in events.values():

@@ -333,11 +333,6 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
         for problem in bibliography.problems:
             log.error(problem)
 
-    @property
-    def _ready(self) -> bool:
-        """True when the bibliography can be had without waiting for the worker."""
-        return self._pending is None or self._pending.done()
-
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defining on_startup keeps this object across `mkdocs serve` rebuilds, and its cache."""
 
@@ -483,7 +478,7 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
         """Citation links and the reference list into their slots, in one pass over the page; and
         whether the entries' text is in too (not while the worker is busy: see on_post_build)."""
         late = self._late_html[src_uri]
-        ready = self._ready
+        ready = self._pending is None or self._pending.done()  # the bibliography is had without waiting
         references = self._fill_entries(late.references) if ready else late.references
         return PAGE_SLOT.sub(lambda m: late.cites[int(m[1])].html if m[1] else references, text), ready
 
