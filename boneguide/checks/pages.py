@@ -45,12 +45,9 @@ def check_page(
         return findings
     if template_rules:
         findings += template.check_nutrient_page(display_path, text, data)
-    if not isinstance(data.get("last_reviewed"), str):
-        return findings
-    try:
-        reviewed = dt.date.fromisoformat(data["last_reviewed"])
-    except ValueError:
-        return findings  # the schema's date format already reported it
+    # Validated front matter (here or by bng-nutrients) has it: the schema requires it, a string in
+    # date format (checked by FORMAT_CHECKER), or validate_nutrient_page raised above.
+    reviewed = dt.date.fromisoformat(data["last_reviewed"])
     line = frontmatter.top_level_line(text, "last_reviewed")
     age = _months_between(reviewed, today)
     if reviewed > today:
