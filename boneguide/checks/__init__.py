@@ -141,7 +141,8 @@ def _sources_dir(config: Any, project_dir: Path) -> Path | None:
     return None if sources_dir is None else (project_dir / str(sources_dir)).resolve()
 
 
-def _markdown_files(config: Any, docs_dir: Path) -> list[tuple[str, Path]]:
+def _markdown_files(config: Any, docs_dir: Path, project_dir: Path) -> list[tuple[str, Path, str]]:
+    """docs_dir's Markdown files, but hidden and excluded ones: src_uri, path, display path."""
     exclude = config.get("exclude_docs")
     found = []
     for path in sorted(docs_dir.rglob("*.md")):
@@ -150,7 +151,7 @@ def _markdown_files(config: Any, docs_dir: Path) -> list[tuple[str, Path]]:
             continue
         if exclude is not None and exclude.match_file(src_uri):
             continue
-        found.append((src_uri, path))
+        found.append((src_uri, path, _display(path, project_dir)))
     return found
 
 
@@ -207,15 +208,12 @@ def _run(options: Options, site_dir: Path) -> Result:
         site_dir = built_site.site_dir
 
     bib_path = bibliography_path(config, project_dir)
-    pages = [
-        (src_uri, path, _display(path, project_dir)) for src_uri, path in _markdown_files(config, docs_dir)
-    ]
     project = content.Project(
         bib_path,
         _display(bib_path, project_dir),
         # --online reads fields the cached (slim) result lacks: it always parses afresh.
         None if options.online else cache_dir,
-        pages,
+        _markdown_files(config, docs_dir, project_dir),
         docs_prefix,
         _nutrient_pages_prefix(config),
         site_dir,
