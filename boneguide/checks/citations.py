@@ -136,9 +136,7 @@ def stage_counts(record: PageRecord) -> Counter[str]:
         return record.citation_counts
     best: Counter[str] = Counter()
     for markdown in dict.fromkeys(record.stages):  # plugins that change nothing leave equal stages
-        counts = Counter(k for c in find_citations(markdown) for k in c.keys)
-        for key, count in counts.items():
-            best[key] = max(best[key], count)
+        best |= Counter(k for c in find_citations(markdown) for k in c.keys)  # |: the larger count
     return best
 
 
