@@ -24,7 +24,6 @@ DOWNLOADS_MARKER = "<!-- bng:downloads -->"
 
 class DownloadsConfig(base.Config):
     build_dir = config_options.Type(str, default="build")  # where `make pdf` writes
-    handouts = config_options.Type(bool, default=True)  # link each nutrient page to its handout
 
 
 class DownloadsPlugin(BasePlugin[DownloadsConfig]):
@@ -63,7 +62,7 @@ class DownloadsPlugin(BasePlugin[DownloadsConfig]):
     def on_page_content(self, html: str, *, page: Page, config: Any, files: Any) -> str:
         if DOWNLOADS_MARKER in html:
             html = html.replace(DOWNLOADS_MARKER, self._downloads(page, config))
-        if not self.config.handouts or not page.meta.get("nutrient_id"):
+        if not page.meta.get("nutrient_id"):
             return html
         href = self._handout_href(page)
         end_of_title = html.find("</h1>")
@@ -82,7 +81,7 @@ class DownloadsPlugin(BasePlugin[DownloadsConfig]):
         if self.pdf_name and (self.built / self.pdf_name).is_file():
             shutil.copyfile(self.built / self.pdf_name, site / self.pdf_name)
         handouts = self.built / HANDOUT_DIR
-        if self.config.handouts and handouts.is_dir():
+        if handouts.is_dir():
             (site / HANDOUT_DIR).mkdir(parents=True, exist_ok=True)
             for handout in handouts.glob("*.pdf"):
                 shutil.copyfile(handout, site / HANDOUT_DIR / handout.name)
