@@ -199,7 +199,6 @@ def _run(options: Options, site_dir: Path) -> Result:
     config_display = _display(config_file, project_dir)
     docs_dir = Path(config["docs_dir"])
     docs_prefix = _display(docs_dir, project_dir) + "/"
-    findings: list[Finding] = []
 
     built_site, not_reused = None, "--full-theme" if options.full_theme else "--rebuild"
     if options.reuse_build and not options.full_theme:
@@ -251,15 +250,11 @@ def _run(options: Options, site_dir: Path) -> Result:
             studies_dir = _plugin_option(config, NUTRIENT_PLUGIN, "studies_dir")
             studies = load_studies(project_dir / studies_dir, project_dir)[0] if studies_dir else []
         after_build = time.perf_counter()
-        outcome = checks.finish(
-            site_built=not result.error,
-            validated=validated,
-            studies=studies,
-        )
+        outcome = checks.finish(site_built=not result.error, validated=validated, studies=studies)
     finally:
         if isinstance(checks, content.Background):
             checks.close()
-    findings += outcome.findings
+    findings = outcome.findings
     findings += [
         f
         for w in result.warnings
