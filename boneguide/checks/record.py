@@ -126,8 +126,9 @@ class CheckRecordPlugin(BasePlugin):
         self.active = self.building and self.site_dir == configured_site_dir(self.config_file)
         if not self.active:
             return config
-        (self.config_file.parent / RECORD).unlink(missing_ok=True)  # a failed build leaves no older record
-        self.inputs = inputs_fingerprint(self.config_file.parent, self.site_dir)
+        project_dir = self.config_file.parent
+        (project_dir / RECORD).unlink(missing_ok=True)  # a build that fails leaves no record of an older one
+        self.inputs = inputs_fingerprint(project_dir, self.site_dir)
         # Anew for each build: MkDocs keeps a plugin's instance for the next load of the same config.
         self.pages, self.templates, self.warnings = {}, {}, CountHandler(level=logging.WARNING)
         build.record_stages(config.plugins.events, self.pages)
