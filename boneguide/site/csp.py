@@ -110,6 +110,8 @@ class ContentSecurityPolicyPlugin(BasePlugin):
         return config
 
     def _protect(self, output: str, destination: Path) -> str:
+        if not self.enabled:
+            return output
         hashes = inline_script_hashes(output)
         meta = meta_tag(hashes)
         protected = with_meta(output, meta)
@@ -120,12 +122,10 @@ class ContentSecurityPolicyPlugin(BasePlugin):
         return protected
 
     def on_post_page(self, output: str, *, page: Page, config: Any) -> str:
-        if not self.enabled:
-            return output
         return self._protect(output, Path(config["site_dir"]) / page.file.dest_uri)
 
     def on_post_template(self, output_content: str, *, template_name: str, config: Any) -> str:
-        if not self.enabled or not template_name.endswith(".html"):  # 404.html; not sitemap.xml
+        if not template_name.endswith(".html"):  # 404.html; not sitemap.xml
             return output_content
         return self._protect(output_content, Path(config["site_dir"]) / template_name)
 
