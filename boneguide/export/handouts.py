@@ -13,6 +13,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urljoin
 
+from pypdf import PdfReader
+
 from boneguide.export.browser import offline_page
 from boneguide.export.pdf import PRINT_CSS, finish_pdf, frontmatter_title, guide_metadata, write_pdf
 from boneguide.export.variant import ExportError, build_variant
@@ -58,8 +60,6 @@ class Handout:
 
 def build_handouts(config_file: Path, output_dir: Path, *, strict: bool = True) -> list[Handout]:
     """Write build/handouts/<page>.pdf for every page under docs/nutrients/."""
-    from pypdf import PdfReader
-
     config_file = config_file.resolve()
     root = config_file.parent
     edition = current_edition(root)
@@ -68,7 +68,7 @@ def build_handouts(config_file: Path, output_dir: Path, *, strict: bool = True) 
         raise ExportError(f"{root / 'docs' / 'nutrients'}: no nutrient pages to make handouts of")
     output_dir.mkdir(parents=True, exist_ok=True)
     # Author, keywords and edition are the guide's: read once, each handout sets its title and subject.
-    guide = guide_metadata(config_file, edition, "", "")
+    guide = guide_metadata(config_file, edition)
     handouts = []
     with tempfile.TemporaryDirectory(prefix="bng-handouts-") as tmp:
         site = Path(tmp) / "site"

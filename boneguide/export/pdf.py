@@ -37,6 +37,8 @@ PREPARE_JS = Path(__file__).with_name("print_prepare.js")
 # the checks for tables that run off the page measure at this width.
 PRINT_WIDTH_PX = round((210 - 32) / 25.4 * 96)
 MAX_PASSES = 3
+TITLE = "Bone Nutrient Guide"
+SUBJECT = "Evidence-cited guide to the nutrients that matter for bone health"
 
 
 @dataclass
@@ -118,7 +120,7 @@ def build_print_page(
             "enumerate_headings": False,
             "enumerate_figures": False,
             "add_full_urls": False,  # print_prepare.js prints addresses, skipping DOIs already shown
-            "print_page_title": "Bone Nutrient Guide",
+            "print_page_title": TITLE,
             "exclude": left_out,
         }
     }
@@ -193,16 +195,16 @@ class Metadata:
     creator: str  # the guide and its edition, not the browser that printed it
 
 
-def guide_metadata(config_file: Path, edition: Edition, title: str, subject: str) -> Metadata:
-    """Author and subject from mkdocs.yml; keywords: the topic and every nutrient page's title."""
+def guide_metadata(config_file: Path, edition: Edition) -> Metadata:
+    """The whole guide's: author from mkdocs.yml; keywords: the topic and every nutrient page's title."""
     root = config_file.parent
     raw = raw_config(config_file)
     pages = sorted((root / raw.get("docs_dir", "docs") / "nutrients").glob("*.md"))
     nutrients = [name for name in map(frontmatter_title, pages) if name]
     return Metadata(
-        title=title,
+        title=TITLE,
         author=str(raw.get("site_author") or raw.get("site_name") or ""),
-        subject=subject,
+        subject=SUBJECT,
         keywords=["bone health", "osteoporosis", "nutrition", *nutrients],
         creator=f"{raw.get('site_name') or 'Bone Nutrient Guide'}, edition {edition.label}",
     )
@@ -261,7 +263,7 @@ SET_PAGE_NUMBERS_JS = """(numbers) => {
 }"""
 
 
-def print_pdf(source: PrintPage, title: str, *, strict: bool = True) -> tuple[bytes, dict[str, Any]]:
+def print_pdf(source: PrintPage, *, strict: bool = True) -> tuple[bytes, dict[str, Any]]:
     """Print the prepared page; returns the pdf and the report of print_prepare.js.
 
     Pass 1 prints with placeholder page numbers of the same width as real ones (untagged: faster,
@@ -273,7 +275,7 @@ def print_pdf(source: PrintPage, title: str, *, strict: bool = True) -> tuple[by
         page.emulate_media(
             media="print", color_scheme="light"
         )  # the light palette, whatever the host prefers
-        options = {"title": title, "siteUrl": source.site_url, "onlinePages": source.online_pages}
+        options = {"title": TITLE, "siteUrl": source.site_url, "onlinePages": source.online_pages}
         report = page.evaluate(PREPARE_JS.read_text(encoding="utf-8"), options)
         _check(report, source.sources, strict=strict)
         numbers: dict[str, str] | None = None
@@ -306,14 +308,8 @@ def build_pdf(config_file: Path, output: Path, *, strict: bool = True) -> PdfRes
     with tempfile.TemporaryDirectory(prefix="bng-print-") as tmp:
         edition = current_edition(config_file.parent)
         source = build_print_page(config_file, Path(tmp) / "site", edition, strict=strict)
-        pdf, report = print_pdf(source, "Bone Nutrient Guide", strict=strict)
-        metadata = guide_metadata(
-            config_file,
-            edition,
-            "Bone Nutrient Guide",
-            "Evidence-cited guide to the nutrients that matter for bone health",
-        )
-        pdf = finish_pdf(pdf, metadata)
+        pdf, report = print_pdf(source, strict=strict)
+        pdf = finish_pdf(pdf, guide_metadata(config_file, edition))
     write_pdf(output, pdf)
     pages = len(PdfReader(output).pages)
     return PdfResult(
