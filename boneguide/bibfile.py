@@ -136,9 +136,8 @@ def scan(
             pos = at + 1
             continue
         entry_type = match[1].lower()
-        closer = "}" if match[2] == "{" else ")"
-        line, col = cursor.where(at)
         if entry_type in {"comment", "preamble", "string"}:
+            line, col = cursor.where(at)
             try:
                 pos = _read_braced(text, match.end() - 1) if match[2] == "{" else text.find(")", at) + 1
             except _Unclosed as unclosed:
@@ -152,21 +151,19 @@ def scan(
             if pos <= at:
                 pos = at + 1
             continue
-        pos = _scan_entry(text, cursor, match, entry_type, closer, entries, problems, path)
-        entries[-1].text = text[entries[-1].start : entries[-1].end].rstrip()
+        entry = _scan_entry(text, cursor, match, problems, path)
+        entry.text = text[entry.start : entry.end].rstrip()
+        entries.append(entry)
+        pos = entry.end
     return entries, problems
 
 
 def _scan_entry(
-    text: str,
-    cursor: _Cursor,
-    match: re.Match[str],
-    entry_type: str,
-    closer: str,
-    entries: list[BibEntry],
-    problems: list[Finding],
-    path: str,
-) -> int:
+    text: str, cursor: _Cursor, match: re.Match[str], problems: list[Finding], path: str
+) -> BibEntry:
+    """The entry whose '@type{' ``match`` found; its ``end`` is where scanning resumes."""
+    entry_type = match[1].lower()
+    closer = "}" if match[2] == "{" else ")"
     at = match.start()
     line, col = cursor.where(at)
     key_start = _skip_space(text, match.end())
@@ -176,7 +173,6 @@ def _scan_entry(
     key = text[key_start:key_end].strip()
     key_line, key_col = cursor.where(key_start)
     entry = BibEntry(entry_type, key, line, col, key_line, key_col, at, len(text))
-    entries.append(entry)
 
     def problem(offset: int, message: str) -> None:
         entry.broken = True
@@ -192,11 +188,11 @@ def _scan_entry(
         if pos >= len(text):
             problem(at, f"entry '{key}' is not closed (no '{closer}' before the end of the file)")
             entry.end = len(text)
-            return len(text)
+            return entry
         char = text[pos]
         if char == closer:
             entry.end = pos + 1
-            return pos + 1
+            return entry
         if char == ",":
             pos += 1
             continue
@@ -216,7 +212,7 @@ def _scan_entry(
                     at, f"entry '{key}' is not closed before the next entry at line {cursor.where(pos)[0]}"
                 )
             entry.end = pos
-            return pos
+            return entry
         name_match = _NAME.match(text, pos)
         if not name_match:
             problem(pos, f"entry '{key}': expected a field name, found {text[pos]!r}")
@@ -246,7 +242,7 @@ def _scan_entry(
                 f"entry '{key}': the value of '{name}' opened with {opener!r} is not closed {where}",
             )
             entry.end = unclosed.resume_at
-            return unclosed.resume_at
+            return entry
         except ValueError as error:
             problem(pos, f"entry '{key}', field '{name}': {error}")
             pos += 1
