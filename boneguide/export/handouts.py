@@ -54,7 +54,6 @@ KEEP_SECTIONS_JS = """({sections, heading, address}) => {
 @dataclass(frozen=True)
 class Handout:
     path: Path
-    title: str
     pages: int
 
 
@@ -112,5 +111,5 @@ def build_handouts(config_file: Path, output_dir: Path, *, strict: bool = True) 
                 )
                 path = output_dir / f"{source.stem}.pdf"
                 write_pdf(path, finish_pdf(pdf, metadata))
-                handouts.append(Handout(path, title, len(PdfReader(path).pages)))
+                handouts.append(Handout(path, len(PdfReader(path).pages)))
     return handouts
