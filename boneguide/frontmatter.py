@@ -289,8 +289,8 @@ def _intake_conflicts(path: Path, data: dict[str, Any], lines: dict[tuple, int])
         sexes = ("female", "male") if value["sex"] == "all" else (value["sex"],)
         stage = value.get("stage", "")
         for sex in sexes:
-            if (stage, sex, value["ages"]) in taken:
-                first = taken[(stage, sex, value["ages"])]
+            first = taken.setdefault((stage, sex, value["ages"]), position)
+            if first != position:
                 problems.append(
                     _problem(
                         path,
@@ -299,8 +299,6 @@ def _intake_conflicts(path: Path, data: dict[str, Any], lines: dict[tuple, int])
                         f"(the first is intake.values.{first})",
                     )
                 )
-            else:
-                taken[(stage, sex, value["ages"])] = position
     return problems + _limits_below_intake(path, data, lines)
 
 
