@@ -9,7 +9,7 @@ follow a number from paper to screen).
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -104,11 +104,11 @@ def build_handouts(config_file: Path, output_dir: Path, *, strict: bool = True) 
                     raise ExportError(f"{source}: {report['error']}")
                 # print.css's @page rules set the size, margins, running head and page numbers.
                 pdf = page.pdf(print_background=True, prefer_css_page_size=True, outline=True, tagged=True)
-                metadata = replace(
-                    guide,
-                    title=f"{title}: handout — Bone Nutrient Guide",
-                    subject=f"{title} and bone health: key points, intake values and upper levels, safety and medicines",
-                )
+                metadata = {
+                    **guide,
+                    "/Title": f"{title}: handout — Bone Nutrient Guide",
+                    "/Subject": f"{title} and bone health: key points, intake values and upper levels, safety and medicines",
+                }
                 path = output_dir / f"{source.stem}.pdf"
                 write_pdf(path, finish_pdf(pdf, metadata))
                 handouts.append(Handout(path, len(PdfReader(path).pages)))

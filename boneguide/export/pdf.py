@@ -186,28 +186,21 @@ def _locate(item: dict[str, Any], sources: dict[str, Path]) -> str:
     return f"{where}: <{item['tag']}>{section} {item['width']}px wide, page {item['pageWidth']}px"
 
 
-@dataclass(frozen=True)
-class Metadata:
-    title: str
-    author: str
-    subject: str
-    keywords: list[str]
-    creator: str  # the guide and its edition, not the browser that printed it
-
-
-def guide_metadata(config_file: Path, edition: Edition) -> Metadata:
-    """The whole guide's: author from mkdocs.yml; keywords: the topic and every nutrient page's title."""
+def guide_metadata(config_file: Path, edition: Edition) -> dict[str, str]:
+    """The whole guide's document information, as PDF readers show it: author from mkdocs.yml;
+    keywords: the topic and every nutrient page's title."""
     root = config_file.parent
     raw = raw_config(config_file)
     pages = sorted((root / raw.get("docs_dir", "docs") / "nutrients").glob("*.md"))
     nutrients = [name for name in map(frontmatter_title, pages) if name]
-    return Metadata(
-        title=TITLE,
-        author=str(raw.get("site_author") or raw.get("site_name") or ""),
-        subject=SUBJECT,
-        keywords=["bone health", "osteoporosis", "nutrition", *nutrients],
-        creator=f"{raw.get('site_name') or 'Bone Nutrient Guide'}, edition {edition.label}",
-    )
+    return {
+        "/Title": TITLE,
+        "/Author": str(raw.get("site_author") or raw.get("site_name") or ""),
+        "/Subject": SUBJECT,
+        "/Keywords": ", ".join(["bone health", "osteoporosis", "nutrition", *nutrients]),
+        # The guide and its edition, not the browser that printed it.
+        "/Creator": f"{raw.get('site_name') or 'Bone Nutrient Guide'}, edition {edition.label}",
+    }
 
 
 def frontmatter_title(page: Path) -> str:
@@ -225,18 +218,10 @@ def write_pdf(path: Path, pdf: bytes) -> None:
     partial.replace(path)
 
 
-def finish_pdf(pdf: bytes, metadata: Metadata) -> bytes:
+def finish_pdf(pdf: bytes, metadata: dict[str, str]) -> bytes:
     """The document information readers show, and a PDF that opens with its bookmarks panel."""
     writer = PdfWriter(clone_from=BytesIO(pdf))
-    writer.add_metadata(
-        {
-            "/Title": metadata.title,
-            "/Author": metadata.author,
-            "/Subject": metadata.subject,
-            "/Keywords": ", ".join(metadata.keywords),
-            "/Creator": metadata.creator,
-        }
-    )
+    writer.add_metadata(metadata)
     writer.page_mode = "/UseOutlines"
     out = BytesIO()
     writer.write(out)
