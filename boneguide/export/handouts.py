@@ -13,10 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin
 
-from pypdf import PdfReader
-
 from boneguide.export.browser import offline_page
-from boneguide.export.pdf import PRINT_CSS, finish_pdf, frontmatter_title, guide_metadata, write_pdf
+from boneguide.export.pdf import PRINT_CSS, frontmatter_title, guide_metadata, write_pdf
 from boneguide.export.variant import ExportError, build_variant
 from boneguide.export.version import current_edition
 from boneguide.site.downloads import HANDOUT_DIR
@@ -110,6 +108,5 @@ def build_handouts(config_file: Path, output_dir: Path, *, strict: bool = True) 
                     "/Subject": f"{title} and bone health: key points, intake values and upper levels, safety and medicines",
                 }
                 path = output_dir / f"{source.stem}.pdf"
-                write_pdf(path, finish_pdf(pdf, metadata))
-                handouts.append(Handout(path, len(PdfReader(path).pages)))
+                handouts.append(Handout(path, write_pdf(path, pdf, metadata)))
     return handouts

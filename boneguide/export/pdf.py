@@ -210,22 +210,17 @@ def frontmatter_title(page: Path) -> str:
     return ""
 
 
-def write_pdf(path: Path, pdf: bytes) -> None:
-    """Never leave a half-written PDF under the real name."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(".pdf.part")
-    partial.write_bytes(pdf)
-    partial.replace(path)
-
-
-def finish_pdf(pdf: bytes, metadata: dict[str, str]) -> bytes:
-    """The document information readers show, and a PDF that opens with its bookmarks panel."""
+def write_pdf(path: Path, pdf: bytes, metadata: dict[str, str]) -> int:
+    """Write ``pdf`` with the document information readers show, opening with its bookmarks panel;
+    returns its number of pages. Never leave a half-written PDF under the real name."""
     writer = PdfWriter(clone_from=BytesIO(pdf))
     writer.add_metadata(metadata)
     writer.page_mode = "/UseOutlines"
-    out = BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".pdf.part")
+    writer.write(partial)
+    partial.replace(path)
+    return len(writer.pages)
 
 
 def _check(report: dict[str, Any], sources: dict[str, Path], *, strict: bool) -> None:
@@ -294,9 +289,7 @@ def build_pdf(config_file: Path, output: Path, *, strict: bool = True) -> PdfRes
         edition = current_edition(config_file.parent)
         source = build_print_page(config_file, Path(tmp) / "site", edition, strict=strict)
         pdf, report = print_pdf(source, strict=strict)
-        pdf = finish_pdf(pdf, guide_metadata(config_file, edition))
-    write_pdf(output, pdf)
-    pages = len(PdfReader(output).pages)
+        pages = write_pdf(output, pdf, guide_metadata(config_file, edition))
     return PdfResult(
         path=output,
         pages=pages,
