@@ -126,12 +126,9 @@ def _offline_target(page: Path, path: str) -> Path | None:
     directory URLs meant: 'about/' is about.html, and '../x' is counted from the page's folder URL."""
     for base in (page.parent, page.with_suffix("")):
         target = (base / unquote(path)).resolve()
-        if target.is_file():
-            return target
-        if (target / "index.html").is_file():
-            return target / "index.html"
-        if target.with_name(target.name + ".html").is_file():
-            return target.with_name(target.name + ".html")
+        for candidate in (target, target / "index.html", target.with_name(target.name + ".html")):
+            if candidate.is_file():
+                return candidate
     return None
 
 
