@@ -152,10 +152,7 @@ def build_print_page(
 
 def _display_path(path: Path) -> Path:
     """Relative to the working directory when under it, as editors type paths."""
-    try:
-        return path.relative_to(Path.cwd())
-    except ValueError:
-        return path
+    return path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path
 
 
 def destination_pages(pdf: bytes) -> dict[str, int]:
