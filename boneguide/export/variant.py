@@ -65,7 +65,7 @@ def build_variant(
     site_dir: Path,
     *,
     extra_plugins: list[Any] | None = None,
-    overrides: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+    overrides: Callable[[dict[str, Any]], dict[str, Any]],
     strict: bool = True,
 ) -> MkDocsConfig:
     """Strictly build mkdocs.yml with ``extra_plugins`` appended to its plugins and the top-level
@@ -73,7 +73,7 @@ def build_variant(
     replaces mkdocs.yml's before ``extra_plugins`` are appended); returns the config used.
     ``strict=False`` is for drafts only: warnings are shown but do not stop the build."""
     raw = raw_config(config_file)
-    options: dict[str, Any] = overrides(raw) if overrides else {}
+    options = overrides(raw)
     plugins = list(options.get("plugins", raw.get("plugins", [])))
     names = {_plugin_name(p) for p in plugins}
     plugins += [p for p in extra_plugins or [] if _plugin_name(p) not in names]
