@@ -8,6 +8,7 @@ drops instant navigation; every internal link is then checked to resolve to a fi
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import os
@@ -70,15 +71,11 @@ def newest_input(root: Path, package: Path = PACKAGE_DIR) -> tuple[float, Path |
     for folder in (*(root / name for name in PDF_INPUT_FOLDERS), package):
         if folder.is_dir():
             paths += _input_files(folder)
-    newest: tuple[float, Path | None] = (0.0, None)
+    times = []
     for path in paths:
-        try:
-            mtime = path.stat().st_mtime
-        except OSError:  # removed while we looked: it is not an input any more
-            continue
-        if mtime > newest[0]:
-            newest = (mtime, path)
-    return newest
+        with contextlib.suppress(OSError):  # removed while we looked: it is not an input any more
+            times.append((path.stat().st_mtime, path))
+    return max(times, key=lambda found: found[0], default=(0.0, None))
 
 
 def pdf_staleness(pdf: Path, root: Path, package: Path = PACKAGE_DIR) -> str | None:
