@@ -166,15 +166,12 @@ def _code_span_spans(text: str) -> list[tuple[int, int]]:
             (j for j in range(index + 1, len(runs)) if len(runs[j].group()) == width),
             None,
         )
-        if closer_index is None:
-            index += 1  # a lone backtick run is literal text
-            continue
-        closer = runs[closer_index]
-        # A code span cannot cross a blank line (it ends the paragraph).
-        if _BLANK_LINE.search(text, opener.end(), closer.start()):
+        # A lone backtick run is literal text, and a code span cannot cross a blank line (it ends
+        # the paragraph): either way the opener is text and the next run may open a span.
+        if closer_index is None or _BLANK_LINE.search(text, opener.end(), runs[closer_index].start()):
             index += 1
             continue
-        spans.append((opener.start(), closer.end()))
+        spans.append((opener.start(), runs[closer_index].end()))
         index = closer_index + 1
     return spans
 
