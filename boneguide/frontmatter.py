@@ -15,9 +15,7 @@ import yaml
 
 from boneguide.diagnostics import Finding
 
-SCHEMA_PATH = Path(__file__).parent / "schema" / "nutrient-page.schema.json"
-STUDIES_SCHEMA_PATH = Path(__file__).parent / "schema" / "studies.schema.json"
-CLAIMS_SCHEMA_PATH = Path(__file__).parent / "schema" / "claims.schema.json"
+SCHEMA_DIR = Path(__file__).parent / "schema"
 FENCE = "---"
 
 
@@ -67,25 +65,16 @@ def data_keys(value: Any) -> set[str]:
 
 
 @cache
-def nutrient_schema() -> dict[str, Any]:
-    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-
-
-@cache
-def studies_schema() -> dict[str, Any]:
-    return json.loads(STUDIES_SCHEMA_PATH.read_text(encoding="utf-8"))
-
-
-@cache
-def claims_schema() -> dict[str, Any]:
-    return json.loads(CLAIMS_SCHEMA_PATH.read_text(encoding="utf-8"))
+def schema(name: str) -> dict[str, Any]:
+    """SCHEMA_DIR/<name>.schema.json: nutrient-page, studies or claims."""
+    return json.loads((SCHEMA_DIR / f"{name}.schema.json").read_text(encoding="utf-8"))
 
 
 def validate_claims_file(path: Path, text: str | None = None) -> list[dict[str, Any]]:
     """Load and validate a source's claims.yml; raise FrontMatterError naming file and line."""
     text = path.read_text(encoding="utf-8") if text is None else text
     data, lines = load_yaml(path, text, offset=1)
-    problems = _schema_problems(path, data or [], lines, claims_schema())
+    problems = _schema_problems(path, data or [], lines, schema("claims"))
     if problems:
         raise FrontMatterError(problems)
     return data or []
@@ -248,7 +237,7 @@ def validate_studies_file(path: Path, text: str | None = None) -> list[dict[str,
     text = path.read_text(encoding="utf-8") if text is None else text
     data, lines = load_yaml(path, text, offset=1)
     data = data or []
-    problems = _schema_problems(path, data, lines, studies_schema())
+    problems = _schema_problems(path, data, lines, schema("studies"))
     if problems:
         raise FrontMatterError(problems)
     seen: dict[str, int] = {}
@@ -273,7 +262,7 @@ def validate_studies_file(path: Path, text: str | None = None) -> list[dict[str,
 def validate_nutrient_page(path: Path, text: str | None = None) -> dict[str, Any]:
     """Load and validate a nutrient page's front matter against the JSON Schema."""
     data, lines = load(path, text)
-    problems = _schema_problems(path, data, lines, nutrient_schema())
+    problems = _schema_problems(path, data, lines, schema("nutrient-page"))
     if not problems:
         problems += _intake_conflicts(path, data, lines)
     if problems:

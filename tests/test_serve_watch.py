@@ -137,7 +137,7 @@ def test_each_plugin_watches_what_it_reads(tmp_path: Path) -> None:
         (project / "references.bib").resolve(),
         (project / "sources").resolve(),
         (project / "studies").resolve(),
-        frontmatter.SCHEMA_PATH.parent.resolve(),
+        frontmatter.SCHEMA_DIR.resolve(),
     } <= watched
     assert len(config["watch"]) == len(watched), "a path is watched twice"
 
@@ -145,8 +145,8 @@ def test_each_plugin_watches_what_it_reads(tmp_path: Path) -> None:
 def test_a_schema_edited_while_serving_is_read_again_on_the_next_build(tmp_path: Path) -> None:
     config = load_config(str(FIXTURE / "mkdocs.yml"), plugins=["bng-nutrients"])
     plugin = config.plugins["bng-nutrients"]
-    first = frontmatter.nutrient_schema()
-    assert frontmatter.nutrient_schema() is first  # kept for the life of the process
+    first = frontmatter.schema("nutrient-page")
+    assert frontmatter.schema("nutrient-page") is first  # kept for the life of the process
     plugin.on_config(config)
-    assert frontmatter.nutrient_schema() is not first
-    assert frontmatter.nutrient_schema() == first
+    assert frontmatter.schema("nutrient-page") is not first
+    assert frontmatter.schema("nutrient-page") == first

@@ -653,7 +653,7 @@ class NutrientDataPlugin(BasePlugin[NutrientDataConfig]):
         # records, the schemas that validate them and the front matter, the bibliography (labels).
         watched = (
             project / self.config.studies_dir,
-            frontmatter.SCHEMA_PATH.parent,
+            frontmatter.SCHEMA_DIR,
             project / self.config.bib_file,
         )
         for path in (p.resolve() for p in watched):
@@ -661,8 +661,7 @@ class NutrientDataPlugin(BasePlugin[NutrientDataConfig]):
                 config["watch"].append(str(path))
         # frontmatter keeps each parsed schema for the life of the process, and `mkdocs serve`
         # rebuilds in the same process: read them afresh each build (three small files, ~1 ms).
-        for loader in (frontmatter.nutrient_schema, frontmatter.studies_schema, frontmatter.claims_schema):
-            loader.cache_clear()
+        frontmatter.schema.cache_clear()
         return config
 
     def on_files(self, files: Files, *, config: Any) -> Files:
