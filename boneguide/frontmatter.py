@@ -70,9 +70,8 @@ def schema(name: str) -> dict[str, Any]:
     return json.loads((SCHEMA_DIR / f"{name}.schema.json").read_text(encoding="utf-8"))
 
 
-def validate_claims_file(path: Path, text: str | None = None) -> list[dict[str, Any]]:
+def validate_claims_file(path: Path, text: str) -> list[dict[str, Any]]:
     """Load and validate a source's claims.yml; raise FrontMatterError naming file and line."""
-    text = path.read_text(encoding="utf-8") if text is None else text
     data, lines = load_yaml(path, text, offset=1)
     problems = _schema_problems(path, data or [], lines, schema("claims"))
     if problems:
