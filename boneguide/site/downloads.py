@@ -30,7 +30,7 @@ class DownloadsPlugin(BasePlugin[DownloadsConfig]):
     def on_config(self, config: Any) -> Any:
         self.built = Path(config["config_file_path"]).parent / self.config.build_dir
         self.site_url = config.get("site_url") or ""
-        self.pdf_name = (config.get("extra") or {}).get("bng_pdf") or ""  # as mkdocs.yml names it
+        self.pdf_name = config["extra"].get("bng_pdf") or ""  # as mkdocs.yml names it
         if self.pdf_name and not (self.built / self.pdf_name).is_file() and self.site_url:
             config["extra"]["bng_pdf"] = urljoin(self.site_url, self.pdf_name)  # the published edition
         # `mkdocs serve` rebuilds when `make pdf` writes new files.
@@ -48,7 +48,7 @@ class DownloadsPlugin(BasePlugin[DownloadsConfig]):
     def _downloads(self, page: Page, config: Any) -> str:
         """The home page's plain-view downloads: the whole guide as a PDF, and the offline copy."""
         items = []
-        pdf = (config.get("extra") or {}).get("bng_pdf")
+        pdf = config["extra"].get("bng_pdf")
         if pdf:
             href = pdf if "://" in pdf else get_relative_url(pdf, page.url or ".")
             items.append(f'<a href="{href}" type="application/pdf" download>The whole guide as one PDF</a>')
