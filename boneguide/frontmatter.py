@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import math
 from functools import cache
@@ -40,6 +39,14 @@ _Loader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+
+
+def _iso_timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> str:
+    # An explicit !!timestamp still gives a date: as ISO text, since JSON (and so the schema) has strings.
+    return loader.construct_yaml_timestamp(node).isoformat()
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _iso_timestamp)
 
 
 _KEY_FIELDS = {"source", "key"}
@@ -116,17 +123,6 @@ def _index_lines(
     return twice
 
 
-def _jsonable(value: Any) -> Any:
-    # An explicit !!timestamp still gives a date (_Loader reads plain ones as text); JSON has strings.
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
-
-
 def load(path: Path, text: str | None = None) -> tuple[dict[str, Any], dict[tuple, int]]:
     """Parse a page's front matter; raise FrontMatterError naming the file and line."""
     text = path.read_text(encoding="utf-8") if text is None else text
@@ -160,7 +156,7 @@ def load_yaml(path: Path, raw: str, offset: int = 1) -> tuple[Any, dict[tuple, i
         raise FrontMatterError(
             [_problem(path, line, f"key {key!r} is given twice") for key, line in duplicates]
         )
-    return _jsonable(data), lines
+    return data, lines
 
 
 def _non_finite(value: Any, location: tuple = ()) -> list[tuple[tuple, float]]:
