@@ -28,25 +28,18 @@ class FrontMatterError(ValueError):
 
 
 class _Loader(yaml.SafeLoader):
-    """SafeLoader that keeps dates as text.
+    """SafeLoader that keeps dates, tagged !!timestamp or not, as the text written.
 
     PyYAML turns ``2026-13-45`` into a ValueError with no line; as a string it reaches the
     schema's ``format: date`` check, which reports it at its line like any other error.
     """
 
 
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+def _as_written(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> str:
+    return loader.construct_scalar(node)
 
 
-def _iso_timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> str:
-    # An explicit !!timestamp still gives a date: as ISO text, since JSON (and so the schema) has strings.
-    return loader.construct_yaml_timestamp(node).isoformat()
-
-
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _iso_timestamp)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _as_written)
 
 
 _KEY_FIELDS = {"source", "key"}

@@ -348,10 +348,11 @@ def test_schema_error_names_the_line_of_the_bad_value() -> None:
     ]
 
 
-def test_impossible_date_is_a_located_error_not_a_traceback() -> None:
-    text = VALID.replace("2026-11-25", "2026-13-45")
+@pytest.mark.parametrize("written", ["2026-13-45", "!!timestamp 2026-13-45"])
+def test_impossible_date_is_a_located_error_not_a_traceback(written: str) -> None:
+    text = VALID.replace("2026-11-25", written)
     (problem,) = problems_for(text)
-    assert problem.startswith(f"docs/nutrients/example.md:{line_of(text, '2026-13-45')}: last_reviewed:")
+    assert problem.startswith(f"docs/nutrients/example.md:{line_of(text, written)}: last_reviewed:")
 
 
 def test_duplicate_key_is_reported() -> None:
