@@ -18,4 +18,5 @@ def test_filtered_tags_come_in_document_order_with_their_lines() -> None:
 
 @pytest.mark.parametrize("page", ["", " \n\t", "<!-- only a comment -->", "<!doctype html>", b"\n"])
 def test_a_page_without_elements_has_no_tags(page: str | bytes) -> None:
-    assert list(start_tags(page)) == []
+    # Filters naming every element lxml could make of these pages (it wraps text in html, body, p).
+    assert list(start_tags(page, frozenset({"html", "head", "body", "p"}), ("id",))) == []

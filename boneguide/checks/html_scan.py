@@ -25,10 +25,8 @@ class Tag(NamedTuple):  # not a dataclass: a large site has hundreds of thousand
     line: int  # 1-based line of the start tag in the page
 
 
-def start_tags(
-    page: str | bytes, names: frozenset[str] = frozenset(), attributes: tuple[str, ...] = ()
-) -> Iterator[Tag]:
-    """Elements in document order; with filters, only those named or having one of the attributes.
+def start_tags(page: str | bytes, names: frozenset[str], attributes: tuple[str, ...]) -> Iterator[Tag]:
+    """Elements in document order, only those named or having one of the attributes.
 
     ``page``: text, or valid UTF-8 bytes (as MkDocs writes a page: no need to decode it first).
     """
@@ -40,12 +38,11 @@ def start_tags(
         return
     if root is None:
         return
-    everything = not (names or attributes)
     for element in root.iter(etree.Element):
         # libxml2's HTML parser lower-cases tag and attribute names; a parsed tree's tags are str
         name = cast(str, element.tag)
         values = element.attrib
-        if not everything and name not in names:
+        if name not in names:
             for attribute in attributes:  # a loop, not any(): this runs for every element of every page
                 if attribute in values:
                     break
