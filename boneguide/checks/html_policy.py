@@ -98,19 +98,14 @@ _C0_OR_SPACE = "".join(chr(c) for c in range(0x21))
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
 
 
-def url_scheme(url: str) -> str:
-    """The scheme a browser would see in ``url``, lowercase; "" for a relative URL."""
-    scheme = _SCHEME.match(_URL_NOISE.sub("", url).strip(_C0_OR_SPACE))
-    return scheme[1].lower() if scheme else ""
-
-
 def unsafe_url(element: str, url: str) -> str | None:
     """Why ``url`` may not be a link or source on this site (a sentence after the URL), or None."""
-    scheme = url_scheme(url)
+    cleaned = _URL_NOISE.sub("", url)
+    match = _SCHEME.match(cleaned.strip(_C0_OR_SPACE))  # the scheme a browser would see; none: relative
+    scheme = match[1].lower() if match else ""
     if not scheme or scheme in SAFE_SCHEMES:
         return None
-    cleaned = _URL_NOISE.sub("", url).strip()
-    if scheme == "data" and element in ("img", "source") and SAFE_DATA_IMAGE.match(cleaned):
+    if scheme == "data" and element in ("img", "source") and SAFE_DATA_IMAGE.match(cleaned.strip()):
         return None
     allowed = ", ".join(sorted(SAFE_SCHEMES))
     return (
