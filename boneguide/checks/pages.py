@@ -29,6 +29,7 @@ def check_page(
 ) -> list[Finding]:
     """``validated``: the page's front matter as already validated against the schema, if it was."""
     findings: list[Finding] = []
+    data: dict[str, Any] | None = None
     try:
         if validated is not None:
             data = validated
@@ -38,13 +39,12 @@ def check_page(
             data, _ = frontmatter.load(path, text)
     except frontmatter.FrontMatterError as error:
         findings = [replace(problem, path=display_path) for problem in error.problems]
-        if is_nutrient_page and template_rules:  # the body's rules still run: one pass shows every problem
-            findings += template.check_nutrient_page(display_path, text, None)
-        return findings
     if not is_nutrient_page:
         return findings
-    if template_rules:
+    if template_rules:  # with invalid front matter too (data None): one pass shows every problem
         findings += template.check_nutrient_page(display_path, text, data)
+    if data is None:
+        return findings
     # Validated front matter (here or by bng-nutrients) has it: the schema requires it, a string in
     # date format (checked by FORMAT_CHECKER), or validate_nutrient_page raised above.
     reviewed = dt.date.fromisoformat(data["last_reviewed"])
