@@ -352,6 +352,18 @@ def test_a_trial_described_without_a_record_is_flagged(tmp_path: Path) -> None:
     ]
 
 
+def test_a_decimal_point_does_not_end_the_sentence_a_trial_is_described_in(tmp_path: Path) -> None:
+    config = project(tmp_path, "study-missing-record")
+    page = config.parent / "docs" / "nutrients" / "zinc.md"
+    text = page.read_text(encoding="utf-8")
+    described = "In a two-year randomised trial in 40 older adults,"
+    page.write_text(text.replace(described, "In a randomised trial of 2.5 mg a day,"), encoding="utf-8")
+    result = run(Options(config, today=TODAY))
+    assert [(f.path, f.line, f.code) for f in result.findings if f.severity == "warning"] == [
+        ("docs/nutrients/zinc.md", 31, "study-missing-record")
+    ]
+
+
 def test_a_reader_page_citing_an_identifier_only_work_is_an_error(tmp_path: Path) -> None:
     finding, bib_warning = findings(tmp_path, "unidentified-work")
     assert bib_warning[4] == "bib-missing-field"

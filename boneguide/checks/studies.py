@@ -28,7 +28,7 @@ STUDY_WORDS = re.compile(
     r"followed)\b",
     re.I,
 )
-SENTENCE = re.compile(r"[^.!?]+(?:[.!?](?!\d)|$)", re.S)
+SENTENCE = re.compile(r"(?:[^.!?]|[.!?](?=\d))+(?:[.!?]|$)", re.S)  # 2.5 mg: a decimal point ends none
 PROVENANCE_PAGES = ("sources.md", "bibliography.md")
 
 
