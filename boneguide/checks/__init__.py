@@ -164,10 +164,8 @@ def _is_covered(warning: LogMessage) -> bool:
 
 def _build_warning_finding(
     warning: LogMessage, docs_prefix: str, config_display: str, strict: bool
-) -> Finding | None:
+) -> Finding:
     """A warning MkDocs logged; an error when the project builds strictly, since that build fails on it."""
-    if _is_covered(warning):
-        return None
     message = warning.text
     match = re.search(r"(?:Doc file|page) '([^']+\.md)'", message)
     path = f"{docs_prefix}{match[1]}" if match else config_display
@@ -256,9 +254,9 @@ def _run(options: Options, site_dir: Path) -> Result:
             checks.close()
     findings = outcome.findings
     findings += [
-        f
+        _build_warning_finding(w, docs_prefix, config_display, strict)
         for w in result.warnings
-        if (f := _build_warning_finding(w, docs_prefix, config_display, strict)) is not None
+        if not _is_covered(w)
     ]
     # A plugin refused its input (say, invalid front matter): `mkdocs build` stops there, the
     # checker's build went on without that step, so the other pages' links and citations were checked.
