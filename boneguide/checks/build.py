@@ -194,7 +194,6 @@ def build(
     plugin's post_page (a plugin may still rewrite the file later, in post_build).
     """
     config["strict"] = False
-    result = BuildResult()
     if not full_theme:
         _skip_plugins(config)  # before the handlers below are wrapped
     events = config.plugins.events
@@ -219,16 +218,15 @@ def build(
         events["env"].append(skim.env)
 
     start = time.perf_counter()
+    error = None
     with mkdocs_run.collected_warnings() as logged:
         try:
             mkdocs_run.build(config)
-        except Exception as error:  # any plugin may fail on bad input; report it, keep checking the sources
-            result.error = _one_line(error)
-        finally:
-            result.seconds = time.perf_counter() - start
-    result.warnings = list(logged)
-    if result.error and result.error.startswith("Aborted") and result.warnings:
+        except Exception as failure:  # any plugin may fail on bad input; report it, keep checking the sources
+            error = _one_line(failure)
+    seconds = time.perf_counter() - start
+    warnings = list(logged)
+    if error and error.startswith("Aborted") and warnings:
         # MkDocs logs the reason, then raises a bare "Aborted with a BuildError!".
-        result.error = " ".join(result.warnings.pop().text.split())
-    result.plugin_errors = keep_going.errors
-    return result
+        error = " ".join(warnings.pop().text.split())
+    return BuildResult(warnings, error, keep_going.errors, seconds)
