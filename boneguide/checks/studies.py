@@ -122,31 +122,27 @@ def _unidentified(text: str, shown: str, bib: BibFile) -> list[Finding]:
 
 
 def _missing_records(text: str, shown: str, recorded: set[str], bib: BibFile) -> list[Finding]:
-    findings = []
     lines = text.splitlines()
     start = next((i for i, line in enumerate(lines) if line.strip() == f"## {STUDY_SECTION}"), None)
     if start is None:
         return []
     end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
     section = "\n".join(lines[start:end])
-    for citation in find_citations(section, line_offset=start):
-        sentence = _sentence_around(section, citation.start)
-        if not STUDY_WORDS.search(sentence):
-            continue
-        for key in citation.keys:
-            if key in bib.entries and key not in recorded:
-                findings.append(
-                    Finding(
-                        shown,
-                        citation.line,
-                        citation.column,
-                        "warning",
-                        "study-missing-record",
-                        f"this sentence describes a study of people and cites '{key}', which has no "
-                        "record in studies/: add one (design, people, dose, result, where read)",
-                    )
-                )
-    return findings
+    return [
+        Finding(
+            shown,
+            citation.line,
+            citation.column,
+            "warning",
+            "study-missing-record",
+            f"this sentence describes a study of people and cites '{key}', which has no "
+            "record in studies/: add one (design, people, dose, result, where read)",
+        )
+        for citation in find_citations(section, line_offset=start)
+        if STUDY_WORDS.search(_sentence_around(section, citation.start))
+        for key in citation.keys
+        if key in bib.entries and key not in recorded
+    ]
 
 
 def _sentence_around(text: str, offset: int) -> str:
