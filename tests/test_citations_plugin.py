@@ -138,6 +138,26 @@ def copy_fixture(tmp_path: Path) -> Path:
     return project
 
 
+def test_a_key_named_twice_in_one_citation_records_each_of_its_citations(tmp_path: Path) -> None:
+    """``[@a; @a]`` is two citations of ``a``: citations.json and the Bibliography page's "cited in"
+    link name each by its own id (both were once recorded as the second, ``cite-a-2``)."""
+    project = copy_fixture(tmp_path)
+    (project / "docs" / "guide" / "calcium.md").write_text(
+        "# Calcium\n\nTwice [@clarke2008normal; @clarke2008normal].\n", encoding="utf-8"
+    )
+    site = tmp_path / "site"
+    result = build_site(project / "mkdocs.yml", site)
+    assert result.returncode == 0, result.stderr
+    ids = ["cite-clarke2008normal-1", "cite-clarke2008normal-2"]
+    assert [m[0] for m in CITATION.findall(page_html(site, "guide/calcium"))] == ids
+    usage = json.loads((site / "data" / "citations.json").read_text(encoding="utf-8"))
+    assert [c["citation"] for c in usage["clarke2008normal"] if c["src"] == "guide/calcium.md"] == ids
+    cited_in = re.findall(
+        r'href="\.\./guide/calcium/[^"]*" data-cite-id="([^"]+)"', page_html(site, "bibliography")
+    )
+    assert cited_in == ids[:1]
+
+
 def test_unknown_key_fails_the_build_with_file_line_and_suggestion(tmp_path: Path) -> None:
     project = copy_fixture(tmp_path)
     page = project / "docs" / "guide" / "calcium.md"

@@ -207,18 +207,20 @@ def _load_in_worker(path: Path, cache_dir: Path | None) -> FormattedBibliography
     return load_bibliography(path, cache_dir)
 
 
-def citation_html(keys: list[str], page_state: PageCitations) -> str:
-    links = []
+def citation_html(keys: list[str], page_state: PageCitations) -> PageCite:
+    links, ids = [], []
     for key in keys:
         number = page_state.order.setdefault(key, len(page_state.order) + 1)
         occurrence = page_state.occurrences.get(key, 0) + 1
         page_state.occurrences[key] = occurrence
+        cite_id = f"cite-{key}-{occurrence}"
+        ids.append((key, cite_id))
         links.append(
-            f'<a class="footnote-ref bng-cite__ref" id="cite-{key}-{occurrence}" href="#ref-{key}" '
+            f'<a class="footnote-ref bng-cite__ref" id="{cite_id}" href="#ref-{key}" '
             f'data-citation-key="{key}" aria-label="Reference {number}">{number}</a>'
         )
     # Brackets as entities: Markdown must not read "[...]" around our links as link syntax.
-    return '<span class="bng-cite">&#91;' + ", ".join(links) + "&#93;</span>"
+    return PageCite('<span class="bng-cite">&#91;' + ", ".join(links) + "&#93;</span>", ids)
 
 
 def _backref_label(index: int) -> str:
@@ -426,11 +428,7 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
             pieces.append(markdown[position : citation.start])
             if known:
                 # A slot, like the list: the search plugin need not parse the links (see on_post_page).
-                cites.append(
-                    PageCite(
-                        citation_html(known, state), [(k, f"cite-{k}-{state.occurrences[k]}") for k in known]
-                    )
-                )
+                cites.append(citation_html(known, state))
                 pieces.append(self._stash(f"<!--bng-cite:{len(cites) - 1}-->"))
             else:
                 pieces.append(html.escape(citation.raw))
