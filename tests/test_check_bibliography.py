@@ -199,3 +199,22 @@ def test_the_build_and_the_scripts_name_the_line_of_a_byte_that_is_not_utf8(tmp_
         == f"{path}:5:15: byte 0xe9 is not UTF-8 (invalid continuation byte): save the file as UTF-8"
     )
     assert set(data.entries) == {"a2020x", "b2020y"}  # the build still shows the other entries
+
+
+def test_the_cached_result_reads_back_the_same_field_values(tmp_path: Path) -> None:
+    """The second run reads the first one's cache: a value that starts with '{' and ends with '}'
+    keeps them (a braced "{}" must stay non-empty, as keep-unused and the identifying fields are
+    tested for emptiness)."""
+    path = tmp_path / "refs.bib"
+    path.write_text(
+        "@misc{clarke2008normal,\n  title = {{DNA} and {RNA}},\n  keep-unused = {{}},\n  year = {2008}\n}\n",
+        encoding="utf-8",
+    )
+    today = dt.date(2026, 6, 1)
+    fresh, fresh_findings = bibliography.load_and_check(path, "refs.bib", today, tmp_path / "cache")
+    cached, cached_findings = bibliography.load_and_check(path, "refs.bib", today, tmp_path / "cache")
+    assert cached.entries["clarke2008normal"].parsed is None  # it did come from the cache
+    for name in ("title", "keep-unused", "year"):
+        assert cached.value("clarke2008normal", name) == fresh.value("clarke2008normal", name)
+    assert fresh.value("clarke2008normal", "keep-unused") == "{}"
+    assert cached_findings == fresh_findings

@@ -276,7 +276,8 @@ def _to_cache(bib: BibFile, findings: list[Finding]) -> dict[str, Any]:
 def _from_cache(data: dict[str, Any], path: Path) -> tuple[BibFile, list[Finding]]:
     entries = {}
     for entry_type, key, line, col, key_line, key_col, values in data["entries"]:
-        fields = {name: BibField(name, value, 0, 0, 0, 0) for name, value in values.items()}
+        # Braced as written in a .bib: BibFile.value takes the outer pair off again.
+        fields = {name: BibField(name, f"{{{value}}}", 0, 0, 0, 0) for name, value in values.items()}
         entries[key] = BibEntry(entry_type, key, line, col, key_line, key_col, 0, 0, fields)
     bib = BibFile(path, data["display_path"], entries=entries, readable=data["readable"])
     return bib, [Finding(**finding) for finding in data["findings"]]
