@@ -318,8 +318,8 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
         self._unfilled_files: list[Path] = []
 
     @property
-    def bibliography(self) -> FormattedBibliography | None:
-        """The formatted bibliography, waiting for the worker process if it is still busy."""
+    def bibliography(self) -> FormattedBibliography:
+        """The formatted bibliography (from on_config on), waiting for the worker if it is still busy."""
         if self._pending is not None:
             if gate := os.environ.get(WORKER_GATE):
                 Path(gate).touch()
@@ -332,6 +332,7 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
                 log.debug("citation worker failed (%s); parsing in this process", error)
                 bibliography = load_bibliography(self._bib_path, self._cache_dir)
             self._use(bibliography)
+        assert self._bibliography is not None
         return self._bibliography
 
     def _use(self, bibliography: FormattedBibliography) -> None:
@@ -487,7 +488,7 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
         return PAGE_SLOT.sub(lambda m: late.cites[int(m[1])].html if m[1] else references, text), ready
 
     def _fill_entries(self, text: str) -> str:
-        entries = self.bibliography.entries if self.bibliography else {}
+        entries = self.bibliography.entries
         editors = self.config.editors_view
 
         def entry_html(match: re.Match[str]) -> str:
@@ -506,7 +507,7 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
         finished, rather than when MkDocs first reads it (mid-build, where we would wait).
         """
         bibliography = self.bibliography
-        assert bibliography is not None and self.files is not None
+        assert self.files is not None
         if page.markdown is not None and bibliography_page.MARKER in page.markdown:
             page.markdown = bibliography_page.expand_markdown(page.markdown, page, bibliography, self.config)
             page.render(config, self.files)
@@ -578,7 +579,6 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
     @event_priority(100)  # first: print-site's PDF page reads the page copies filled here
     def on_post_build(self, *, config: Any) -> None:
         bibliography = self.bibliography
-        assert bibliography is not None
         self._late_checks(bibliography)
         for page in self._unfilled_pages:
             page.html = self._fill_entries(page.html)
