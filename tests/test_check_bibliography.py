@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from pathlib import Path
 
 import pytest
@@ -218,3 +219,15 @@ def test_the_cached_result_reads_back_the_same_field_values(tmp_path: Path) -> N
         assert cached.value("clarke2008normal", name) == fresh.value("clarke2008normal", name)
     assert fresh.value("clarke2008normal", "keep-unused") == "{}"
     assert cached_findings == fresh_findings
+
+
+def test_the_cache_key_covers_every_module_of_the_package_loaded() -> None:
+    """Editing identifiers.py (the DOI, PMID and PMCID patterns) or any other module the checks
+    import must not serve the findings cached before the edit."""
+    loaded = {
+        Path(module.__file__).resolve()
+        for name, module in sys.modules.items()
+        if name.split(".")[0] == "boneguide" and getattr(module, "__file__", None)
+    }
+    assert Path(bibliography.__file__).resolve() in loaded
+    assert loaded <= {source.resolve() for source in bibliography._CACHE_SOURCES}
