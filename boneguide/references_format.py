@@ -220,6 +220,9 @@ class Identifiers:
         return self.url or "Unidentified work"
 
 
+_STATUS_FLAGS = {"unverified": "unverified metadata", "partial": "metadata partly verified"}
+
+
 @dataclass(frozen=True)
 class FormattedEntry:
     key: str
@@ -239,7 +242,11 @@ class FormattedEntry:
         Readers see the reference as published; whether an editor has checked it against a registry
         is the editors' working, shown only with bng-citations' ``editors_view`` (and on Sources).
         """
-        badge = status_flag_html("unverified" if self.kind == "identifier-only" else self.status)
+        status = "unverified" if self.kind == "identifier-only" else self.status
+        label = _STATUS_FLAGS.get(status)
+        badge = (
+            f' <span class="bng-ref__flag" data-metadata-status="{status}">{label}</span>' if label else ""
+        )
         return badge + self.editors_note
 
 
@@ -294,14 +301,6 @@ def _venue_html(entry: Entry) -> str:
     return html.escape(" ".join(_sentence(part) for part in parts if part))
 
 
-_STATUS_FLAGS = {"unverified": "unverified metadata", "partial": "metadata partly verified"}
-
-
-def status_flag_html(status: str) -> str:
-    label = _STATUS_FLAGS.get(status)
-    return f' <span class="bng-ref__flag" data-metadata-status="{status}">{label}</span>' if label else ""
-
-
 def _first_author_sort(entry: Entry) -> str:
     people = entry.persons.get("author") or entry.persons.get("editor") or []
     if people:
@@ -318,7 +317,6 @@ def format_entry(key: str, entry: Entry) -> FormattedEntry:
     links = ids.links_html(_field(entry, "urldate"))
     editors_note = ""
     if kind == "identifier-only":
-        status = status or "unverified"
         label = ids.label()
         body = f'<span class="bng-ref__id">{html.escape(label)}.</span>'
         # On an identifier-only entry the note is the importer's account of the citing list
