@@ -552,9 +552,8 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
         if not isinstance(summary, str) or not summary.strip() or not page.content:
             return
         marker = f'<p class="bng-search-summary">{html.escape(summary.strip(), quote=False)}</p>'
-        content, count = re.subn(r"(</h1>)", lambda m: m.group(1) + marker, page.content, count=1)
-        if count:
-            page.content = content
+        if "</h1>" in page.content:
+            page.content = page.content.replace("</h1>", "</h1>" + marker, 1)
             self._search_summaries[page.file.src_uri] = marker
 
     def on_post_page(self, output: str, *, page: Page, config: Any) -> str:
