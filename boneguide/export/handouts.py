@@ -92,7 +92,7 @@ def build_handouts(config_file: Path, output_dir: Path, *, strict: bool = True) 
                     KEEP_SECTIONS_JS,
                     {
                         "sections": list(SECTIONS),
-                        "heading": f"Bone Nutrient Guide, edition {edition.label}. General information,"
+                        "heading": f"Bone Nutrient Guide, edition {edition}. General information,"
                         " not medical advice. A short handout from the full page, which also has the"
                         " studies, food sources and supplement forms:",
                         "address": address,

@@ -109,7 +109,7 @@ def _offline_overrides(raw: dict[str, Any], root: Path, pdf: Path | None) -> dic
     plugins = list(raw.get("plugins") or [])
     if pdf:  # bng-downloads links the bundled PDF (and handouts beside it), not the published copy
         plugins = with_plugin_options(plugins, "bng-downloads", build_dir=str(pdf.resolve().parent))
-    extra["bng_edition"] = current_edition(root).label
+    extra["bng_edition"] = current_edition(root)
     theme = dict(raw.get("theme") or {})
     theme["features"] = [f for f in theme.get("features", []) if f not in SERVER_ONLY_FEATURES]
     return {"extra": extra, "theme": theme, "plugins": plugins}

@@ -28,7 +28,7 @@ from pypdf import PdfReader, PdfWriter
 from boneguide import frontmatter
 from boneguide.export.browser import offline_page
 from boneguide.export.variant import ExportError, build_variant, raw_config
-from boneguide.export.version import Edition, current_edition
+from boneguide.export.version import current_edition
 
 PRINT_CSS = "assets/stylesheets/print.css"
 COVER_TEMPLATE = "overrides/partials/print-cover.html"
@@ -84,11 +84,11 @@ def pages_with_tags_index(docs_dir: Path) -> list[str]:
     )
 
 
-def _print_overrides(raw: dict[str, Any], root: Path, edition: Edition) -> dict[str, Any]:
+def _print_overrides(raw: dict[str, Any], root: Path, edition: str) -> dict[str, Any]:
     about = root / raw.get("docs_dir", "docs") / "about.md"
     extra = dict(raw.get("extra") or {})
     extra["bng_print"] = {
-        "edition": edition.label,
+        "edition": edition,
         "disclaimer_html": markdown_section(about, "Medical disclaimer"),
         "licence_html": markdown_section(about, "Licence"),
     }
@@ -103,9 +103,7 @@ class PrintPage:
     sources: dict[str, Path] = field(default_factory=dict)  # print-site's page key -> Markdown file
 
 
-def build_print_page(
-    config_file: Path, site_dir: Path, edition: Edition, *, strict: bool = True
-) -> PrintPage:
+def build_print_page(config_file: Path, site_dir: Path, edition: str, *, strict: bool = True) -> PrintPage:
     """Build the print variant of the site (every nav page, in order, on one HTML page)."""
     root = config_file.resolve().parent
     docs_dir = root / "docs"
@@ -183,7 +181,7 @@ def _locate(item: dict[str, Any], sources: dict[str, Path]) -> str:
     return f"{where}: <{item['tag']}>{section} {item['width']}px wide, page {item['pageWidth']}px"
 
 
-def guide_metadata(config_file: Path, edition: Edition) -> dict[str, str]:
+def guide_metadata(config_file: Path, edition: str) -> dict[str, str]:
     """The whole guide's document information, as PDF readers show it: author from mkdocs.yml;
     keywords: the topic and every nutrient page's title."""
     root = config_file.parent
@@ -196,7 +194,7 @@ def guide_metadata(config_file: Path, edition: Edition) -> dict[str, str]:
         "/Subject": SUBJECT,
         "/Keywords": ", ".join(["bone health", "osteoporosis", "nutrition", *nutrients]),
         # The guide and its edition, not the browser that printed it.
-        "/Creator": f"{raw.get('site_name') or 'Bone Nutrient Guide'}, edition {edition.label}",
+        "/Creator": f"{raw.get('site_name') or 'Bone Nutrient Guide'}, edition {edition}",
     }
 
 
@@ -292,6 +290,6 @@ def build_pdf(config_file: Path, output: Path, *, strict: bool = True) -> PdfRes
         pages=pages,
         bytes=output.stat().st_size,
         seconds=time.perf_counter() - started,
-        edition=edition.label,
+        edition=edition,
         chapters=report["chapters"],
     )
