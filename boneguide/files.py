@@ -1,4 +1,4 @@
-"""Writing files safely: atomic replacement, and the JSON caches built on it.
+"""Files: walking those a build reads, writing safely (atomic replacement), and the JSON caches built on it.
 
 The citation plugin caches its formatted bibliography and the checker its bibliography findings;
 both are JSON (a file in build/ is never run as code) named by a hash of everything they depend on,
@@ -11,13 +11,38 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from boneguide import CACHE_VERSIONS
 
 _DIGEST = 32  # hex digits of the hash in a cache file's name
+
+
+def walk_files(root: Path, left_out: Collection[Path] = ()) -> Iterator[tuple[Path, os.stat_result]]:
+    """Every file under ``root`` (none if there is no such folder) with its stat, but ``left_out``.
+
+    Hidden files and folders (.git, .venv, editor swaps, .DS_Store) and bytecode caches change
+    without changing what a build reads: counting them would make a build's record or a PDF stale
+    as soon as the package is imported.
+    """
+    for folder, folders, names in os.walk(root):
+        here = Path(folder)
+        folders[:] = [
+            name
+            for name in folders
+            if not name.startswith(".") and name != "__pycache__" and here / name not in left_out
+        ]
+        for name in names:
+            path = here / name
+            if name.startswith(".") or path in left_out:
+                continue
+            try:
+                stat = path.stat()
+            except OSError:  # removed while we walked: it is not there any more
+                continue
+            yield path, stat
 
 
 def write_atomically(path: Path, text: str) -> None:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import subprocess
 import sys
 import time
@@ -38,7 +37,7 @@ from mkdocs.utils.yaml import yaml_load
 
 from boneguide.checks import build
 from boneguide.checks.citations import stage_counts
-from boneguide.files import write_atomically
+from boneguide.files import walk_files, write_atomically
 
 FORMAT = 2
 RECORD = Path("build") / "check-record.json"
@@ -57,26 +56,14 @@ def configured_site_dir(config_file: Path) -> Path:
 
 
 def file_stats(root: Path, left_out: Collection[Path] = ()) -> dict[str, list[int]]:
-    """Every file under ``root`` (relative, posix) -> [size, modification time in ns]."""
-    stats = {}
-    for folder, folders, names in os.walk(root):
-        here = Path(folder)
-        # Hidden folders (.git, .venv, caches) and bytecode are not the build's input.
-        folders[:] = [
-            name
-            for name in folders
-            if not name.startswith(".") and name != "__pycache__" and here / name not in left_out
-        ]
-        for name in names:
-            path = here / name
-            if name.startswith(".") or path in left_out:
-                continue
-            try:
-                stat = path.stat()
-            except OSError:  # removed while we walked: its absence changes the fingerprint
-                continue
-            stats[path.relative_to(root).as_posix()] = [stat.st_size, stat.st_mtime_ns]
-    return stats
+    """Every file under ``root`` (relative, posix) -> [size, modification time in ns].
+
+    A file removed while we walk is left out: its absence changes the fingerprint.
+    """
+    return {
+        path.relative_to(root).as_posix(): [stat.st_size, stat.st_mtime_ns]
+        for path, stat in walk_files(root, left_out)
+    }
 
 
 def _commit(project_dir: Path) -> str:

@@ -25,6 +25,7 @@ from urllib.parse import unquote, urlsplit
 
 from boneguide.export.variant import ExportError, build_variant, with_plugin_options
 from boneguide.export.version import current_edition
+from boneguide.files import walk_files
 
 FOLDER_NAME = "bone-nutrient-guide"
 SHIM = "assets/javascripts/vendor/iframe-worker/shim.js"
@@ -53,28 +54,14 @@ PDF_INPUT_FOLDERS = ("docs", "overrides", "sources", "studies")
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 
-def _input_files(folder: Path) -> list[Path]:
-    # Bytecode caches and hidden files (editor swaps, .DS_Store) change without changing the PDF:
-    # counting them would make every PDF stale as soon as the package is imported.
-    return [
-        path
-        for path in folder.rglob("*")
-        if path.is_file()
-        and not any(part.startswith(".") or part == "__pycache__" for part in path.relative_to(folder).parts)
-        and path.suffix not in (".pyc", ".pyo")
-    ]
-
-
 def newest_input(root: Path, package: Path = PACKAGE_DIR) -> tuple[float, Path | None]:
     """The latest modification time among the PDF's inputs, and the file that has it."""
-    paths = [root / name for name in PDF_INPUT_FILES if (root / name).is_file()]
-    for folder in (*(root / name for name in PDF_INPUT_FOLDERS), package):
-        if folder.is_dir():
-            paths += _input_files(folder)
     times = []
-    for path in paths:
-        with contextlib.suppress(OSError):  # removed while we looked: it is not an input any more
+    for path in (root / name for name in PDF_INPUT_FILES):
+        with contextlib.suppress(OSError):  # none, or removed while we looked: not an input
             times.append((path.stat().st_mtime, path))
+    for folder in (*(root / name for name in PDF_INPUT_FOLDERS), package):
+        times += ((stat.st_mtime, path) for path, stat in walk_files(folder))
     return max(times, key=lambda found: found[0], default=(0.0, None))
 
 
