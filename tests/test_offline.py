@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import os
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -73,6 +74,15 @@ def test_zip_holds_one_folder_with_the_site_search_index_and_pdf(offline_copy: O
         html = page.removesuffix(".md") + ".html"  # the offline plugin turns directory URLs off
         assert (site / html).is_file(), f"{page} is not in the offline copy"
     assert not (site / "404.html").exists(), "404.html needs a server; it should not ship"
+
+
+def test_zip_members_are_deflated_at_the_strongest_level(offline_copy: OfflineCopy) -> None:
+    with zipfile.ZipFile(offline_copy.zip_path) as archive:
+        for info in archive.infolist():
+            deflate = zlib.compressobj(9, zlib.DEFLATED, -15)  # raw deflate, as zip members hold it
+            strongest = len(deflate.compress(archive.read(info)) + deflate.flush())
+            assert info.compress_type == zipfile.ZIP_DEFLATED, info.filename
+            assert info.compress_size == strongest, info.filename
 
 
 def test_every_local_link_opens_a_file(offline_copy: OfflineCopy) -> None:

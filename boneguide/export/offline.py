@@ -166,12 +166,12 @@ def write_zip(site: Path, output: Path) -> int:
     files = sorted(p for p in site.rglob("*") if p.is_file())
     output.parent.mkdir(parents=True, exist_ok=True)
     partial = output.with_suffix(".zip.part")
-    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+    with zipfile.ZipFile(partial, "w") as archive:
         for path in files:
             info = zipfile.ZipInfo(f"{FOLDER_NAME}/{path.relative_to(site).as_posix()}", ZIP_TIMESTAMP)
-            info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            archive.writestr(info, path.read_bytes())
+            # Compression set here: the archive's own settings apply only to members it names itself.
+            archive.writestr(info, path.read_bytes(), zipfile.ZIP_DEFLATED, compresslevel=9)
     partial.replace(output)
     return len(files)
 
