@@ -153,7 +153,6 @@ class CheckRecordPlugin(BasePlugin):
             "pages": [
                 {
                     "src_uri": page.src_uri,
-                    "abs_src_path": str(page.abs_src_path) if page.abs_src_path else None,
                     "dest_uri": page.dest_uri,
                     "citations": dict(page.citation_counts or {}),
                     "template": self.templates.get(page.src_uri, ""),
@@ -204,11 +203,10 @@ def reusable(config_file: Path, site_dir: Path, site_url: str | None) -> tuple[B
     first_of_kind: dict[tuple[str, int], str] = {}
     try:
         for page in record["pages"]:
-            source = page["abs_src_path"]
             pages.append(
                 build.PageRecord(
                     page["src_uri"],
-                    Path(source) if source else None,
+                    None,  # the page's source path: nothing reads it of a built page
                     page["dest_uri"],
                     citation_counts=Counter(page["citations"]),
                 )
