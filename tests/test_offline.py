@@ -118,7 +118,7 @@ def test_search_for_zinc_finds_the_zinc_page_with_no_network(offline_copy: Offli
     if "nutrients/zinc.md" not in nav_sources():
         pytest.skip("the zinc page is not in the navigation yet")
     requests: list[str] = []
-    with offline_page() as (page, network):
+    with offline_page() as (page, blocked):
         page.on("request", lambda request: requests.append(request.url))
         page.goto((offline_copy.site / "index.html").as_uri())
         page.keyboard.press("/")  # Material's search shortcut
@@ -129,13 +129,13 @@ def test_search_for_zinc_finds_the_zinc_page_with_no_network(offline_copy: Offli
         assert zinc, f"no result for the zinc page: {results}"
         page.goto(zinc[0])
         assert "Zinc" in page.locator("h1").first.inner_text()
-    assert network.blocked == [], f"requests beyond file:// were attempted: {network.blocked}"
+    assert blocked == [], f"requests beyond file:// were attempted: {blocked}"
     assert requests and all(url.startswith(("file://", "data:", "blob:", "about:")) for url in requests)
 
 
 @pytest.mark.browser
 def test_navigation_and_citations_work_from_file_urls(offline_copy: OfflineCopy) -> None:
-    with offline_page() as (page, network):
+    with offline_page() as (page, blocked):
         page.goto((offline_copy.site / "about.html").as_uri())
         links = page.locator("nav.md-nav--primary a.md-nav__link[href$='.html']").filter(visible=True)
         hrefs = [h for h in links.evaluate_all("links => links.map(a => a.getAttribute('href'))") if h]
@@ -164,7 +164,7 @@ def test_navigation_and_citations_work_from_file_urls(offline_copy: OfflineCopy)
             "hrefs => hrefs.filter(h => !document.getElementById(decodeURIComponent(h.slice(1))))", hrefs
         )
         assert missing == [], f"in-page links with no target: {missing}"
-    assert network.blocked == []
+    assert blocked == []
 
 
 def test_a_modified_shim_is_refused(tmp_path: Path) -> None:
@@ -190,7 +190,7 @@ def test_links_written_for_directory_urls_are_pointed_at_files(tmp_path: Path) -
 
 @pytest.mark.browser
 def test_the_intake_checker_works_from_file_urls(offline_copy: OfflineCopy) -> None:
-    with offline_page() as (page, network):
+    with offline_page() as (page, blocked):
         page.goto((offline_copy.site / "overview" / "intake-checker.html").as_uri())
         page.select_option("#bng-age", label="31–50 years")
         page.fill("#bng-zinc-supplement", "50")
@@ -198,4 +198,4 @@ def test_the_intake_checker_works_from_file_urls(offline_copy: OfflineCopy) -> N
         assert "Above the upper level of 40 mg" in result
         link = page.locator('[data-nutrient="zinc"] legend a').get_attribute("href")
         assert link and link.split("#")[0].endswith("zinc.html")  # the offline copy's own file
-    assert network.blocked == []
+    assert blocked == []

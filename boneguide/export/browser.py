@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from boneguide.browser import launch_chromium
@@ -17,16 +16,10 @@ if TYPE_CHECKING:
 LOCAL_SCHEMES = ("file:", "data:", "blob:", "about:")
 
 
-@dataclass
-class NetworkLog:
-    """Requests the page tried to make beyond file://, all of them refused."""
-
-    blocked: list[str] = field(default_factory=list)
-
-
 @contextmanager
-def offline_page(viewport: ViewportSize | None = None) -> Iterator[tuple[Page, NetworkLog]]:
-    """A page in a fresh browser that refuses every request but local ones.
+def offline_page(viewport: ViewportSize | None = None) -> Iterator[tuple[Page, list[str]]]:
+    """A page in a fresh browser that refuses every request but local ones, and the requests it
+    tried to make beyond file:// (all of them refused).
 
     Playwright starts Chromium with a new temporary --user-data-dir each time, so nothing carries
     over between builds; the flags (no sandbox for root, no background traffic) are
@@ -35,7 +28,7 @@ def offline_page(viewport: ViewportSize | None = None) -> Iterator[tuple[Page, N
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
-    log = NetworkLog()
+    blocked: list[str] = []
     with sync_playwright() as playwright:
         try:
             browser = launch_chromium(playwright)
@@ -49,10 +42,10 @@ def offline_page(viewport: ViewportSize | None = None) -> Iterator[tuple[Page, N
                 if url.startswith(LOCAL_SCHEMES):
                     route.continue_()
                 else:
-                    log.blocked.append(url)
+                    blocked.append(url)
                     route.abort("blockedbyclient")
 
             context.route("**/*", guard)
-            yield context.new_page(), log
+            yield context.new_page(), blocked
         finally:
             browser.close()

@@ -79,7 +79,7 @@ def build_handouts(config_file: Path, output_dir: Path, *, strict: bool = True) 
             strict=strict,
         )
         site_url = config["site_url"] or ""
-        with offline_page({"width": 794, "height": 1123}) as (page, _network):
+        with offline_page({"width": 794, "height": 1123}) as (page, _blocked):
             for source in nutrients:
                 title = frontmatter_title(source) or source.stem
                 html = site / "nutrients" / source.stem / "index.html"

@@ -245,7 +245,7 @@ def print_pdf(source: PrintPage, *, strict: bool = True) -> tuple[bytes, dict[st
     and tagging does not move anything); later passes fill in where each contents entry landed,
     until the numbers printed are the numbers found.
     """
-    with offline_page({"width": PRINT_WIDTH_PX, "height": 1000}) as (page, _network):
+    with offline_page({"width": PRINT_WIDTH_PX, "height": 1000}) as (page, _blocked):
         page.goto(source.html.as_uri(), wait_until="load")
         page.emulate_media(
             media="print", color_scheme="light"
