@@ -7,6 +7,7 @@ import json
 import os
 from pathlib import Path
 
+import pytest
 from checkproject import TODAY, project
 
 from boneguide import mkdocs_run
@@ -145,3 +146,13 @@ def test_a_record_edited_by_hand_is_set_aside_not_a_crash(tmp_path: Path) -> Non
     result = check(config_file)
     assert result.site == "a build of its own (build/check-record.json is unreadable: KeyError: 'dest_uri')"
     assert MORE_BROKEN in rows(result)
+
+
+def test_a_build_without_git_still_gets_its_fingerprint(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Page history leaves dates out where there is no git; the record must not stop the build."""
+    config_file = material_project(tmp_path)
+    with_git = record.inputs_fingerprint(config_file.parent, config_file.parent / "site")
+    monkeypatch.setenv("PATH", str(tmp_path / "no-programs"))
+    assert record.inputs_fingerprint(config_file.parent, config_file.parent / "site") == with_git

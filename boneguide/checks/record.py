@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import logging
-import subprocess
 import sys
 import time
 from collections import Counter
@@ -37,6 +36,7 @@ from mkdocs.utils.yaml import yaml_load
 
 from boneguide.checks import build
 from boneguide.checks.citations import stage_counts
+from boneguide.export.version import git_output
 from boneguide.files import walk_files, write_atomically
 
 FORMAT = 2
@@ -66,13 +66,6 @@ def file_stats(root: Path, left_out: Collection[Path] = ()) -> dict[str, list[in
     }
 
 
-def _commit(project_dir: Path) -> str:
-    result = subprocess.run(
-        ["git", "rev-parse", "HEAD"], cwd=project_dir, capture_output=True, text=True, check=False
-    )
-    return result.stdout.strip()
-
-
 def inputs_fingerprint(project_dir: Path, site_dir: Path) -> str:
     """What the build could have read: the project's files but the site and the checker's own
     outputs, the installed packages, Python, the commit."""
@@ -82,7 +75,7 @@ def inputs_fingerprint(project_dir: Path, site_dir: Path) -> str:
         "format": FORMAT,
         "python": sys.version,
         "packages": packages,
-        "commit": _commit(project_dir),
+        "commit": git_output(project_dir, "rev-parse", "HEAD") or "",
         "files": file_stats(project_dir, left_out),
     }
     return sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()

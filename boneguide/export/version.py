@@ -11,7 +11,8 @@ from pathlib import Path
 CONTENT_PATHS = ("docs", "references.bib", "mkdocs.yml", "overrides")
 
 
-def _git(root: Path, *args: str) -> str | None:
+def git_output(root: Path, *args: str) -> str | None:
+    """What ``git args`` prints in ``root``, or None outside a git checkout or without git."""
     try:
         result = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=True)
     except (OSError, subprocess.CalledProcessError):
@@ -27,7 +28,7 @@ def current_edition(root: Path) -> str:
     """
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     moment = datetime.fromtimestamp(int(epoch), UTC) if epoch and epoch.isdigit() else datetime.now(UTC)
-    commit = _git(root, "rev-parse", "--short=10", "HEAD")
-    status = _git(root, "status", "--porcelain", "--", *CONTENT_PATHS) if commit else None
+    commit = git_output(root, "rev-parse", "--short=10", "HEAD")
+    status = git_output(root, "status", "--porcelain", "--", *CONTENT_PATHS) if commit else None
     suffix = " with local changes" if status else ""
     return f"{moment.date().isoformat()}, commit {commit or 'unknown'}{suffix}"
