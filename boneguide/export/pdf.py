@@ -14,7 +14,7 @@ import re
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -48,7 +48,7 @@ class PdfResult:
     bytes: int
     seconds: float
     edition: str
-    chapters: list[str] = field(default_factory=list)
+    chapters: list[str]
 
 
 def markdown_section(path: Path, heading: str) -> str:
@@ -100,10 +100,10 @@ class PrintPage:
     html: Path  # the combined page print-site wrote
     site_url: str
     online_pages: dict[str, str]  # print-site's page key -> online address, for pages left out
-    sources: dict[str, Path] = field(default_factory=dict)  # print-site's page key -> Markdown file
+    sources: dict[str, Path]  # print-site's page key -> Markdown file
 
 
-def build_print_page(config_file: Path, site_dir: Path, edition: str, *, strict: bool = True) -> PrintPage:
+def build_print_page(config_file: Path, site_dir: Path, edition: str, *, strict: bool) -> PrintPage:
     """Build the print variant of the site (every nav page, in order, on one HTML page)."""
     root = config_file.resolve().parent
     docs_dir = root / "docs"
@@ -238,7 +238,7 @@ SET_PAGE_NUMBERS_JS = """(numbers) => {
 }"""
 
 
-def print_pdf(source: PrintPage, *, strict: bool = True) -> tuple[bytes, dict[str, Any]]:
+def print_pdf(source: PrintPage, *, strict: bool) -> tuple[bytes, dict[str, Any]]:
     """Print the prepared page; returns the pdf and the report of print_prepare.js.
 
     Pass 1 prints with placeholder page numbers of the same width as real ones (untagged: faster,
