@@ -42,7 +42,6 @@ from boneguide.mkdocs_run import LogMessage
 @dataclass
 class PageRecord:
     src_uri: str  # relative to docs_dir
-    abs_src_path: Path | None
     dest_uri: str  # relative to site_dir
     # The Markdown given to each page_markdown handler, then the result.
     stages: list[str] = field(default_factory=list)
@@ -127,8 +126,7 @@ def record_stages(events: dict[str, list[Callable[..., Any]]], pages: dict[str, 
 def _page_record(page: Any, pages: dict[str, PageRecord]) -> PageRecord:
     file = page.file
     if file.src_uri not in pages:
-        abs_src_path = Path(file.abs_src_path) if file.abs_src_path else None
-        pages[file.src_uri] = PageRecord(file.src_uri, abs_src_path, file.dest_uri)
+        pages[file.src_uri] = PageRecord(file.src_uri, file.dest_uri)
     return pages[file.src_uri]
 
 

@@ -199,7 +199,6 @@ def reusable(config_file: Path, site_dir: Path, site_url: str | None) -> tuple[B
             pages.append(
                 build.PageRecord(
                     page["src_uri"],
-                    None,  # the page's source path: nothing reads it of a built page
                     page["dest_uri"],
                     citation_counts=Counter(page["citations"]),
                 )
