@@ -219,8 +219,6 @@ class RegistryClient:
             total=self.config.retries,
             backoff_factor=self.config.backoff,
             status_forcelist=(429, 500, 502, 503, 504),
-            allowed_methods=("GET",),
-            respect_retry_after_header=True,
             raise_on_status=False,
         )
         self.session = requests.Session()
