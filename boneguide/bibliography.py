@@ -28,7 +28,7 @@ from boneguide.bibfile import BibEntry, BibError
 from boneguide.citelists import Citation, SourceList, load_sources, marker_sort_key, normalised_title
 from boneguide.enrich import STATUS_RANK, MetadataCache
 from boneguide.files import write_atomically
-from boneguide.identifiers import ID_FIELDS, identifier_tokens, pmc_url, pubmed_url
+from boneguide.identifiers import ID_FIELDS, identifier_tokens, url_for
 from boneguide.keys import authored_key, identifier_key
 
 FIELD_ORDER = (
@@ -201,14 +201,6 @@ def protect_case(title: str) -> str:
 
 def clean_pages(pages: str) -> str:
     return re.sub(r"\s*[-–]+\s*", "--", pages.strip())
-
-
-def url_for(identifiers: dict[str, str]) -> str:
-    if identifiers.get("pmcid"):
-        return pmc_url(identifiers["pmcid"])
-    if identifiers.get("pmid"):
-        return pubmed_url(identifiers["pmid"])
-    return identifiers.get("url", "")
 
 
 def record_fields(record: Mapping[str, Any], identifiers: Mapping[str, str]) -> dict[str, str]:

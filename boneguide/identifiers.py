@@ -50,6 +50,14 @@ def pubmed_url(pmid: str) -> str:
     return f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/"
 
 
+def url_for(identifiers: dict[str, str]) -> str:
+    if identifiers.get("pmcid"):
+        return pmc_url(identifiers["pmcid"])
+    if identifiers.get("pmid"):
+        return pubmed_url(identifiers["pmid"])
+    return identifiers.get("url", "")
+
+
 def repair_url(text: str) -> str:
     """Two URLs run together ('https://a.comhttps://b/...'): the second one is the link."""
     starts = [m.start() for m in URL_RE.finditer(text)]

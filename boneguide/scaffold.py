@@ -11,6 +11,7 @@ from pathlib import Path
 import yaml
 
 from boneguide import frontmatter
+from boneguide.identifiers import DOI_FULL_RE, PMCID_RE, PMID_RE, normalise_doi, normalise_pmcid, url_for
 from boneguide.keys import ascii_fold, authored_key, identifier_key
 
 TEMPLATE = """\
@@ -202,8 +203,6 @@ def normalise_identifier(scheme: str, value: str) -> str:
     """Validated, canonical identifier; a malformed one is refused with the reason. A zero too:
     PubMed and PMC number from 1, and it would be written to references.bib as an identifier no
     registry knows."""
-    from boneguide.identifiers import DOI_FULL_RE, PMCID_RE, PMID_RE, normalise_doi, normalise_pmcid
-
     text = value.strip()
     if scheme == "pmid":
         text = re.sub(r"^(?:pmid:?\s*)", "", text, flags=re.IGNORECASE)
@@ -254,7 +253,7 @@ def find_duplicate(existing: list, record: dict) -> tuple[str, int, str] | None:
 def entry_fields(record: dict) -> dict[str, str]:
     """BibTeX fields from a normalised record: only what the record holds, plus honest flags from
     its ``status``, ``seen_at`` (where it was read) and ``note``."""
-    from boneguide.bibliography import record_fields, record_identifiers, url_for
+    from boneguide.bibliography import record_fields
 
     seen_at = list(record.get("seen_at", []))
     fields = {"ENTRYTYPE": "article" if record.get("journal") else "misc", **record_fields(record, record)}
@@ -264,7 +263,7 @@ def entry_fields(record: dict) -> dict[str, str]:
         if record.get(name):
             fields[name] = str(record[name])
     # A work with no identifier is at least findable at the page it was read on.
-    url = record.get("url") or url_for(record_identifiers(record)) or next(iter(seen_at), None)
+    url = record.get("url") or url_for(record) or next(iter(seen_at), None)
     if url:
         fields["url"] = url
     fields["metadata-status"] = record["status"]
