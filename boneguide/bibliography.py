@@ -550,7 +550,6 @@ def merge(
     """
     conflicts: list[str] = []
     by_key = {raw.key: raw for raw in existing}
-    generated_keys = {w.key for w in works}
     blocks = []
     generated_values: dict[str, dict[str, str]] = {}
     for work in sorted(works, key=lambda w: w.key):
@@ -566,7 +565,7 @@ def merge(
             conflicts,
         )
         blocks.append(_with_leading(raw, render_entry(work.key, merged)))
-    hand_added = [raw for raw in existing if raw.key not in generated_keys]
+    hand_added = [raw for raw in existing if raw.key not in generated_values]
     blocks += [_with_leading(raw, raw.text) for raw in hand_added]
     if trailer:
         blocks.append(trailer)
