@@ -113,9 +113,8 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:  # Ctrl-C: one line, not a traceback
         print("check.py: interrupted", file=sys.stderr)
         return 130
-    except (
-        Exception
-    ) as error:  # a bug in the checker itself: say so plainly (BNG_CHECK_DEBUG=1 for the traceback)
+    except Exception as error:
+        # A bug in the checker itself: say so plainly (BNG_CHECK_DEBUG=1 for the traceback).
         if os.environ.get("BNG_CHECK_DEBUG"):
             raise
         print(
