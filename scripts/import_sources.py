@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections import Counter
 from pathlib import Path
 
 from boneguide import PROJECT_ROOT
@@ -92,9 +93,7 @@ def _main(argv: list[str] | None) -> int:
 
 def print_summary(outcome: ImportOutcome, bib: Path) -> None:
     works = outcome.report.works
-    by_status: dict[str, int] = {}
-    for work in works:
-        by_status[work.fields["metadata-status"]] = by_status.get(work.fields["metadata-status"], 0) + 1
+    by_status = Counter(work.fields["metadata-status"] for work in works)
     identifier_only = sum(1 for w in works if "title" not in w.fields)
     print(
         f"{bib.name}: {len(works)} works from the source lists "
