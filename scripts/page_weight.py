@@ -20,10 +20,9 @@ import tempfile
 from collections import defaultdict
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from boneguide.browser import launch_chromium, serve_directory, site_base_path
 
-from boneguide.browser import launch_chromium, serve_directory, site_base_path  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 # Chromium resource types -> what the issue counts ("HTML+CSS+JS+fonts").
 COUNTED = {"document": "html", "stylesheet": "css", "script": "js", "font": "font"}
