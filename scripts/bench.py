@@ -306,9 +306,8 @@ def bench_site(args: argparse.Namespace, work: Path) -> dict[str, object]:
             "page": str(docs_page.relative_to(project)),
             **serve_rebuilds(project, project / "mkdocs.yml", docs_page, args.runs),
         }
-    if (project / "scripts" / "check.py").is_file():
-        results["checker"] = time_checker(project, args.runs)
-    if not args.skip_pdf and (project / "scripts" / "build_pdf.py").is_file():
+    results["checker"] = time_checker(project, args.runs)
+    if not args.skip_pdf:
         pdf = work / "bench.pdf"
         results["pdf"] = time_command(
             [PYTHON, "scripts/build_pdf.py", "-o", str(pdf)], project, args.pdf_runs
@@ -462,12 +461,7 @@ def bench_synthetic(
             row: dict[str, object] = {"pages": pages, "entries": entries}
             runs = args.synthetic_runs or args.runs
             row["builds"] = compare_builds(project, args.variants, runs, project / "out")
-            if (
-                not args.skip_checker
-                and (ROOT / "scripts" / "check.py").is_file()
-                and pages == max(args.pages)
-                and entries == max(args.entries)
-            ):
+            if not args.skip_checker and pages == max(args.pages) and entries == max(args.entries):
                 row["checker"] = time_checker(project, runs)
             rows.append(row)
             report(row)
@@ -558,7 +552,7 @@ def print_site(site: dict[str, object], variants: tuple[str, ...]) -> None:
 
 
 def parse_list(text: str) -> list[int]:
-    return [int(x.replace("_", "").replace(",", "")) for x in text.split(",") if x.strip()]
+    return [int(x.replace("_", "")) for x in text.split(",") if x.strip()]
 
 
 def main(argv: list[str] | None = None) -> int:
