@@ -25,12 +25,9 @@ class Finding:
     @property
     def location(self) -> str:
         """path, path:line or path:line:col, as editors and compilers write it."""
-        parts = [
-            self.path,
-            *([str(self.line)] if self.line else []),
-            *([str(self.col)] if self.line and self.col else []),
-        ]
-        return ":".join(parts)
+        if not self.line:
+            return self.path
+        return f"{self.path}:{self.line}:{self.col}" if self.col else f"{self.path}:{self.line}"
 
     def __str__(self) -> str:
         return f"{self.location}: {self.message}"
