@@ -101,12 +101,6 @@ def site_pages(site_dir: Path) -> list[str]:
     paths = []
     for html in sorted(site_dir.rglob("*.html")):
         relative = html.relative_to(site_dir).as_posix()
-        if relative.startswith("assets/"):
-            continue
-        if relative == "index.html":
-            paths.append("")
-        elif relative.endswith("/index.html"):
-            paths.append(relative.removesuffix("index.html"))
-        else:
-            paths.append(relative)
+        if not relative.startswith("assets/"):
+            paths.append(relative.removesuffix("index.html") if html.name == "index.html" else relative)
     return paths
