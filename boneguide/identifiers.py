@@ -98,9 +98,8 @@ def identifiers_from_url(url: str) -> dict[str, str]:
 
 def identifier_tokens(identifiers: dict[str, str]) -> set[str]:
     """Comparable tokens ('pmcid:PMC1', 'url:https://...') for deduplication."""
-    tokens = set()
-    for name in ID_FIELDS:
-        value = identifiers.get(name)
-        if value:
-            tokens.add(f"{name}:{value.lower() if name in ('url', 'doi') else value}")
-    return tokens
+    return {
+        f"{name}:{value.lower() if name in ('url', 'doi') else value}"
+        for name in ID_FIELDS
+        if (value := identifiers.get(name))
+    }
