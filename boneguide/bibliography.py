@@ -431,9 +431,7 @@ def entry_tokens(entry: Entry) -> set[str]:
 def _comment_text(gap: str) -> str:
     """What an editor wrote between entries (``%`` lines, @comment blocks, any other text), without
     the generated header and the blank lines around it; "" if nothing."""
-    gap = gap.strip("\n")
-    if gap.startswith(HEADER.rstrip("\n")):
-        gap = gap[len(HEADER.rstrip("\n")) :].strip("\n")
+    gap = gap.strip("\n").removeprefix(HEADER.rstrip("\n")).strip("\n")
     return gap if gap.strip() else ""
 
 
