@@ -78,11 +78,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def registry_client(args: argparse.Namespace) -> RegistryClient:
-    urls = {name: getattr(args, name) for name in ("eutils", "idconv", "crossref") if getattr(args, name)}
-    return RegistryClient(RegistryConfig(**urls))
-
-
 def resolve(args: argparse.Namespace, existing: list) -> tuple[dict, str, str]:
     """(record, scheme, value) for the requested work; the record holds its metadata status."""
     if args.record:
@@ -105,7 +100,8 @@ def resolve(args: argparse.Namespace, existing: list) -> tuple[dict, str, str]:
     cache = MetadataCache.load(args.cache)
     record = find_cached_record(cache.records, scheme, value)
     if record is None and args.online:
-        record = registry_client(args).fetch(scheme, value)
+        urls = {name: getattr(args, name) for name in ("eutils", "idconv", "crossref") if getattr(args, name)}
+        record = RegistryClient(RegistryConfig(**urls)).fetch(scheme, value)
         cache.upsert(record)
         cache.save()
     if record is None:
