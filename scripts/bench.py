@@ -293,9 +293,7 @@ def bench_site(args: argparse.Namespace, work: Path) -> dict[str, object]:
             "page": str(page.parent.relative_to(site)),
             **first_view_bytes(site, page),
         }
-    docs_page = next(
-        iter(sorted((project / "docs" / "nutrients").glob("*.md"))), project / "docs" / "index.md"
-    )
+    docs_page = min((project / "docs" / "nutrients").glob("*.md"), default=project / "docs" / "index.md")
     if not args.skip_serve:
         results["serve"] = {
             "page": str(docs_page.relative_to(project)),
