@@ -378,9 +378,8 @@ def build_works(
         describe_work(work, discrepancies)
     reuse_existing_keys(works, existing)
     taken = {e.key for e in existing}
-    for work in works:
-        if not work.key:
-            work.key = key_for(work, taken | {w.key for w in works if w.key})
+    for work in works:  # a reused key is an existing entry's, already taken
+        work.key = work.key or key_for(work, taken)
         taken.add(work.key)
     return BuildReport(
         works=works,
