@@ -288,8 +288,7 @@ def describe_work(work: Work, discrepancies: list[str]) -> None:
             )
             notes.append(message)
             discrepancies.append(message)
-    elif cited or any(c.fields.get("title") for c in work.citations):
-        cited = cited or next(c for c in work.citations if c.fields.get("title"))
+    elif cited := cited or next((c for c in work.citations if c.fields.get("title")), None):
         source_fields = {**cited.fields, "type": "article" if cited.fields.get("journal") else "misc"}
         notes.append(AS_CITED_NOTE)
     else:
