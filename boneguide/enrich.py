@@ -163,10 +163,8 @@ class MetadataCache:
         if old is None:
             self.records.append(record)
             return "added"
-        new_rank, old_rank = (
-            STATUS_RANK.get(record.get("status", ""), 0),
-            STATUS_RANK.get(old.get("status", ""), 0),
-        )
+        new_rank = STATUS_RANK.get(record.get("status", ""), 0)
+        old_rank = STATUS_RANK.get(old.get("status", ""), 0)
         if new_rank > old_rank:
             cited_as = list(dict.fromkeys([*old.get("cited_as", []), *record.get("cited_as", [])]))
             merged = {**record, "cited_as": cited_as} if cited_as else record
