@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 
 try:  # Ctrl-C while the schema libraries load is still one line, exit 130
-    from boneguide import frontmatter
     from boneguide.scaffold import ScaffoldError, create_nutrient_page
 except KeyboardInterrupt:
     print("new_page: interrupted", file=sys.stderr)
@@ -31,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         page = create_nutrient_page(args.root, args.name, args.kind)
-    except (ScaffoldError, frontmatter.FrontMatterError, OSError) as error:
+    except (ScaffoldError, OSError) as error:
         print(f"new_page: error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:  # Ctrl-C: one line, not a traceback (CONTRIBUTING: exit 130)
