@@ -47,7 +47,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--cache",
         type=Path,
-        default=None,
         help="online results cache (default: build/linkcheck-cache.json beside mkdocs.yml)",
     )
     parser.add_argument(
