@@ -260,14 +260,13 @@ def time_checker(project: Path, runs: int) -> dict[str, object]:
     if not (project / "build" / "check-record.json").is_file():
         raise RuntimeError(f"mkdocs build of {project} left no build/check-record.json")
     reused = time_command(command, project, max(runs - 1, 1))
-    codes = [cold, warm, serial, reused]
     return {
         "seconds": warm["seconds"],
         "cold_seconds": cold["seconds"],
         "serial_seconds": serial["seconds"],
         "after_build_seconds": reused["seconds"],
         "build_seconds": built["seconds"],
-        "exit_codes": sorted(set().union(*(c["exit_codes"] for c in codes)) | set(built["exit_codes"])),
+        "exit_codes": sorted(set().union(*(c["exit_codes"] for c in (cold, warm, serial, reused, built)))),
         "runs": cold["runs"] + warm["runs"],
         "serial_runs": serial["runs"],
         "after_build_runs": reused["runs"],
@@ -465,13 +464,6 @@ def bench_synthetic(
 # --- report ---------------------------------------------------------------------------------------
 
 
-def ratio(builds: dict[str, object], variant: str, kind: str = "ratios") -> str:
-    ratios = builds.get(kind)
-    if isinstance(ratios, dict) and variant in ratios:
-        return f"{ratios[variant]:.2f}×"
-    return "–"
-
-
 def build_table(rows: list[tuple[str, dict[str, object]]], variants: tuple[str, ...]) -> str:
     """Seconds per variant, the paired ratios to "none", and each plugin's handlers' share (TABLE_NOTE)."""
     others = [v for v in variants if v != "none"]
@@ -480,7 +472,8 @@ def build_table(rows: list[tuple[str, dict[str, object]]], variants: tuple[str, 
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for name, builds in rows:
         cells = [name] + [f"{builds.get(v, float('nan')):.2f}" for v in variants]
-        cells += [ratio(builds, v) for v in others] + [ratio(builds, v, "handler_ratios") for v in others]
+        # compare_builds gives both kinds of ratio for every variant but "none"
+        cells += [f"{builds[kind][v]:.2f}×" for kind in ("ratios", "handler_ratios") for v in others]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
