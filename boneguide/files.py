@@ -7,6 +7,7 @@ and each keeps only its newest few files.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -56,10 +57,21 @@ def write_atomically(path: Path, text: str) -> None:
         temporary.unlink(missing_ok=True)
 
 
+# Every module of the package: a cache written by other code is never served, and no hand-kept
+# list of the files a cache depends on can go out of date (one once left keys.py out).
+PACKAGE_SOURCES = tuple(sorted(Path(__file__).parent.rglob("*.py")))
+
+
+@functools.cache
+def _package_code() -> bytes:
+    """Read once per process: `mkdocs serve` runs the code it imported, so a code edit needs a restart."""
+    return b"".join(source.read_bytes() for source in PACKAGE_SOURCES)
+
+
 def cache_file(folder: Path, prefix: str, inputs: Iterable[bytes]) -> Path:
-    """The cache file for these inputs (and this package's and pybtex's versions)."""
+    """The cache file for these inputs, the package's code and pybtex's version."""
     hasher = hashlib.sha256()
-    for data in inputs:
+    for data in [*inputs, _package_code()]:
         hasher.update(data)
     for version in CACHE_VERSIONS:
         hasher.update(version.encode())

@@ -277,7 +277,7 @@ def test_disk_cache_key_covers_every_module_of_the_package_loaded() -> None:
         if name.split(".")[0] == "boneguide" and getattr(module, "__file__", None)
     }
     assert Path(citations.references_format.__file__).resolve() in loaded
-    assert loaded <= {source.resolve() for source in citations.FORMATTER_SOURCES}
+    assert loaded <= {source.resolve() for source in files.PACKAGE_SOURCES}
 
 
 def test_disk_cache_is_json_keyed_by_versions_and_pruned(

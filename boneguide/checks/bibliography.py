@@ -221,10 +221,6 @@ def _same_work_findings(bib: BibFile, key: str, seen: dict[tuple[str, str], str]
 
 # --- cache of the offline result -----------------------------------------------------------------
 
-# Everything the offline checks depend on besides the .bib bytes and the date: the package's own
-# source, as for the citation plugin's cache, since a hand-kept list of files left identifiers.py out.
-_CACHE_SOURCES = tuple(sorted(Path(__file__).parents[1].rglob("*.py")))
-
 
 def load_and_check(
     path: Path, display_path: str, today: dt.date, cache_dir: Path | None
@@ -235,10 +231,9 @@ def load_and_check(
     """
     cache_file = None
     if cache_dir is not None and path.is_file():
-        inputs = [path.read_bytes(), *(source.read_bytes() for source in _CACHE_SOURCES)]
-        cache_file = files.cache_file(
-            cache_dir, "bibliography-", [*inputs, f"{display_path}\n{today}".encode()]
-        )
+        # Besides the .bib bytes and the date, the package's code (files.cache_file) shapes the findings.
+        inputs = [path.read_bytes(), f"{display_path}\n{today}".encode()]
+        cache_file = files.cache_file(cache_dir, "bibliography-", inputs)
         cached = files.read_cache(cache_file)
         if cached is not None:
             # A stale or torn cache is only a lost speed-up.

@@ -38,7 +38,6 @@ Markup contract (the checker and tests rely on it; keep it stable):
 from __future__ import annotations
 
 import difflib
-import functools
 import html
 import json
 import multiprocessing
@@ -67,9 +66,6 @@ from boneguide.site import bibliography_page
 
 log = get_plugin_logger("bng-citations")
 
-# The cache key covers the package's own source: editing the reader, the formatter or anything they
-# import (keys.py, identifiers.py...) never serves stale output, and no list of files goes out of date.
-FORMATTER_SOURCES = tuple(sorted(Path(bibfile.__file__).parent.rglob("*.py")))
 HEADING_OR_CITE = re.compile(r'<h([1-6])\b[^>]*\bid="([^"]+)"[^>]*>(.*?)</h\1>|<!--bng-cite:(\d+)-->', re.S)
 TAG = re.compile(r"<[^>]+>")
 
@@ -135,19 +131,12 @@ def _signature(path: Path) -> tuple[int, int]:
     return stat.st_mtime_ns, stat.st_size
 
 
-# The cached output depends on the .bib bytes, the formatter's own code and CACHE_VERSIONS.
+# The cached output depends on the .bib bytes, the package's code and CACHE_VERSIONS (files.cache_file).
 CACHE_KEEP = 4  # newest cache files kept per folder (one per bibliography a project builds)
 
 
-@functools.cache
-def _formatter_code() -> bytes:
-    """FORMATTER_SOURCES' bytes, read once per process (a build looks up the cache up to three
-    times): `mkdocs serve` keeps running the code it imported, so a code edit needs a restart anyway."""
-    return b"".join(source.read_bytes() for source in FORMATTER_SOURCES)
-
-
 def _cache_file(path: Path, cache_dir: Path) -> Path:
-    return files.cache_file(cache_dir, "", [path.read_bytes(), _formatter_code()])
+    return files.cache_file(cache_dir, "", [path.read_bytes()])
 
 
 def cached_bibliography(path: Path, cache_dir: Path | None) -> FormattedBibliography | None:
