@@ -6,7 +6,8 @@ these; the checker's renderers (checks/report.py) print them for people, GitHub 
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 Severity = Literal["error", "warning", "info"]
@@ -32,5 +33,10 @@ class Finding:
     def __str__(self) -> str:
         return f"{self.location}: {self.message}"
 
-    def as_dict(self) -> dict[str, object]:
-        return asdict(self)
+
+def display_path(path: Path, project_dir: Path) -> str:
+    """docs/nutrients/zinc.md rather than an absolute path, so a message reads like file:line."""
+    try:
+        return path.resolve().relative_to(project_dir.resolve()).as_posix()
+    except ValueError:
+        return str(path)

@@ -44,6 +44,7 @@ from typing import Any, Literal
 from boneguide import mkdocs_run
 from boneguide.checks import build, content, record
 from boneguide.checks.model import ConfigError, Finding, sort_findings
+from boneguide.diagnostics import display_path
 from boneguide.mkdocs_run import LogMessage
 from boneguide.site import citations as citations_plugin
 from boneguide.site.nutrients import load_studies
@@ -90,13 +91,6 @@ class Result:
     timings: dict[str, float]
     # Which site was checked: the one `mkdocs build` left (and when), or a build of its own (why).
     site: str = ""
-
-
-def _display(path: Path, project_dir: Path) -> str:
-    try:
-        return path.resolve().relative_to(project_dir.resolve()).as_posix()
-    except ValueError:
-        return str(path)
 
 
 def bibliography_path(config: Any, project_dir: Path) -> Path:
@@ -151,7 +145,7 @@ def _markdown_files(config: Any, docs_dir: Path, project_dir: Path) -> list[tupl
             continue
         if exclude is not None and exclude.match_file(src_uri):
             continue
-        found.append((src_uri, path, _display(path, project_dir)))
+        found.append((src_uri, path, display_path(path, project_dir)))
     return found
 
 
@@ -194,9 +188,9 @@ def _run(options: Options, site_dir: Path) -> Result:
     cache_dir = None if options.cache_dir is False else options.cache_dir or project_dir / record.CHECK_CACHE
     if cache_dir is not None:
         _cache_formatted_entries(config, cache_dir / "citations")
-    config_display = _display(config_file, project_dir)
+    config_display = display_path(config_file, project_dir)
     docs_dir = Path(config["docs_dir"])
-    docs_prefix = _display(docs_dir, project_dir) + "/"
+    docs_prefix = display_path(docs_dir, project_dir) + "/"
 
     built_site, not_reused = None, "--full-theme" if options.full_theme else "--rebuild"
     if options.reuse_build and not options.full_theme:
@@ -207,7 +201,7 @@ def _run(options: Options, site_dir: Path) -> Result:
     bib_path = bibliography_path(config, project_dir)
     project = content.Project(
         bib_path,
-        _display(bib_path, project_dir),
+        display_path(bib_path, project_dir),
         # --online reads fields the cached (slim) result lacks: it always parses afresh.
         None if options.online else cache_dir,
         _markdown_files(config, docs_dir, project_dir),
@@ -263,7 +257,7 @@ def _run(options: Options, site_dir: Path) -> Result:
     findings += [
         replace(
             failure,
-            path=_display(Path(failure.path), project_dir) if failure.path else config_display,
+            path=display_path(Path(failure.path), project_dir) if failure.path else config_display,
             message=f"the site does not build: {failure.message} (the checker built and checked the rest of the site)",
         )
         for failure in result.plugin_errors
@@ -301,7 +295,7 @@ def _run(options: Options, site_dir: Path) -> Result:
         timings["total_seconds"] - timings.get("build_seconds", 0.0) - timings["config_seconds"]
     )
     site = (
-        f"the site mkdocs build wrote at {built_site.written} ({_display(built_site.site_dir, project_dir)})"
+        f"the site mkdocs build wrote at {built_site.written} ({display_path(built_site.site_dir, project_dir)})"
         if built_site is not None
         else f"a build of its own ({not_reused})"
     )

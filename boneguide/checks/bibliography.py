@@ -7,6 +7,7 @@ import contextlib
 import datetime as dt
 import re
 from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -262,7 +263,7 @@ def _to_cache(bib: BibFile, findings: list[Finding]) -> dict[str, Any]:
         "display_path": bib.display_path,
         "readable": bib.readable,
         "entries": entries,
-        "findings": [finding.as_dict() for finding in findings],
+        "findings": [asdict(finding) for finding in findings],
     }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from dataclasses import asdict
 
 from boneguide.checks.model import Finding
 
@@ -48,7 +49,7 @@ def github(findings: list[Finding]) -> str:
 def as_json(findings: list[Finding], timings: dict[str, float] | None = None) -> str:
     counts = Counter(f.severity for f in findings)
     payload = {
-        "findings": [f.as_dict() for f in findings],
+        "findings": [asdict(f) for f in findings],
         "summary": {s: counts[s] for s in ("error", "warning", "info")},
         "timings": timings or {},
     }

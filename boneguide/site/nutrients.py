@@ -34,6 +34,7 @@ from mkdocs.utils import get_relative_url
 from boneguide import frontmatter
 from boneguide.bibfile import BibError
 from boneguide.bibliography import load_bib
+from boneguide.diagnostics import display_path
 from boneguide.frontmatter import age_range, stage_of
 
 EVIDENCE_MARKER = "<!-- bng:evidence -->"
@@ -602,7 +603,7 @@ def load_studies(directory: Path, project: Path) -> tuple[list[dict[str, Any]], 
     problems: list[str] = []
     seen: dict[str, str] = {}
     for path in sorted(directory.glob("*.yml")):
-        shown = _readable_path(path, project)
+        shown = Path(display_path(path, project))
         found = _validated(path, shown, frontmatter.validate_studies_file, problems)
         if found is None:
             continue
@@ -631,14 +632,6 @@ def _validated(path: Path, shown: Path, validate: Callable[[Path, str], Any], pr
     except UnicodeDecodeError as error:
         problems.append(f"{shown}:1: not UTF-8 text ({error.reason} at byte {error.start})")
     return None
-
-
-def _readable_path(path: Path, project: Path) -> Path:
-    """docs/nutrients/zinc.md rather than an absolute path, so messages read like file:line."""
-    try:
-        return path.resolve().relative_to(project.resolve())
-    except ValueError:
-        return path
 
 
 class NutrientDataPlugin(BasePlugin[NutrientDataConfig]):
@@ -675,7 +668,7 @@ class NutrientDataPlugin(BasePlugin[NutrientDataConfig]):
                 continue
             assert file.abs_src_path is not None  # nutrient pages are files in docs/, not generated
             source = Path(file.abs_src_path)
-            shown = _readable_path(source, project)
+            shown = Path(display_path(source, project))
             data = _validated(source, shown, frontmatter.validate_nutrient_page, problems)
             if data is None:
                 continue
