@@ -278,8 +278,8 @@ def bench_site(args: argparse.Namespace, work: Path) -> dict[str, object]:
     shutil.copytree(ROOT, project, ignore=COPY_IGNORE)  # a snapshot: others' edits cannot skew runs
     results: dict[str, object] = {"builds": compare_builds(project, args.variants, args.runs, work)}
     site = work / "site-ours"
-    if not site.is_dir():
-        build(project / "mkdocs.bench-ours.yml", site)
+    if not site.is_dir():  # 'ours' was not among the variants compared: its config is not written yet
+        build(write_variants(project, ("ours",), work)["ours"], site)
     nutrient_pages = sorted((site / "nutrients").glob("*/index.html"))
     results["size"] = {
         "site_bytes": dir_size(site),
