@@ -277,13 +277,14 @@ def _venue_html(entry: Entry) -> str:
     if entry.type.lower() == "article":
         volume, issue = _field(entry, "volume"), _field(entry, "number")
         numbers = year
-        if volume:
-            numbers += f";{volume}"
+        if volume or issue:
+            numbers += f";{volume}"  # an issue without a volume keeps the ";": 1995;(320):110-4
         if issue:
             numbers += f"({issue})"
         if pages:
-            numbers += f":{pages.replace('--', '–')}"
-        parts = [_field(entry, "journal"), numbers]
+            numbers += f":{pages}"  # plain_text has made "--" an en dash
+        # Without a year nothing dangles before the volume or pages.
+        parts = [_field(entry, "journal"), numbers.lstrip(";:")]
     else:
         container, edition = _field(entry, "booktitle"), _field(entry, "edition")
         publisher = (

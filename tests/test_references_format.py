@@ -192,3 +192,23 @@ def test_identifiers_may_wrap_only_after_a_slash() -> None:
     )
     assert '<span class="bng-ref__nb">PMC7287917</span></a>' in formatted.html
     assert "doi: 10.3389/fnut.2021.728791" in formatted.text
+
+
+@pytest.mark.parametrize(
+    ("numbers", "expected"),
+    [
+        ("year = {1995}, number = {320}, pages = {110--114}", "Clin Orthop. 1995;(320):110–114."),
+        ("year = {2024}, pages = {1505926}", "Clin Orthop. 2024:1505926."),
+        ("volume = {3}, number = {2}, pages = {10--20}", "Clin Orthop. 3(2):10–20."),
+        ("pages = {10--20}", "Clin Orthop. 10–20."),
+    ],
+)
+def test_journal_numbers_keep_nlm_punctuation_when_a_part_is_missing(numbers: str, expected: str) -> None:
+    # NLM/ICMJE: an issue without a volume still follows the year's semicolon ("1995;(320):110-4");
+    # without a year nothing may dangle before the volume or pages.
+    formatted = format_entry(
+        *entry(
+            f"@article{{doe1995x, author = {{Doe, J}}, title = {{T}}, journal = {{Clin Orthop}}, {numbers}}}"
+        )
+    )
+    assert formatted.text == f"Doe J. T. {expected}"
