@@ -73,14 +73,24 @@ _HREF_COMMAND = re.compile(r"\\href\s*\{[^{}]*\}\s*\{([^{}]*)\}")
 _TEXT_COMMANDS = {"\\textless": "<", "\\textgreater": ">", "\\textbar": "|"}  # latexcodec lacks these
 _NEEDS_LATEX_DECODING = re.compile(r"[\\~$]|``|''")
 _ESCAPED_OPEN, _ESCAPED_CLOSE = "\ue000", "\ue001"  # private-use sentinels for \{ and \}
+_VERBATIM_HYPHEN, _VERBATIM_TILDE = "\ue002", "\ue003"  # and for "-" and "~" in an address
+_VERBATIM_FIELDS = {"url", "doi"}
 
 
 @lru_cache(maxsize=65536)
-def plain_text(value: str) -> str:
-    """A BibTeX field value as the text a reader should see (not yet HTML-escaped)."""
+def plain_text(value: str, *, verbatim: bool = False) -> str:
+    """A BibTeX field value as the text a reader should see (not yet HTML-escaped).
+
+    ``verbatim`` is for an address or a DOI: there "--" and "~" are the characters typed, not an
+    en dash and a no-break space ("https://example.edu/~smith/" must stay a working link). LaTeX
+    escapes such as ``\\_`` and ``\\%`` are decoded all the same.
+    """
     value = _HREF_COMMAND.sub(r"\1", _URL_COMMAND.sub(r"\1", value))
     value = value.replace("\\{", _ESCAPED_OPEN).replace("\\}", _ESCAPED_CLOSE)
-    value = value.replace("---", "—").replace("--", "–")
+    if verbatim:
+        value = re.sub(r"(?<!\\)~", _VERBATIM_TILDE, value.replace("-", _VERBATIM_HYPHEN))
+    else:
+        value = value.replace("---", "—").replace("--", "–")
     for command, character in _TEXT_COMMANDS.items():
         if command in value:
             value = re.sub(re.escape(command) + r"(?![A-Za-z])\s*", character, value)
@@ -90,12 +100,13 @@ def plain_text(value: str) -> str:
             value = codecs.decode(value, "ulatex")  # type: ignore[call-overload]  # typeshed types decode() for bytes; latexcodec's "ulatex" decodes str
     value = value.replace("{", "").replace("}", "")
     value = value.replace(_ESCAPED_OPEN, "{").replace(_ESCAPED_CLOSE, "}")
+    value = value.replace(_VERBATIM_HYPHEN, "-").replace(_VERBATIM_TILDE, "~")
     return " ".join(value.split())
 
 
 def _field(entry: Entry, name: str) -> str:
     raw = entry.fields.get(name)
-    return plain_text(raw) if raw else ""
+    return plain_text(raw, verbatim=name in _VERBATIM_FIELDS) if raw else ""
 
 
 _INITIALS = re.compile(r"[A-Z]{2,3}")

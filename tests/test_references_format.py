@@ -212,3 +212,22 @@ def test_journal_numbers_keep_nlm_punctuation_when_a_part_is_missing(numbers: st
         )
     )
     assert formatted.text == f"Doe J. T. {expected}"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://www.example.edu/~smith/zinc.html",
+        "https://example.org/zinc--bone/",
+        "https://example.org/a\\_b",
+    ],
+)
+def test_addresses_keep_tildes_and_double_hyphens(url: str) -> None:
+    # In prose "~" is a no-break space and "--" an en dash; in an address or a DOI they are characters.
+    formatted = format_entry(*entry(f"@misc{{smithndzinc, title = {{Zinc}}, url = {{{url}}}}}"))
+    expected = url.replace("\\_", "_")
+    hrefs = [attrs["href"] for tag, attrs in elements(formatted.html) if tag == "a"]
+    assert hrefs == [expected]
+    assert formatted.text.endswith(f"Available from: {expected}")
+    doi = format_entry(*entry("@article{doe2001x, title = {T}, doi = {10.1002/x--y~z}}"))
+    assert "doi: 10.1002/x--y~z" in doi.text
