@@ -283,7 +283,7 @@ def entry_kind(entry: Entry) -> str:
 
 
 def _venue_html(entry: Entry) -> str:
-    """Journal and numbers (article) or publisher and year (everything else)."""
+    """Journal and numbers (article) or place, publisher and year (everything else)."""
     year, pages = _field(entry, "year"), _field(entry, "pages")
     if entry.type.lower() == "article":
         volume, issue = _field(entry, "volume"), _field(entry, "number")
@@ -304,10 +304,11 @@ def _venue_html(entry: Entry) -> str:
             or (_field(entry, "organization") if entry.persons.get("author") else "")
             or _field(entry, "howpublished")
         )
+        imprint = ": ".join(p for p in (_field(entry, "address"), publisher) if p)  # Place: Publisher
         parts = [
             f"In: {container}" if container else "",
             f"{edition} ed" if edition else "",
-            "; ".join(p for p in (publisher, year) if p),
+            "; ".join(p for p in (imprint, year) if p),
             f"p. {pages}" if pages else "",
         ]
     return html.escape(" ".join(_sentence(part) for part in parts if part))
@@ -384,6 +385,7 @@ def to_csl_json(key: str, entry: Entry) -> dict[str, Any]:
         "volume": "volume",
         "number": "issue",
         "publisher": "publisher",
+        "address": "publisher-place",
         "edition": "edition",
         "note": "note",
     }

@@ -231,3 +231,21 @@ def test_addresses_keep_tildes_and_double_hyphens(url: str) -> None:
     assert formatted.text.endswith(f"Available from: {expected}")
     doi = format_entry(*entry("@article{doe2001x, title = {T}, doi = {10.1002/x--y~z}}"))
     assert "doi: 10.1002/x--y~z" in doi.text
+
+
+def test_book_shows_its_place_of_publication() -> None:
+    # NLM/ICMJE: "Place: Publisher; Year." The place was in references.bib (address) but not shown.
+    formatted = format_entry(
+        *entry(
+            "@book{iom2011dietary, author = {{Institute of Medicine}}, title = {Dietary Reference Intakes"
+            " for Calcium and Vitamin D}, publisher = {The National Academies Press}, address = {Washington, DC},"
+            " year = {2011}}"
+        )
+    )
+    assert formatted.text == (
+        "Institute of Medicine. Dietary Reference Intakes for Calcium and Vitamin D. "
+        "Washington, DC: The National Academies Press; 2011."
+    )
+    assert to_csl_json(*entry("@book{k2011x, title = {T}, address = {Washington, DC}}"))[
+        "publisher-place"
+    ] == ("Washington, DC")
