@@ -340,7 +340,8 @@ def format_entry(key: str, entry: Entry) -> FormattedEntry:
         authors = authors_text(entry)
         title = _field(entry, "title")
         if entry.type.lower() in ("online", "misc") and entry.fields.get("url"):
-            title += " [Internet]"
+            # The title's own full stop moves after the medium ("Title [Internet]."); "?" and "!" stay.
+            title = re.sub(r"(?<!\.)\.$", "", title) + " [Internet]"
         parts = []
         if authors:
             parts.append(f'<span class="bng-ref__authors">{html.escape(_sentence(authors))}</span>')

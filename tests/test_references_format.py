@@ -249,3 +249,16 @@ def test_book_shows_its_place_of_publication() -> None:
     assert to_csl_json(*entry("@book{k2011x, title = {T}, address = {Washington, DC}}"))[
         "publisher-place"
     ] == ("Washington, DC")
+
+
+@pytest.mark.parametrize(
+    ("title", "shown"),
+    [("Zinc: Fact Sheet.", "Zinc: Fact Sheet [Internet]."), ("Is zinc safe?", "Is zinc safe? [Internet].")],
+)
+def test_web_page_medium_follows_the_title_without_doubled_punctuation(title: str, shown: str) -> None:
+    formatted = format_entry(
+        *entry(
+            f"@online{{odsndzinc, organization = {{ODS}}, title = {{{title}}}, url = {{https://ods.od.nih.gov/}}}}"
+        )
+    )
+    assert formatted.text.startswith(f"ODS. {shown} Available from:")
