@@ -134,17 +134,24 @@ def _is_others(person: Person) -> bool:
     return [n.lower() for n in person.last_names] == ["others"] and not person.first_names
 
 
-def authors_text(entry: Entry) -> str:
-    people = entry.persons.get("author") or entry.persons.get("editor") or []
+def _names_text(people: list[Person]) -> str:
     names = [vancouver_name(p) for p in people if not _is_others(p)]
     if len(names) > MAX_AUTHORS or (people and _is_others(people[-1])):
         names = [*names[:MAX_AUTHORS], "et al"]
-    text = ", ".join(names)
-    if not people and entry.fields.get("organization"):
-        text = _field(entry, "organization")
-    if entry.persons.get("editor") and not entry.persons.get("author") and names:
-        text += ", editors" if len(people) > 1 else ", editor"
-    return text
+    return ", ".join(names)
+
+
+def _editors_text(editors: list[Person]) -> str:
+    names = _names_text(editors)
+    return f"{names}, {'editors' if len(editors) > 1 else 'editor'}" if names else ""
+
+
+def authors_text(entry: Entry) -> str:
+    if entry.persons.get("author"):
+        return _names_text(entry.persons["author"])
+    if entry.persons.get("editor"):
+        return _editors_text(entry.persons["editor"])
+    return _field(entry, "organization")
 
 
 def _sentence(text: str) -> str:
@@ -298,6 +305,9 @@ def _venue_html(entry: Entry) -> str:
         parts = [_field(entry, "journal"), numbers.lstrip(";:")]
     else:
         container, edition = _field(entry, "booktitle"), _field(entry, "edition")
+        if container and entry.persons.get("author") and entry.persons.get("editor"):
+            # A chapter: the editors are the book's ("In: Roe R, editor. Book."), not the chapter's.
+            container = f"{_editors_text(entry.persons['editor'])}. {container}"
         publisher = (
             _field(entry, "publisher")
             or _field(entry, "institution")

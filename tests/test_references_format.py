@@ -262,3 +262,18 @@ def test_web_page_medium_follows_the_title_without_doubled_punctuation(title: st
         )
     )
     assert formatted.text.startswith(f"ODS. {shown} Available from:")
+
+
+def test_chapter_names_the_editors_of_its_book() -> None:
+    # NLM/ICMJE: "Author. Chapter. In: Editor, editor. Book. Place: Publisher; Year. p. pages."
+    formatted = format_entry(
+        *entry(
+            "@incollection{doe2001chap, author = {Doe, Jane}, editor = {Roe, R. and Poe, P.}, title = {Chap},"
+            " booktitle = {Book}, publisher = {P}, address = {London}, year = {2001}, pages = {1--9}}"
+        )
+    )
+    assert formatted.text == "Doe J. Chap. In: Roe R, Poe P, editors. Book. London: P; 2001. p. 1–9."
+    edited = format_entry(
+        *entry("@book{roe2001book, editor = {Roe, R.}, title = {Book}, publisher = {P}, year = {2001}}")
+    )
+    assert edited.text == "Roe R, editor. Book. P; 2001."
