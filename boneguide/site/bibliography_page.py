@@ -14,7 +14,8 @@ Built by the bng-citations plugin in two steps, so it never depends on page orde
 The lists go into the page's final HTML only (``on_post_page``), never through Markdown or the
 search index: with 10,000 entries, Python-Markdown's raw-HTML parsing and the search plugin's
 HTML parser each cost several seconds, and search_index.json would carry the whole bibliography
-to every reader. Each cited entry is indexed anyway, in the reference list of the page citing it.
+to every reader. No reference list is indexed on the citing pages either (CitationsPlugin.on_post_page):
+readers search the bibliography with this page's filter.
 """
 
 from __future__ import annotations
