@@ -68,6 +68,16 @@ def test_format_amount_adds_the_second_unit_only_when_it_converts() -> None:
     assert format_amount(2_000_000, "µg/day") == "2,000,000 µg"  # not 2e+06
 
 
+def test_the_second_unit_is_no_more_precise_than_the_amount_it_converts() -> None:
+    """The US report rounds 1,500 IU to 38 µg and 2,500 IU to 63 µg: 38 x 40 is not a 1,520 IU limit."""
+    iu = {"unit": "IU/day", "factor": 40}
+    assert format_amount(38, "µg/day", iu) == "38 µg (1,500 IU)"
+    assert format_amount(63, "µg/day", iu) == "63 µg (2,500 IU)"
+    assert format_amount(12.5, "µg/day", iu) == "12.5 µg (500 IU)"
+    assert format_amount(100, "µg/day", iu) == "100 µg (4,000 IU)"
+    assert format_amount(0.025, "µg/day", {"unit": "IU/day", "factor": 3.33}) == "0.025 µg (0.083 IU)"
+
+
 def test_intake_table_puts_each_sex_in_its_column_with_the_upper_level_and_cites_the_source() -> None:
     markdown = intake_tables(ZINC_LIKE)
     rows = table_rows(markdown)

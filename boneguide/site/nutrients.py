@@ -163,8 +163,16 @@ def _amounts(amounts: list[float], unit: str, alt: dict[str, Any] | None = None)
     """format_amount for one amount or a span of sorted amounts, '8–11 mg'."""
     text = f"{_span(amounts)} {_short_unit(unit)}"
     if alt and alt["unit"] != unit:
-        text += f" ({_span([a * alt['factor'] for a in amounts])} {_short_unit(alt['unit'])})"
+        text += f" ({_span([_converted(a, alt['factor']) for a in amounts])} {_short_unit(alt['unit'])})"
     return text
+
+
+def _converted(amount: float, factor: float) -> float:
+    """``amount * factor`` to as many significant digits as ``amount`` is written with: a conversion
+    adds no precision. The US report's 38 µg is its 1,500 IU rounded, so 38 x 40 = 1,520 IU is a
+    limit no authority set; 1,500 IU is the one it printed."""
+    digits = len(_number(amount).replace(",", "").replace(".", "").lstrip("0"))
+    return float(f"{amount * factor:.{digits}g}")
 
 
 def _span(amounts: list[float]) -> str:
