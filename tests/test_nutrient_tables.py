@@ -231,8 +231,9 @@ def test_an_upper_level_in_a_unit_of_its_own_gets_no_second_unit() -> None:
     with_values = {"intake": {**VITAMIN_D_LIKE["intake"], "upper_limits": limits}, "title": "Examplium"}
     for data in (alone, with_values):
         cells = {cell for row in table_rows(intake_tables(data)) for cell in row}
-        assert "1 mg" in cells or any(cell.startswith("1 mg;") for cell in cells), cells
-        assert not any("1 mg (" in cell for cell in cells), cells
+        # The two limits count different things, so each says what it counts (not a second unit).
+        assert "1 mg (supplements)" in cells or any(cell.startswith("1 mg (supplements);") for cell in cells)
+        assert not any("1 mg (" in cell.replace("1 mg (supplements)", "") for cell in cells), cells
         assert any("100 µg (4,000 IU)" in cell for cell in cells), cells
 
 
@@ -263,6 +264,30 @@ def test_per_value_sources_and_notes_are_cited_in_the_cell() -> None:
     assert "| 19–30 years | 2.5 mg [@other2026table] — a \\| b | — | 350 mg [@other2026table] |" in markdown
     assert "Adequate Intake (AI)" in markdown
     assert "The upper level counts supplements only, not food." in markdown
+
+
+def test_upper_levels_that_count_different_things_each_say_what_they_count() -> None:
+    """One sentence cannot say what the upper level counts when the limits differ ("counts
+    supplements only or total intake, not food" was false for both); and a page without RDA/AI
+    lost the scope altogether, so a supplements-only limit read as one on total intake."""
+    children = {"group": "Children", "ages": "1–3", "amount": 10, "applies_to": "total intake"}
+    adults = {"group": "Adults", "ages": "19+", "amount": 350, "applies_to": "supplements only"}
+    values = [
+        {"group": "Children", "sex": "all", "ages": "1–3", "type": "RDA", "amount": 5},
+        {"group": "Adults", "sex": "all", "ages": "19+", "type": "RDA", "amount": 8},
+    ]
+    mixed = intake_tables(nutrient(values=values, upper_limits=[children, adults]))
+    assert "The upper level counts" not in mixed
+    assert ["1–3 years", "5 mg", "10 mg"] in table_rows(mixed)
+    assert ["19+ years", "8 mg", "350 mg (supplements only)"] in table_rows(mixed)
+
+    alone = intake_tables(nutrient(no_reference_value="None set.", upper_limits=[adults]))
+    assert "The upper level counts supplements only, not food." in alone
+    assert ["Adults", "19+ years", "350 mg"] in table_rows(alone)
+    both = intake_tables(nutrient(no_reference_value="None set.", upper_limits=[children, adults]))
+    assert "The upper level counts" not in both
+    assert ["Adults", "19+ years", "350 mg (supplements only)"] in table_rows(both)
+    assert ["Children", "1–3 years", "10 mg"] in table_rows(both)
 
 
 def test_notes_become_bullets() -> None:

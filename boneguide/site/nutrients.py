@@ -235,8 +235,22 @@ def _limit_text(limit: dict[str, Any], unit: str, alt: Any, default: str, scope:
     return _annotated(text, limit, default)
 
 
+def _mixed_scopes(limits: list[dict[str, Any]]) -> bool:
+    """Do the upper levels count different things? Then each says its own; else _scope_note does."""
+    return len({limit["applies_to"] for limit in limits}) > 1
+
+
+def _scope_note(limits: list[dict[str, Any]]) -> list[str]:
+    """The sentence saying what every upper level counts, when that is one thing besides total intake."""
+    scopes = {limit["applies_to"] for limit in limits}
+    if len(scopes) != 1 or scopes == {"total intake"}:
+        return []
+    return [f"The upper level counts {scopes.pop()}, not food.", ""]
+
+
 def _upper_cell(limits: list[dict[str, Any]], item: dict[str, Any], unit: str, alt: Any, default: str) -> str:
-    parts = [_limit_text(limit, unit, alt, default) for limit in limits if _covers(limit, item)]
+    scope = _mixed_scopes(limits)
+    parts = [_limit_text(limit, unit, alt, default, scope) for limit in limits if _covers(limit, item)]
     return "; ".join(dict.fromkeys(parts)) or "—"
 
 
@@ -319,9 +333,7 @@ def intake_tables(data: dict[str, Any]) -> str:
         ]
         if alt:
             lines += [f"Amounts in brackets are in {_short_unit(alt['unit'])} [@{alt['source']}].", ""]
-        scopes = sorted({limit["applies_to"] for limit in limits})
-        if scopes and scopes != ["total intake"]:
-            lines += [f"The upper level counts {' or '.join(scopes)}, not food.", ""]
+        lines += _scope_note(limits)
         groups = [
             ("Infants and children", ("infants", "children"), "sex"),
             ("Teens", ("teens",), "sex"),
@@ -341,12 +353,14 @@ def intake_tables(data: dict[str, Any]) -> str:
                 f"**Tolerable Upper Intake Level (upper level, UL) per day**, set by the "
                 f"{intake['authority']} [@{default}].",
                 "",
+                *_scope_note(limits),
                 *table_head("Life stage", "Ages", "Upper level"),
             ]
+            scope = _mixed_scopes(limits)
             for limit in sorted(
                 limits, key=lambda v: (list(STAGE_TITLES).index(stage_of(v)), age_range(v["ages"]))
             ):
-                upper = _limit_text(limit, unit, alt, default)
+                upper = _limit_text(limit, unit, alt, default, scope)
                 lines.append(f"| {STAGE_TITLES[stage_of(limit)]} | {_ages_label(limit['ages'])} | {upper} |")
             lines.append("")
     if not limits:
