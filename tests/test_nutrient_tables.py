@@ -18,6 +18,7 @@ from boneguide.site.nutrients import (
     foods_table,
     format_amount,
     intake_tables,
+    studies_table,
 )
 
 FIXTURE = Path(__file__).parent / "fixtures" / "content" / "project"
@@ -526,3 +527,31 @@ def test_a_second_page_with_the_same_nutrient_id_fails_the_build_naming_both(
         in output
     )
     assert not (tmp_path / "site" / "data" / "nutrients.json").exists()
+
+
+def test_a_study_population_keeps_the_capital_of_a_nationality_after_its_size() -> None:
+    """'12,216 dutch men' and '122 japanese osteoporosis patients' were printed on the nutrient
+    pages: only ordinary words that open a population are lowercased after the number."""
+
+    def row(population: str, participants: int | None = 100) -> str:
+        record = {
+            "key": "fixture2020study",
+            "design": "cohort study",
+            "population": population,
+            "exposure": "dietary intake",
+            "duration": "5 years",
+            "result": "No association with fractures was found.",
+            **({"participants": participants} if participants else {}),
+        }
+        return table_rows(studies_table([record], {}))[1][1]
+
+    assert (
+        row("Dutch men and women (Rotterdam Study)")
+        == "Cohort study; 100 Dutch men and women (Rotterdam Study)"
+    )
+    assert row("Japanese osteoporosis patients") == "Cohort study; 100 Japanese osteoporosis patients"
+    assert row("Puerto Rican adults aged 46–78") == "Cohort study; 100 Puerto Rican adults aged 46–78"
+    assert row("Adults aged 60–84") == "Cohort study; 100 adults aged 60–84"
+    assert row("Postmenopausal women", None) == "Cohort study; postmenopausal women"
+    assert row("Community-dwelling men") == "Cohort study; 100 community-dwelling men"
+    assert row("UK Biobank participants") == "Cohort study; 100 UK Biobank participants"

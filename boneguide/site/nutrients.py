@@ -127,6 +127,40 @@ DESIGN_ORDER = [
     "cross-sectional study",
 ]
 EVIDENCE_PAGE = "overview/evidence.md"
+# Words a study's population may open with that are not names, lowercased after its size ("1,200
+# adults aged 60"); any other capital is kept, as lowercasing a name printed "12,216 dutch men".
+ORDINARY_FIRST_WORDS = frozenset(
+    [
+        "adults",
+        "apparently",
+        "black",
+        "boys",
+        "breast",
+        "children",
+        "community-dwelling",
+        "elderly",
+        "female",
+        "generally",
+        "girls",
+        "healthy",
+        "infants",
+        "male",
+        "men",
+        "middle-aged",
+        "observational",
+        "older",
+        "participants",
+        "patients",
+        "people",
+        "perimenopausal",
+        "postmenopausal",
+        "pregnant",
+        "premenopausal",
+        "randomised",
+        "women",
+        "young",
+    ]
+)
 
 
 class NutrientDataConfig(base.Config):
@@ -588,6 +622,16 @@ def author_year(entry: Any) -> str:
     return f"{re.sub(r'[{}]', '', name)} {entry.fields.get('year', 'n.d.')}"
 
 
+def _after_number(population: str) -> str:
+    """'Adults aged 60' as it reads after a number or a semicolon: an ordinary first word lowercased.
+    Only words in ORDINARY_FIRST_WORDS are: a name ('Dutch men', 'Japanese patients', 'Puerto
+    Rican adults') keeps its capital, and a new ordinary word keeps one until it is listed."""
+    first, _, rest = population.partition(" ")
+    if first.rstrip(",;:").lower() not in ORDINARY_FIRST_WORDS or not first[1:].islower():
+        return population
+    return f"{first.lower()} {rest}".rstrip()
+
+
 def studies_table(records: list[dict[str, Any]], labels: dict[str, str]) -> str:
     if not records:
         return ""
@@ -602,9 +646,7 @@ def studies_table(records: list[dict[str, Any]], labels: dict[str, str]) -> str:
         name = labels.get(record["key"], record["key"])
         if record.get("name"):
             name = f"{cell(record['name'])}: {name}"
-        population = cell(record["population"])
-        if population[:1].isupper() and population[1:2].islower():
-            population = population[0].lower() + population[1:]  # "Adults aged 60" follows a number
+        population = _after_number(cell(record["population"]))
         people = f"{record['participants']:,} {population}" if record.get("participants") else population
         if record.get("studies_pooled"):
             people = f"{record['studies_pooled']} studies; {people}"
