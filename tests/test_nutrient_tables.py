@@ -15,6 +15,7 @@ from boneguide.frontmatter import stage_of
 from boneguide.site.nutrients import (
     adult_range,
     adult_upper,
+    author_year,
     foods_table,
     format_amount,
     intake_tables,
@@ -555,3 +556,16 @@ def test_a_study_population_keeps_the_capital_of_a_nationality_after_its_size() 
     assert row("Postmenopausal women", None) == "Cohort study; postmenopausal women"
     assert row("Community-dwelling men") == "Cohort study; 100 community-dwelling men"
     assert row("UK Biobank participants") == "Cohort study; 100 UK Biobank participants"
+
+
+def test_a_study_label_reads_et_al_for_an_author_list_cut_short() -> None:
+    """BibTeX's 'and others' is 'et al.', not a second author: 'Zhao and others 2017' was printed."""
+    from pybtex.database import Entry, Person
+
+    def label(*authors: str) -> str:
+        return author_year(Entry("article", {"year": "2017"}, {"author": [Person(a) for a in authors]}))
+
+    assert label("Zhao, JG", "others") == "Zhao et al. 2017"
+    assert label("Zhao, JG", "Zeng, XT") == "Zhao and Zeng 2017"
+    assert label("Zhao, JG", "Zeng, XT", "others") == "Zhao et al. 2017"
+    assert label("Zhao, JG") == "Zhao 2017"
