@@ -358,6 +358,19 @@ def test_adult_upper_names_scope_unless_total_intake() -> None:
     assert adult_upper(supplements) == "350 mg, supplements only [@other2026table]"
 
 
+def test_adult_upper_keeps_each_limit_in_its_own_unit_and_scope() -> None:
+    """A 1 mg limit on supplements beside 100 µg on total intake was one span, '1–100 mg,
+    supplements only' (or '1–100 µg (40–4,000 IU)', by the order of the front matter)."""
+    limits = [
+        {"group": "Adults", "ages": "19+", "amount": 1, "unit": "mg/day", "applies_to": "supplements only"},
+        {"group": "Adults", "ages": "19+", "amount": 100, "applies_to": "total intake"},
+    ]
+    for ordered in (limits, limits[::-1]):
+        data = {"intake": {**VITAMIN_D_LIKE["intake"], "upper_limits": ordered}}
+        parts = adult_upper(data).removesuffix(" [@fixture2026board]").split("; ")
+        assert sorted(parts) == ["1 mg, supplements only", "100 µg (4,000 IU)"]
+
+
 # --- front matter validation, file:line ---------------------------------------------------------
 
 VALID = (FIXTURE / "docs" / "nutrients" / "example.md").read_text(encoding="utf-8")

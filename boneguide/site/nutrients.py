@@ -465,18 +465,21 @@ def adult_range(data: dict[str, Any]) -> str:
 
 
 def adult_upper(data: dict[str, Any]) -> str:
-    """At-a-glance cell: the span of adult ULs, with what they apply to unless total intake."""
+    """At-a-glance cell: the span of adult ULs, with what they apply to unless total intake; limits
+    in another unit or on something else than the rest get a span of their own."""
     intake = data["intake"]
     limits = [v for v in intake["upper_limits"] if stage_of(v) == "adults"]
     if not limits:
         return "None set"
-    amounts = sorted({v["amount"] for v in limits})
-    unit = limits[0].get("unit") or intake["unit"]
-    text = _amounts(amounts, unit, intake.get("alt_unit") if unit == intake["unit"] else None)
-    scopes = sorted({v["applies_to"] for v in limits} - {"total intake"})
-    scope = f", {'; '.join(scopes)}" if scopes else ""
+    spans: dict[tuple[str, str], set[float]] = {}
+    for limit in limits:
+        spans.setdefault((limit.get("unit", intake["unit"]), limit["applies_to"]), set()).add(limit["amount"])
+    parts = []
+    for (unit, scope), amounts in spans.items():
+        text = _amounts(sorted(amounts), unit, intake.get("alt_unit") if unit == intake["unit"] else None)
+        parts.append(text if scope == "total intake" else f"{text}, {scope}")
     sources = sorted({v.get("source", intake["source"]) for v in limits})
-    return f"{text}{scope}{_sources_cite(sources)}"
+    return f"{'; '.join(parts)}{_sources_cite(sources)}"
 
 
 # --- evidence, foods, forms, medicines ------------------------------------------------------------
