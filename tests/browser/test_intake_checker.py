@@ -112,3 +112,18 @@ def test_the_checker_keeps_its_data_when_the_theme_re_creates_the_content_script
     page.fill("#bng-zinc-supplement", "50")
     assert "Above the upper level of 40 mg" in result_of(page, "zinc")
     assert errors == []
+
+
+def test_an_infant_of_7_to_12_months_gets_that_stages_values(page: Page, loader) -> None:
+    """7 months is not '0–6 months' (that band's values are lower), and a converted upper level is
+    the one the report printed: 38 µg is 1,500 IU, not 1,520."""
+    loader.open(page, CHECKER)
+    choose(page, "7–12 months")
+    page.fill("#bng-calcium-supplement", "250")
+    calcium = result_of(page, "calcium")
+    assert "Below the AI of 260 mg" in calcium and "Within the upper level of 1,500 mg" in calcium
+    page.fill("#bng-vitamin-d-supplement", "30")
+    assert "Within the upper level of 38 µg (1,500 IU)" in result_of(page, "vitamin-d")
+    choose(page, "0–6 months")
+    assert "At or above the AI of 200 mg" in result_of(page, "calcium")
+    assert "Above the upper level of 25 µg (1,000 IU)" in result_of(page, "vitamin-d")

@@ -5,21 +5,22 @@
   "use strict";
 
   var BANDS = [
-    ["0–6 months", 0, 0.5], ["7–12 months", 0.58, 1], ["1–3 years", 1, 3], ["4–8 years", 4, 8],
+    ["0–6 months", 0, 0.5], ["7–12 months", 7 / 12, 1], ["1–3 years", 1, 3], ["4–8 years", 4, 8],
     ["9–13 years", 9, 13], ["14–18 years", 14, 18], ["19–30 years", 19, 30], ["31–50 years", 31, 50],
     ["51–70 years", 51, 70], ["71 years and over", 71, 999]
   ];
   var STAGE_LABELS = { none: "Neither", pregnancy: "Pregnant", lactation: "Breastfeeding" };
   var MASS = { "g/day": 1e6, "mg/day": 1e3, "µg/day": 1 };
 
-  function ageRange(ages) {
+  /* An item's ages in whole months, first and last: "0–6 months" is [0, 6], "19–30" (years) is
+     [228, 371], up to the 31st birthday; "71+" runs on. In months, so that a band's last month
+     never reaches into the next band (7 months is not "0–6 months"). */
+  function monthRange(ages) {
     var months = / months$/.test(ages);
-    var text = ages.replace(/ months$/, "").replace("+", "–999");
-    var parts = text.split("–");
-    var scale = months ? 12 : 1;
-    var low = parseInt(parts[0], 10) / scale;
-    var high = (parts.length > 1 ? parseInt(parts[1], 10) : parseInt(parts[0], 10)) / scale;
-    return [low, high];
+    var parts = ages.replace(/ months$/, "").replace("+", "–999").split("–");
+    var first = parseInt(parts[0], 10);
+    var last = parseInt(parts[parts.length - 1], 10);
+    return months ? [first, last] : [first * 12, last * 12 + 11];
   }
 
   function stageFor(age) {
@@ -29,8 +30,9 @@
   function matches(item, who) {
     if (item.stage !== who.stage) return false;
     if (item.sex && item.sex !== "all" && item.sex !== who.sex) return false;
-    var range = ageRange(item.ages);
-    return range[0] <= who.age && who.age <= range[1] + 0.999;
+    var range = monthRange(item.ages);
+    var months = Math.round(who.age * 12);
+    return range[0] <= months && months <= range[1];
   }
 
   function number(value) {
@@ -56,10 +58,18 @@
     return amount * MASS[unit] / MASS[nutrient.unit];
   }
 
+  /* amount × factor to as many significant digits as amount is shown with: a conversion adds no
+     precision, so the US report's 38 µg reads 1,500 IU, as it printed it, not 1,520 (as
+     nutrients._converted does for the tables). */
+  function converted(amount, factor) {
+    var digits = number(amount).replace(/[,.]/g, "").replace(/^0+/, "").length;
+    return Number((amount * factor).toPrecision(Math.max(digits, 1)));
+  }
+
   function withAlt(amount, nutrient) {
     var text = number(amount) + " " + short(nutrient.unit);
     if (nutrient.alt_unit && nutrient.alt_unit.unit !== nutrient.unit) {
-      text += " (" + number(amount * nutrient.alt_unit.factor) + " " + short(nutrient.alt_unit.unit) + ")";
+      text += " (" + number(converted(amount, nutrient.alt_unit.factor)) + " " + short(nutrient.alt_unit.unit) + ")";
     }
     return text;
   }
