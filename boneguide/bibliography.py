@@ -392,9 +392,11 @@ def build_works(
 def reuse_existing_keys(works: list[Work], existing: Sequence[Entry]) -> None:
     """Keys are never changed once published: a work the file already holds keeps its key.
 
-    Matched by identifier or title and year first; then by a ``cited-in`` reference that only one
-    entry of the file carries, so that an entry whose year or title was corrected by hand is
-    still recognised.
+    Matched by identifier or title and year first, every work; then, for the works still without
+    a key, by a ``cited-in`` reference that only one entry of the file carries, so that an entry
+    whose year or title was corrected by hand is still recognised. Never by ``cited-in`` alone when
+    the entry names another DOI, PMID or PMCID: the list then cites a different work there, and
+    the key stays with the work it was published for.
     """
     by_token: dict[str, set[str]] = {}
     by_ref: dict[str, set[str]] = {}
@@ -403,18 +405,35 @@ def reuse_existing_keys(works: list[Work], existing: Sequence[Entry]) -> None:
             by_token.setdefault(token, set()).add(entry.key)
         for ref in filter(None, (r.strip() for r in entry.fields.get("cited-in", "").split(";"))):
             by_ref.setdefault(ref, set()).add(entry.key)
+    entry_ids = {entry.key: record_identifiers(entry.fields) for entry in existing}
     claimed: set[str] = set()
     for work in works:
         title, year = work.source_fields.get("title"), work.source_fields.get("year")
         tokens = identity_tokens(work.identifiers, title, year, undated=True)
-        strong = sorted(k for t in tokens for k in by_token.get(t, ()) if k not in claimed)
-        by_citation = sorted(
-            k for ref in work.refs if len(by_ref.get(ref, ())) == 1 for k in by_ref[ref] if k not in claimed
-        )
-        candidates = strong or by_citation
-        if candidates:
-            work.key = candidates[0]
+        if strong := sorted(k for t in tokens for k in by_token.get(t, ()) if k not in claimed):
+            work.key = strong[0]
             claimed.add(work.key)
+    for work in (w for w in works if not w.key):
+        by_citation = sorted(
+            k
+            for ref in work.refs
+            if len(by_ref.get(ref, ())) == 1
+            for k in by_ref[ref]
+            if k not in claimed and not other_identifiers(work.identifiers, entry_ids[k])
+        )
+        if by_citation:
+            work.key = by_citation[0]
+            claimed.add(work.key)
+
+
+def other_identifiers(work: Mapping[str, str], entry: Mapping[str, str]) -> bool:
+    """Whether the two name different works: a DOI, PMID or PMCID that both have and that differs."""
+    return any(
+        work.get(name)
+        and entry.get(name)
+        and identifier_tokens({name: work[name]}) != identifier_tokens({name: entry[name]})
+        for name in ("doi", "pmid", "pmcid")
+    )
 
 
 def entry_tokens(entry: Entry) -> set[str]:

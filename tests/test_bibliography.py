@@ -289,3 +289,31 @@ def test_strict_parsing_does_not_flip_pybtex_for_the_whole_process() -> None:
         assert entry is not None and entry.fields["title"] == "B"
     finally:
         pybtex.errors.set_strict_mode(True)
+
+
+def test_a_key_is_not_reused_for_a_work_with_other_identifiers(project: Path) -> None:
+    # The list now links marker 34 to another article: the entry keyed pmc6683102 (the only one
+    # cited as :34) must not be rebound to it, which would silently change every [@pmc6683102].
+    import_into(project)
+    links = project / "sources" / HEALTHLINE / "references.txt"
+    links.write_text(links.read_text(encoding="utf-8").replace("PMC6683102", "PMC1234567"), encoding="utf-8")
+    outcome = import_into(project)
+    keys = {w.key: w for w in outcome.report.works}
+    assert keys["pmc1234567"].identifiers["pmcid"] == "PMC1234567"
+    assert "pmc6683102" not in keys
+    assert "pmcid = {PMC6683102}" in outcome.merge.text  # the old entry is kept as it was
+    assert outcome.merge.kept_hand_added == ["pmc6683102"]
+
+
+def test_a_work_cited_at_another_marker_keeps_its_key(project: Path) -> None:
+    # Marker 34 now links a new article and marker 35 the one 34 used to link: that one keeps its
+    # key; the new one takes no key through the cited-in reference (neither :34's nor :35's).
+    import_into(project)
+    links = project / "sources" / HEALTHLINE / "references.txt"
+    text = links.read_text(encoding="utf-8")
+    text = text.replace("PMC6683102", "PMC1234567").replace("PMC5643776", "PMC6683102")
+    links.write_text(text, encoding="utf-8")
+    outcome = import_into(project)
+    keys = {w.key: w.identifiers.get("pmcid") for w in outcome.report.works}
+    assert (keys["pmc6683102"], keys["pmc1234567"]) == ("PMC6683102", "PMC1234567")
+    assert "pmc5643776" not in keys
