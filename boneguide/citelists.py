@@ -2,8 +2,10 @@
 
 Three formats, named in each source's ``source.yml`` (``format:``):
 
-* ``vancouver``: ``N. Authors. Title. Journal. Year;Vol(Issue):Pages.`` one item a line. An item
-  that reads only "Available at: Accessed ..." lost its source in the capture: unresolved.
+* ``vancouver``: ``N. Authors. Title. Journal. Year;Vol(Issue):Pages.`` one item a line, perhaps
+  followed (as PubMed prints it) by ``doi: ...``, ``Epub ...``, ``PMID: ...``, ``PMCID: ...``, whose
+  identifiers are kept. A web page reads ``N. Title. Available at: URL. Accessed ...``; an item that
+  reads only "Available at: Accessed ..." lost its source in the capture: unresolved.
 * ``link-list``: ``references.txt`` holds every link of the page in document order and
   ``markers.txt`` the in-text marker groups in document order (``1 2 3`` a line). Each marker
   occurrence takes the next link that is not one of the publisher's own pages.
@@ -30,6 +32,8 @@ from boneguide.identifiers import (
     URL_RE,
     identifiers_from_url,
     normalise_doi,
+    normalise_pmcid,
+    normalise_pmid,
     repair_url,
 )
 from boneguide.keys import title_words
@@ -121,6 +125,47 @@ TAIL_RE = re.compile(
     r"(?P<volume>[^(:;]*?)\s*(?:\((?P<issue>[^)]*)\))?\s*(?::\s*(?P<pages>[^.;]*?))?\s*\.?\s*$"
 )
 YEAR_RE = re.compile(r"\b(?:19|20)\d{2}\b")
+# Where an item's citation proper ends and its identifiers, dates and links begin.
+TRAILER_RE = re.compile(
+    r"(?:^|\s)\(?(?:doi:|https?://|PMID:|PMCID:|Epub\b|Available (?:at|from)\b)", re.IGNORECASE
+)
+URL_IN_TEXT_RE = re.compile(r"https?://[^\s<>\"]+", re.IGNORECASE)
+PMID_IN_TEXT_RE = re.compile(r"\bPMID:?\s*(\d{1,9})\b")
+PMCID_IN_TEXT_RE = re.compile(r"\bPMC\d{1,9}\b")
+
+
+def strip_trailer(text: str) -> str:
+    """The item without what follows the citation proper ('doi: ...', 'PMID: ...', 'Epub ...',
+    'Available at: URL. Accessed ...')."""
+    m = TRAILER_RE.search(text)
+    return text[: m.start()].strip() if m else text
+
+
+def trim_punctuation(text: str) -> str:
+    """'10.1016/j.x.1).' -> '10.1016/j.x.1': the sentence's punctuation after an identifier or link,
+    and a closing bracket it does not open ('10.1016/S0140-6736(20)30183-5' keeps its own)."""
+    while True:
+        trimmed = text.rstrip(".,;:")
+        for opening, closing in ("()", "[]"):
+            if trimmed.endswith(closing) and trimmed.count(closing) > trimmed.count(opening):
+                trimmed = trimmed[:-1]
+        if trimmed == text:
+            return text
+        text = trimmed
+
+
+def identifiers_in_item(text: str) -> dict[str, str]:
+    """What a list item names: its link's identifiers, then a DOI, PMID and PMCID in its text."""
+    identifiers = (
+        identifiers_from_url(trim_punctuation(m.group(0))) if (m := URL_IN_TEXT_RE.search(text)) else {}
+    )
+    if m := DOI_RE.search(text):
+        identifiers["doi"] = normalise_doi(trim_punctuation(m.group(0)))
+    if m := PMID_IN_TEXT_RE.search(text):
+        identifiers["pmid"] = normalise_pmid(m.group(1))
+    if m := PMCID_IN_TEXT_RE.search(text):
+        identifiers["pmcid"] = normalise_pmcid(m.group(0))
+    return identifiers
 
 
 def parse_vancouver_authors(text: str) -> tuple[list[str], bool]:
@@ -150,7 +195,7 @@ def expand_pages(pages: str) -> str:
 
 def parse_vancouver(text: str) -> dict[str, Any] | None:
     """Fields of one Vancouver item, or None when not even authors and title can be told apart."""
-    text = re.sub(r"\s+", " ", text.strip())
+    text = strip_trailer(re.sub(r"\s+", " ", text.strip()))
     text = text.replace("’", "'")
     authors_text, sep, rest = text.partition(". ")
     if not sep or not rest:
@@ -253,6 +298,7 @@ def parse_numbered(source: SourceList, path: Path) -> None:
                 marker, "no source recoverable ('Available at:' with no URL)", path, number, text
             )
             continue
+        identifiers = identifiers_in_item(text)
         named = re.match(r"named in text:\s*(?P<title>.+)$", text, re.IGNORECASE)
         if fmt == "markers-only" or named:
             if not named:
@@ -261,14 +307,15 @@ def parse_numbered(source: SourceList, path: Path) -> None:
             fields = {"title": named.group("title").strip()}
         else:
             parsed = parse_vancouver(text)
+            if parsed is None and identifiers:
+                # A web page ('Title. Available at: URL. Accessed ...'): its link names it.
+                title = strip_trailer(text).rstrip(". ")
+                parsed = {"title": title} if title else {}
             if parsed is None:
                 source.add_issue(path, number, f"cannot read authors and title, skipped: {text!r}")
                 source.add_unresolved(marker, "item could not be parsed", path, number, text)
                 continue
             fields = parsed
-        identifiers: dict[str, str] = {}
-        if m_doi := DOI_RE.search(text):
-            identifiers["doi"] = normalise_doi(m_doi.group(0))
         source.citations.append(
             Citation(source.source_id, marker, 1, text, str(path), number, identifiers, fields)
         )

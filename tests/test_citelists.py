@@ -271,3 +271,46 @@ def test_markers_only_rejects_unnamed_text(tmp_path: Path) -> None:
     assert [u.marker for u in source.unresolved] == ["1"]
     assert [c.fields["title"] for c in source.citations] == ["A Review"]
     assert str(source.issues[0]).startswith(f"{folder / 'references.txt'}:2: expected 'named in text")
+
+
+def test_vancouver_items_as_pubmed_prints_them_keep_journal_pages_and_identifiers(tmp_path: Path) -> None:
+    # PubMed's 'Cite' (NLM) format ends with doi, Epub, PMID and PMCID: the journal was the whole
+    # tail and volume and pages were lost; the PMID and PMCID were not read at all.
+    folder = make_source(
+        tmp_path,
+        "vancouver",
+        "4. Amin N, Clark CCT, et al. Zinc supplements and bone health. J Trace Elem Med Biol. 2020 Jan;57:126417. "
+        "doi: 10.1016/j.jtemb.2019.126417. Epub 2019 Oct 18. PMID: 31654866; PMCID: PMC6789012.\n"
+        "5. Horton R. Offline. Lancet. 2020;395(10228):846 (doi:10.1016/S0140-6736(20)30183-5).\n",
+    )
+    first, second = load_source(folder).citations
+    assert first.fields["journal"] == "J Trace Elem Med Biol"
+    assert (first.fields["year"], first.fields["volume"], first.fields["pages"]) == ("2020", "57", "126417")
+    assert first.identifiers == {
+        "doi": "10.1016/j.jtemb.2019.126417",
+        "pmid": "31654866",
+        "pmcid": "PMC6789012",
+    }
+    assert second.fields["journal"] == "Lancet"
+    assert second.identifiers == {"doi": "10.1016/s0140-6736(20)30183-5"}  # its own brackets, not the item's
+
+
+def test_vancouver_web_pages_are_named_by_their_link(tmp_path: Path) -> None:
+    # The complete form of the lost items ('Available at: Accessed ...'): the link was read as an
+    # author and 'Accessed January 26, 2021' as the title.
+    folder = make_source(
+        tmp_path,
+        "vancouver",
+        "2. Available at: https://www.niams.nih.gov/health-topics/osteoporosis. Accessed January 26, 2021.\n"
+        "3. Osteoporosis Overview. Available at: https://www.bones.nih.gov/osteoporosis/overview. "
+        "Accessed January 26, 2021.\n",
+    )
+    source = load_source(folder)
+    assert source.issues == [] and source.unresolved == []
+    first, second = source.citations
+    assert (first.identifiers, first.fields) == (
+        {"url": "https://www.niams.nih.gov/health-topics/osteoporosis"},
+        {},
+    )
+    assert second.identifiers == {"url": "https://www.bones.nih.gov/osteoporosis/overview"}
+    assert second.fields == {"title": "Osteoporosis Overview"}
