@@ -193,6 +193,26 @@ def expand_pages(pages: str) -> str:
     return f"{prefix}{start}--{prefix}{end}"
 
 
+TITLE_END_RE = re.compile(r"([.?!]) ")
+
+
+def split_title(text: str, last: bool) -> tuple[str, str]:
+    """'Title. Journal' -> ('Title', 'Journal'); a title may end in '?' or '!', which it keeps:
+    'Does zinc help bone? Nutrients' -> ('Does zinc help bone?', 'Nutrients').
+
+    With the year and volume read, the journal is what follows the ``last`` sentence end; without,
+    what follows the first '. ' (else the first '? ' or '! '), the rest being unknown.
+    """
+    ends = list(TITLE_END_RE.finditer(text))
+    if not last:
+        ends = [m for m in ends if m.group(1) == "."][:1] or ends[:1]
+    if not ends:
+        return text.strip(), ""
+    end = ends[-1]
+    title = text[: end.start()] + ("" if end.group(1) == "." else end.group(1))
+    return title.strip(), text[end.end() :].strip()
+
+
 def parse_vancouver(text: str) -> dict[str, Any] | None:
     """Fields of one Vancouver item, or None when not even authors and title can be told apart."""
     text = strip_trailer(re.sub(r"\s+", " ", text.strip()))
@@ -203,11 +223,8 @@ def parse_vancouver(text: str) -> dict[str, Any] | None:
     authors, truncated = parse_vancouver_authors(authors_text)
     result: dict[str, Any] = {"authors": authors, "authors_truncated": truncated}
     if m := TAIL_RE.match(rest):
-        head = m.group("head").strip().rstrip(".")
-        title, sep, journal = head.rpartition(". ")
-        if not sep:
-            title, journal = head, ""
-        result.update(title=title.strip(), journal=journal.strip(), year=m.group("year"))
+        title, journal = split_title(m.group("head").strip().rstrip("."), last=True)
+        result.update(title=title, journal=journal, year=m.group("year"))
         if volume := m.group("volume").strip():
             result["volume"] = volume
         if issue := (m.group("issue") or "").strip():
@@ -216,8 +233,8 @@ def parse_vancouver(text: str) -> dict[str, Any] | None:
             result["pages"] = expand_pages(pages)
     else:
         # No 'Year;Volume' tail (a missing year, a truncated line): keep what can be told apart.
-        title, sep, journal = rest.rstrip(".").partition(". ")
-        result.update(title=title.strip(), journal=journal.strip())
+        title, journal = split_title(rest.rstrip("."), last=False)
+        result.update(title=title, journal=journal)
         if years := YEAR_RE.findall(journal):
             result["year"] = years[0]
     if not result.get("title"):

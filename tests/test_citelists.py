@@ -314,3 +314,26 @@ def test_vancouver_web_pages_are_named_by_their_link(tmp_path: Path) -> None:
     )
     assert second.identifiers == {"url": "https://www.bones.nih.gov/osteoporosis/overview"}
     assert second.fields == {"title": "Osteoporosis Overview"}
+
+
+def test_vancouver_title_ending_in_a_question_or_exclamation_mark_keeps_its_journal() -> None:
+    # The journal was read as the end of the title ('Does zinc help bone? Nutrients'), and lost.
+    asked = parse_vancouver("Smith J, Jones K. Does zinc help bone? Nutrients. 2020;12(3):123-9.")
+    assert asked is not None
+    assert (asked["title"], asked["journal"], asked["pages"]) == (
+        "Does zinc help bone?",
+        "Nutrients",
+        "123--129",
+    )
+    exclaimed = parse_vancouver("Smith J. Calcium supplements: time to stop! BMJ. 2015;351:h4580.")
+    assert exclaimed is not None
+    assert (exclaimed["title"], exclaimed["journal"]) == ("Calcium supplements: time to stop!", "BMJ")
+    mid = parse_vancouver("Smith J. Vitamin D: friend or foe? A review. Nutrients. 2020;12:1.")
+    assert mid is not None
+    assert (mid["title"], mid["journal"]) == ("Vitamin D: friend or foe? A review", "Nutrients")
+    for text, journal in (
+        ("Does zinc help bone? Nutrients.", "Nutrients"),
+        ("Foe? A review. Nutrients.", "Nutrients"),
+    ):
+        undated = parse_vancouver(f"Smith J. {text}")  # no Year;Volume tail
+        assert undated is not None and undated["journal"] == journal
