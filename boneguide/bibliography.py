@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from pybtex.database import Entry
 
@@ -223,8 +223,8 @@ def record_fields(record: Mapping[str, Any], identifiers: Mapping[str, str]) -> 
 
 
 def fact_sheet_subject(url: str) -> str | None:
-    """'.../factsheets/VitaminK-HealthProfessional/' -> 'vitamin k'."""
-    m = re.search(r"/factsheets/([A-Za-z]+)", url)
+    """'.../factsheets/VitaminK-HealthProfessional/' -> 'vitamin k' ('VitaminB12' -> 'vitamin b12')."""
+    m = re.search(r"/factsheets/([A-Za-z0-9]+)", url)
     if not m:
         return None
     return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", m.group(1)).lower()
@@ -346,18 +346,18 @@ def describe_work(work: Work, discrepancies: list[str]) -> None:
 def key_for(work: Work, taken: set[str]) -> str:
     identifiers, source_fields, organisation = work.identifiers, work.source_fields, work.organisation
     title = source_fields.get("title", "")
-    if organisation and title:
-        subject = fact_sheet_subject(work.fields.get("url", ""))
+    subject = fact_sheet_subject(work.fields.get("url", ""))
+    if organisation and (title or subject):
         return authored_key(organisation[0], None, title, taken, subject=subject)
     if source_fields.get("authors") and title:
         return authored_key(source_fields["authors"][0], source_fields.get("year"), title, taken)
     for name in ("pmcid", "pmid", "nbk"):
         if identifiers.get(name):
             return identifier_key(name, identifiers[name])
-    host = urlsplit(identifiers.get("url", "")).netloc.split(".")
-    return authored_key(
-        host[-2] if len(host) > 1 else "anon", None, title or identifiers.get("url", ""), taken
-    )
+    url = urlsplit(identifiers.get("url", ""))
+    host = url.netloc.split(".")
+    # Untitled: named by the page's path, not by the 'https' and host words of the whole URL.
+    return authored_key(host[-2] if len(host) > 1 else "anon", None, title or unquote(url.path), taken)
 
 
 def build_works(

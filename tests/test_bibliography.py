@@ -317,3 +317,21 @@ def test_a_work_cited_at_another_marker_keeps_its_key(project: Path) -> None:
     keys = {w.key: w.identifiers.get("pmcid") for w in outcome.report.works}
     assert (keys["pmc6683102"], keys["pmc1234567"]) == ("PMC6683102", "PMC1234567")
     assert "pmc5643776" not in keys
+
+
+def test_works_known_only_by_a_link_are_keyed_by_what_it_names(tmp_path: Path) -> None:
+    # Before `make enrich` has read them, these were keyed 'nihndhttps', 'nihndhttpsods', ...
+    # (the words of 'https://ods.od...'), and keys never change once published; B12 and B6 fact
+    # sheets were both 'vitamin b' (odsndvitaminb, odsndvitaminb2).
+    folder = tmp_path / "sources" / "links"
+    folder.mkdir(parents=True)
+    (folder / "source.yml").write_text("id: links\nformat: link-list\n", encoding="utf-8")
+    (folder / "references.txt").write_text(
+        "https://ods.od.nih.gov/factsheets/VitaminB12-HealthProfessional/\n"
+        "https://ods.od.nih.gov/factsheets/VitaminB6-HealthProfessional/\n"
+        "https://www.niams.nih.gov/health-topics/osteoporosis\n",
+        encoding="utf-8",
+    )
+    (folder / "markers.txt").write_text("1 2 3\n", encoding="utf-8")
+    report = build_works(load_sources(tmp_path / "sources"), [])
+    assert [w.key for w in report.works] == ["odsndvitaminb12", "odsndvitaminb6", "nihndhealth"]
