@@ -169,7 +169,10 @@ def identifiers_in_item(text: str) -> dict[str, str]:
 
 
 def parse_vancouver_authors(text: str) -> tuple[list[str], bool]:
-    """'Amin N, Clark CCT, et al' -> (['Amin, N', 'Clark, CCT'], truncated=True)."""
+    """'Amin N, Clark CCT, et al' -> (['Amin, N', 'Clark, CCT'], truncated=True).
+
+    A group that signs as author ('National Osteoporosis Foundation') is braced, so that BibTeX
+    reads it as one name rather than as the person 'Foundation, National Osteoporosis'."""
     authors, truncated = [], False
     for part in (p.strip() for p in text.split(",")):
         if not part:
@@ -178,7 +181,10 @@ def parse_vancouver_authors(text: str) -> tuple[list[str], bool]:
             truncated = True
             continue
         family, _, initials = part.rpartition(" ")
-        authors.append(f"{family}, {initials}" if family and initials.isupper() else part)
+        if family and initials.isupper():
+            authors.append(f"{family}, {initials}")
+        else:
+            authors.append(f"{{{part}}}" if family else part)
     return authors, truncated
 
 

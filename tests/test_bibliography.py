@@ -335,3 +335,18 @@ def test_works_known_only_by_a_link_are_keyed_by_what_it_names(tmp_path: Path) -
     (folder / "markers.txt").write_text("1 2 3\n", encoding="utf-8")
     report = build_works(load_sources(tmp_path / "sources"), [])
     assert [w.key for w in report.works] == ["odsndvitaminb12", "odsndvitaminb6", "nihndhealth"]
+
+
+def test_a_group_author_imports_twice_byte_identically(tmp_path: Path) -> None:
+    folder = tmp_path / "sources" / "v"
+    folder.mkdir(parents=True)
+    (folder / "source.yml").write_text("id: v\nformat: vancouver\n", encoding="utf-8")
+    (folder / "references.txt").write_text(
+        "1. Smith J, National Osteoporosis Foundation. Clinician guide. Osteoporos Int. 2014;25(10):2359-81.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "sources" / "metadata-cache.json").write_text('{"records": []}', encoding="utf-8")
+    import_into(tmp_path)
+    assert not import_into(tmp_path).changed  # it was rewritten as 'Foundation, National Osteoporosis'
+    text = (tmp_path / "references.bib").read_text(encoding="utf-8")
+    assert "author = {Smith, J and {National Osteoporosis Foundation}}" in text

@@ -337,3 +337,18 @@ def test_vancouver_title_ending_in_a_question_or_exclamation_mark_keeps_its_jour
     ):
         undated = parse_vancouver(f"Smith J. {text}")  # no Year;Volume tail
         assert undated is not None and undated["journal"] == journal
+
+
+def test_vancouver_group_authors_are_one_name() -> None:
+    # Read as persons, 'National Osteoporosis Foundation' became 'Foundation, National
+    # Osteoporosis' on the next import (the file then changed on every second run).
+    fields = parse_vancouver(
+        "Writing Group for the Women's Health Initiative Investigators. Risks and benefits of estrogen plus "
+        "progestin. JAMA. 2002;288(3):321-33."
+    )
+    assert fields is not None
+    assert fields["authors"] == ["{Writing Group for the Women's Health Initiative Investigators}"]
+    both = parse_vancouver(
+        "Smith J, National Osteoporosis Foundation. Clinician guide. Osteoporos Int. 2014;25:1."
+    )
+    assert both is not None and both["authors"] == ["Smith, J", "{National Osteoporosis Foundation}"]
