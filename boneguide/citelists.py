@@ -127,7 +127,7 @@ TAIL_RE = re.compile(
 YEAR_RE = re.compile(r"\b(?:19|20)\d{2}\b")
 # Where an item's citation proper ends and its identifiers, dates and links begin.
 TRAILER_RE = re.compile(
-    r"(?:^|\s)\(?(?:doi:|https?://|PMID:|PMCID:|Epub\b|Available (?:at|from)\b)", re.IGNORECASE
+    r"(?:^|\s)[(\[]?(?:doi:|https?://|PMID:|PMCID:|Epub\b|Available (?:at|from)\b)", re.IGNORECASE
 )
 URL_IN_TEXT_RE = re.compile(r"https?://[^\s<>\"]+", re.IGNORECASE)
 PMID_IN_TEXT_RE = re.compile(r"\bPMID:?\s*(\d{1,9})\b")
@@ -240,9 +240,10 @@ def parse_vancouver(text: str) -> dict[str, Any] | None:
     else:
         # No 'Year;Volume' tail (a missing year, a truncated line): keep what can be told apart.
         title, journal = split_title(rest.rstrip("."), last=False)
+        if year := YEAR_RE.search(journal):  # 'Nutrients. 2020 Jan 5': the journal ends at its date
+            result["year"] = year.group(0)
+            journal = journal[: year.start()].rstrip(" .;,")
         result.update(title=title, journal=journal)
-        if years := YEAR_RE.findall(journal):
-            result["year"] = years[0]
     if not result.get("title"):
         return None
     return result

@@ -352,3 +352,14 @@ def test_vancouver_group_authors_are_one_name() -> None:
         "Smith J, National Osteoporosis Foundation. Clinician guide. Osteoporos Int. 2014;25:1."
     )
     assert both is not None and both["authors"] == ["Smith, J", "{National Osteoporosis Foundation}"]
+
+
+def test_vancouver_epub_ahead_of_print_keeps_the_journal_alone() -> None:
+    # Published online, not yet in an issue: the journal was 'Nutrients. 2020 Jan 5. [Epub ahead of print]'.
+    for text in (
+        "Nutrients. 2020 Jan 5. [Epub ahead of print]",
+        "Nutrients. 2020 Jan 5;12(1):3. [Epub ahead of print]",
+    ):
+        fields = parse_vancouver(f"Smith J. Zinc and bone. {text}")
+        assert fields is not None
+        assert (fields["title"], fields["journal"], fields["year"]) == ("Zinc and bone", "Nutrients", "2020")
