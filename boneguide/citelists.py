@@ -119,7 +119,8 @@ def normalised_title(title: str) -> str:
 # --- Vancouver -----------------------------------------------------------------------------------
 
 ITEM_RE = re.compile(r"^\s*(?P<marker>\d+|[a-z][a-z0-9-]*)\.(?:\s+(?P<text>.*?))?\s*$")
-LOST_RE = re.compile(r"^Available at:?\s*(?:Accessed\b.*)?$", re.IGNORECASE)
+LOST_RE = re.compile(r"(?:^|\s)Available (?:at|from):?\s*(?:Accessed\b.*)?$", re.IGNORECASE)
+LOST_REASON = "no source recoverable ('Available at:' with no URL)"
 TAIL_RE = re.compile(
     r"^(?P<head>.*?)\.?\s+(?P<year>(?:19|20)\d{2})(?P<date>(?:\s+[A-Za-z0-9-]+){0,3})\s*;\s*"
     r"(?P<volume>[^(:;]*?)\s*(?:\((?P<issue>[^)]*)\))?\s*(?::\s*(?P<pages>[^.;]*?))?\s*\.?\s*$"
@@ -318,9 +319,7 @@ def parse_numbered(source: SourceList, path: Path) -> None:
             source.add_unresolved(marker, "list item not captured", path, number)
             continue
         if LOST_RE.match(text):
-            source.add_unresolved(
-                marker, "no source recoverable ('Available at:' with no URL)", path, number, text
-            )
+            source.add_unresolved(marker, LOST_REASON, path, number, text)
             continue
         identifiers = identifiers_in_item(text)
         named = re.match(r"named in text:\s*(?P<title>.+)$", text, re.IGNORECASE)
@@ -335,6 +334,9 @@ def parse_numbered(source: SourceList, path: Path) -> None:
                 # A web page ('Title. Available at: URL. Accessed ...'): its link names it.
                 title = strip_trailer(text).rstrip(". ")
                 parsed = {"title": title} if title else {}
+            if parsed is None and LOST_RE.search(text):  # 'Osteoporosis Overview. Available at: Accessed ...'
+                source.add_unresolved(marker, LOST_REASON, path, number, text)
+                continue
             if parsed is None:
                 source.add_issue(path, number, f"cannot read authors and title, skipped: {text!r}")
                 source.add_unresolved(marker, "item could not be parsed", path, number, text)

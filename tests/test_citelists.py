@@ -363,3 +363,17 @@ def test_vancouver_epub_ahead_of_print_keeps_the_journal_alone() -> None:
         fields = parse_vancouver(f"Smith J. Zinc and bone. {text}")
         assert fields is not None
         assert (fields["title"], fields["journal"], fields["year"]) == ("Zinc and bone", "Nutrients", "2020")
+
+
+def test_vancouver_web_page_that_lost_its_link_after_its_title_is_unresolved(tmp_path: Path) -> None:
+    folder = make_source(
+        tmp_path,
+        "vancouver",
+        "3. Osteoporosis Overview. Available at: Accessed January 26, 2021.\n4. Available from: Accessed 2021.\n",
+    )
+    source = load_source(folder)
+    assert source.issues == []  # not a malformed line: the capture lost the link
+    assert [(u.marker, u.reason) for u in source.unresolved] == [
+        ("3", "no source recoverable ('Available at:' with no URL)"),
+        ("4", "no source recoverable ('Available at:' with no URL)"),
+    ]
