@@ -128,7 +128,7 @@ TAIL_RE = re.compile(
 YEAR_RE = re.compile(r"\b(?:19|20)\d{2}\b")
 # Where an item's citation proper ends and its identifiers, dates and links begin.
 TRAILER_RE = re.compile(
-    r"(?:^|\s)[(\[]?(?:doi:|https?://|PMID:|PMCID:|Epub\b|Available (?:at|from)\b)", re.IGNORECASE
+    r"(?:^|\s)[(\[]?(?:doi:|https?://|PMID:|PMCID:|Epub\b|Available (?:at|from):)", re.IGNORECASE
 )
 URL_IN_TEXT_RE = re.compile(r"https?://[^\s<>\"]+", re.IGNORECASE)
 PMID_IN_TEXT_RE = re.compile(r"\bPMID:?\s*(\d{1,9})\b")

@@ -377,3 +377,14 @@ def test_vancouver_web_page_that_lost_its_link_after_its_title_is_unresolved(tmp
         ("3", "no source recoverable ('Available at:' with no URL)"),
         ("4", "no source recoverable ('Available at:' with no URL)"),
     ]
+
+
+def test_vancouver_title_saying_available_at_is_not_cut() -> None:
+    fields = parse_vancouver(
+        "Smith J. Calcium supplements available at pharmacies: a survey. J Foo. 2020;1:1."
+    )
+    assert fields is not None
+    assert (fields["title"], fields["journal"]) == (
+        "Calcium supplements available at pharmacies: a survey",
+        "J Foo",
+    )
