@@ -146,6 +146,30 @@ def test_front_matter_rules_read_the_validated_data() -> None:
     assert check(text, data=no_fractures) == [(line_of(text, "evidence:"), "template-evidence")]
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "EFSA's PRI for adults is 13 µg [@fixture2026board].",
+        "EFSA's population reference intake for adults is 13 µg [@fixture2026board].",
+        "The NHS's RNI for adults is 12 µg [@fixture2026board].",
+        "The NHS's reference nutrient intake for adults is 12 µg [@fixture2026board].",
+        "The Fixture Board's allowance for adults is 15 µg [@fixture2026board].",
+    ],
+)
+def test_an_intake_named_by_any_authoritys_own_term_is_intake_in_prose(sentence: str) -> None:
+    """Other authorities' values are reference amounts, and the schema's names for them (PRI, RNI …)
+    name a reference intake as RDA and AI do. Found by typing the NHS's RNI for calcium (700 mg,
+    ages 19–64) in a sentence of the calcium page: not flagged."""
+    text = CONFORMING.read_text(encoding="utf-8")
+    data = frontmatter.validate_nutrient_page(Path("conforming.md"), text)
+    data["intake"]["other_authorities"] = [
+        {"authority": "EFSA", "unit": "µg/day", "values": [{"ages": "25+", "type": "PRI", "amount": 13}]},
+        {"authority": "NHS", "unit": "µg/day", "values": [{"ages": "19–64", "type": "RNI", "amount": 12}]},
+    ]
+    mutated = text.replace("Too much is harmful [@fixture2026board].", sentence, 1)
+    assert check(mutated, data=data) == [(line_of(mutated, sentence), "intake-in-prose")]
+
+
 def test_without_valid_front_matter_the_body_rules_still_run() -> None:
     text = CONFORMING.read_text(encoding="utf-8").replace("## Too little", "## Too few")
     found = [(f.line, f.code) for f in template.check_nutrient_page("x.md", text, None)]

@@ -87,9 +87,12 @@ LIST_ITEM = re.compile(r"^(\s*)([-*+]|\d+[.)])\s+")
 TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 ADMONITION = re.compile(r"^\s*(!!!|\?\?\?\+?)\s")
 VERDICT = re.compile(r"^\*\*Verdict:\*\*")
+# The US names and, as other_authorities' values are reference amounts too, the schema's names of
+# theirs (PRI, RNI, RI, LTI, "safe intake"; "population reference intake" for EFSA's PRI).
 INTAKE_TERM = re.compile(
-    r"\b(RDAs?|AIs?|ULs?|RDIs?|DRIs?)\b"
-    r"|(?i:\bupper (intake )?(level|limit)s?\b|\brecommended\b|\badequate intake\b|\bdaily value\b)"
+    r"\b(RDAs?|AIs?|ULs?|RDIs?|DRIs?|PRIs?|RNIs?|RIs?|LTIs?)\b"
+    r"|(?i:\bupper (intake )?(level|limit)s?\b|\brecommended\b|\badequate intake\b|\bdaily value\b"
+    r"|\ballowances?\b|\breference (nutrient )?intakes?\b|\bsafe intakes?\b)"
 )
 AMOUNT = re.compile(
     r"(?<![\w.])(\d[\d,]*(?:\.\d+)?)(?:\s*(?:–|-|to)\s*(\d[\d,]*(?:\.\d+)?))?\s*(mg|µg|μg|mcg|IU|g)\b"
