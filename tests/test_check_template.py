@@ -108,6 +108,13 @@ MUTATIONS = {
         "Too much is harmful; our sources do not say how much [@fixture2026board].",
         "editors-workings",
     ),
+    # Pages are wrapped at about 100 characters: a phrase broken across two lines is still found,
+    # at its first line (found by the y4 hunt, wrapping "source article" in a copy of zinc.md).
+    "editors' workings wrapped across lines": (
+        "Too much is harmful [@fixture2026board].",
+        "Too much is harmful, a source\narticle says [@fixture2026board].",
+        "editors-workings",
+    ),
     "uncited sentence": (
         "Too much is harmful [@fixture2026board].",
         "Too much is harmful.",
@@ -174,6 +181,12 @@ def test_without_valid_front_matter_the_body_rules_still_run() -> None:
     text = CONFORMING.read_text(encoding="utf-8").replace("## Too little", "## Too few")
     found = [(f.line, f.code) for f in template.check_nutrient_page("x.md", text, None)]
     assert found == [(line_of(text, "## Too few"), "template-heading")]
+
+
+def test_an_empty_new_page_gets_findings_not_an_error() -> None:
+    """A new, still empty docs/nutrients/x.md: the rules report what is missing."""
+    found = [(f.line, f.code) for f in template.check_nutrient_page("docs/nutrients/x.md", "", None)]
+    assert (1, "template-heading") in found
 
 
 # --- the checker applies the editorial policy mkdocs.yml turns on ---------------------------------

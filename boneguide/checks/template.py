@@ -325,8 +325,13 @@ def _check_uncited(page: _Page) -> None:
 
 
 def _check_editors_workings(page: _Page) -> None:
-    for number, line in page.lines:
-        if match := EDITORS_WORKINGS.search(line):
+    for position, (number, line) in enumerate(page.lines):
+        next_number, next_line = page.lines[position + 1] if position + 1 < len(page.lines) else (0, "")
+        # Prose is wrapped: a phrase broken onto the next line ("a source\narticle") is found at its
+        # first line, and one that starts on the next line is left for that line.
+        line = line.rstrip()
+        joined = f"{line} {next_line.strip()}" if next_number == number + 1 else line
+        if (match := EDITORS_WORKINGS.search(joined)) and match.start() < len(line):
             page.error(
                 number, "editors-workings", f"{match.group()!r}: provenance belongs on the Sources page"
             )
