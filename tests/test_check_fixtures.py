@@ -364,6 +364,20 @@ def test_a_decimal_point_does_not_end_the_sentence_a_trial_is_described_in(tmp_p
     ]
 
 
+def test_a_trial_called_an_rct_is_a_described_study(tmp_path: Path) -> None:
+    """The pages define "RCT" and then use it (zinc.md, vitamin-d.md); a sentence about "an RCT"
+    describes a trial as much as one about "a trial" (found by the y4 hunt on a copy of zinc.md)."""
+    config = project(tmp_path, "study-missing-record")
+    page = config.parent / "docs" / "nutrients" / "zinc.md"
+    text = page.read_text(encoding="utf-8")
+    described = "In a two-year randomised trial in 40 older adults,"
+    page.write_text(text.replace(described, "In a two-year RCT in 40 older adults,"), encoding="utf-8")
+    result = run(Options(config, today=TODAY))
+    assert [(f.path, f.line, f.col, f.code) for f in result.findings if f.severity == "warning"] == [
+        ("docs/nutrients/zinc.md", 31, 67, "study-missing-record")
+    ]
+
+
 def test_a_reader_page_citing_an_identifier_only_work_is_an_error(tmp_path: Path) -> None:
     finding, bib_warning = findings(tmp_path, "unidentified-work")
     assert bib_warning[4] == "bib-missing-field"

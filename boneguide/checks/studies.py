@@ -24,7 +24,7 @@ from boneguide.citesyntax import find_citations
 
 # Words that say a sentence reports a study of people, so the work it cites needs a record.
 STUDY_WORDS = re.compile(
-    r"\b(trials?|randomi[sz]ed|cohort|case-control|meta-analys[ie]s|pooled analysis|follow(ed)? up|"
+    r"\b(trials?|RCTs?|randomi[sz]ed|cohort|case-control|meta-analys[ie]s|pooled analysis|follow(ed)? up|"
     r"followed)\b",
     re.I,
 )
