@@ -177,6 +177,24 @@ def test_an_intake_named_by_any_authoritys_own_term_is_intake_in_prose(sentence:
     assert check(mutated, data=data) == [(line_of(mutated, sentence), "intake-in-prose")]
 
 
+def test_an_amount_in_grams_or_with_its_unit_spelled_out_is_the_same_amount() -> None:
+    """ "2.5 g" is calcium's 2,500 mg upper level, "15 micrograms" the conforming page's 15 µg RDA
+    (found by the y4 hunt: 'The upper level for adults up to 50 is 2.5 g a day' on calcium.md)."""
+    assert template.amounts_in("2.5 g, 1 gram, 15 micrograms or 40 milligrams") == {
+        (2.5, "g"),
+        (2500.0, "mg"),
+        (1.0, "g"),
+        (1000.0, "mg"),
+        (15.0, "µg"),
+        (40.0, "mg"),
+    }
+    assert template.amounts_in("100 g of liver") == {(100.0, "g"), (100000.0, "mg")}
+    text = CONFORMING.read_text(encoding="utf-8")
+    sentence = "The RDA is 15 micrograms a day [@fixture2026board]."
+    mutated = text.replace("Too much is harmful [@fixture2026board].", sentence, 1)
+    assert check(mutated) == [(line_of(mutated, sentence), "intake-in-prose")]
+
+
 def test_without_valid_front_matter_the_body_rules_still_run() -> None:
     text = CONFORMING.read_text(encoding="utf-8").replace("## Too little", "## Too few")
     found = [(f.line, f.code) for f in template.check_nutrient_page("x.md", text, None)]

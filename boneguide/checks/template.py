@@ -95,7 +95,7 @@ INTAKE_TERM = re.compile(
     r"|\ballowances?\b|\breference (nutrient )?intakes?\b|\bsafe intakes?\b)"
 )
 AMOUNT = re.compile(
-    r"(?<![\w.])(\d[\d,]*(?:\.\d+)?)(?:\s*(?:–|-|to)\s*(\d[\d,]*(?:\.\d+)?))?\s*(mg|µg|μg|mcg|IU|g)\b"
+    r"(?<![\w.])(\d[\d,]*(?:\.\d+)?)(?:\s*(?:–|-|to)\s*(\d[\d,]*(?:\.\d+)?))?\s*(mg|µg|μg|mcg|IU|g|milligrams?|micrograms?|grams?)\b"
 )
 SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?]\*)|(?<=[.!?]\*\*))\s+(?=[A-Z*_(\[])")
 BOLD_LABEL = re.compile(r"^(\*\*[^*]+\*\*|\*[^*]+\*)$")
@@ -194,9 +194,13 @@ def sentences(text: str) -> list[str]:
     return [s.strip() for s in SENTENCE_END.split(text) if s.strip()]
 
 
+# mcg, the Greek mu, and units written out ("15 micrograms"): the same amount as "15 µg".
+SPELLED_UNITS = {"mcg": "µg", "μg": "µg", "microgram": "µg", "milligram": "mg", "gram": "g"}
+
+
 def _normal_unit(unit: str) -> str:
     unit = unit.removesuffix("/day")
-    return {"mcg": "µg", "μg": "µg"}.get(unit, unit)
+    return SPELLED_UNITS.get(unit.removesuffix("s"), unit)
 
 
 def reference_amounts(data: dict[str, Any]) -> set[tuple[float, str]]:
@@ -219,11 +223,16 @@ def reference_amounts(data: dict[str, Any]) -> set[tuple[float, str]]:
 
 
 def amounts_in(sentence: str) -> set[tuple[float, str]]:
+    """The amounts typed, in their unit; grams also in mg, as the front matter gives calcium's
+    2,500 mg upper level that prose may call 2.5 g."""
     found = set()
     for low, high, unit in AMOUNT.findall(sentence):
         for number in (low, high):
             if number:
-                found.add((float(number.replace(",", "")), _normal_unit(unit)))
+                amount = float(number.replace(",", ""))
+                found.add((amount, _normal_unit(unit)))
+                if _normal_unit(unit) == "g":
+                    found.add((round(amount * 1000, 6), "mg"))
     return found
 
 
