@@ -378,6 +378,20 @@ def test_a_trial_called_an_rct_is_a_described_study(tmp_path: Path) -> None:
     ]
 
 
+def test_a_study_section_heading_with_an_anchor_is_still_read(tmp_path: Path) -> None:
+    """attr_list is on and template-heading accepts '## What studies in people show {#studies}':
+    the described trials under it still need records (found by the y4 hunt on a copy of zinc.md)."""
+    config = project(tmp_path, "study-missing-record")
+    page = config.parent / "docs" / "nutrients" / "zinc.md"
+    text = page.read_text(encoding="utf-8")
+    heading = "## What studies in people show"
+    page.write_text(text.replace(heading, heading + " {#studies}"), encoding="utf-8")
+    result = run(Options(config, today=TODAY))
+    assert [(f.path, f.line, f.col, f.code) for f in result.findings if f.severity == "warning"] == [
+        ("docs/nutrients/zinc.md", 31, 80, "study-missing-record")
+    ]
+
+
 def test_a_reader_page_citing_an_identifier_only_work_is_an_error(tmp_path: Path) -> None:
     finding, bib_warning = findings(tmp_path, "unidentified-work")
     assert bib_warning[4] == "bib-missing-field"

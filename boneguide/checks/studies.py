@@ -19,7 +19,7 @@ from typing import Any
 from boneguide import frontmatter
 from boneguide.bibfile import BibFile
 from boneguide.checks.model import Finding
-from boneguide.checks.template import STUDY_SECTION
+from boneguide.checks.template import HEADING, STUDY_SECTION
 from boneguide.citesyntax import find_citations
 
 # Words that say a sentence reports a study of people, so the work it cites needs a record.
@@ -121,12 +121,18 @@ def _unidentified(text: str, shown: str, bib: BibFile) -> list[Finding]:
     ]
 
 
+def _h2_title(line: str) -> str | None:
+    """The title of an H2 heading, as template-heading reads it (an attribute list left out)."""
+    match = HEADING.match(line)
+    return match.group(2) if match and len(match.group(1)) == 2 else None
+
+
 def _missing_records(text: str, shown: str, recorded: set[str], bib: BibFile) -> list[Finding]:
     lines = text.splitlines()
-    start = next((i for i, line in enumerate(lines) if line.strip() == f"## {STUDY_SECTION}"), None)
+    start = next((i for i, line in enumerate(lines) if _h2_title(line) == STUDY_SECTION), None)
     if start is None:
         return []
-    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
+    end = next((i for i in range(start + 1, len(lines)) if _h2_title(lines[i]) is not None), len(lines))
     section = "\n".join(lines[start:end])
     return [
         Finding(
