@@ -249,6 +249,20 @@ def test_a_run_of_eight_words_from_an_article_is_found_across_a_wrapped_line(tmp
     assert "some-article" in finding.message and "zinc is often overlooked" in finding.message
 
 
+def test_a_run_after_a_bold_label_is_found_when_the_line_has_more_emphasis(tmp_path: Path) -> None:
+    """The italic pattern took the closing '*' of '**Trials.**' for an opening one and blanked
+    everything up to the next '*' on the line, copied words included (found by the y4 hunt)."""
+    known = fingerprinted(tmp_path)
+    for page in (
+        "**Trials.** Zinc is often overlooked by mainstream bone-building protocols, says *Bone*.\n",
+        "- **Zinc.** Zinc is often overlooked by mainstream bone-building protocols (**table**).\n",
+    ):
+        [finding] = copying.check_page("docs/x.md", page, known)
+        assert (finding.line, finding.code) == (1, "copied-sentence"), page
+    titled = "**Trials.** As *Zinc is often overlooked by mainstream bone-building protocols* says.\n"
+    assert copying.check_page("docs/x.md", titled, known) == []  # an emphasised title still breaks runs
+
+
 def test_quoted_titles_and_shorter_runs_are_not_copying(tmp_path: Path) -> None:
     known = fingerprinted(tmp_path)
     quoted = 'The article "Zinc is often overlooked by mainstream bone-building protocols" says so.\n'

@@ -25,7 +25,11 @@ HEADER = (
     " joined by spaces; written by scripts/fingerprint_sources.py from {captured}\n"
 )
 WORD = re.compile(r"[a-z0-9µ]+(?:['’][a-z]+)?")
-QUOTED = re.compile(r'"[^"\n]{1,300}"|“[^”]{1,300}”|\*[^*\n]{1,300}\*|(?<!\w)_[^_\n]{1,300}_(?!\w)')
+# Bold before italic: '**Trials.**' is one span, or its closing '*' would open an italic one that
+# runs on to the next '*' of the line and hides the words between.
+QUOTED = re.compile(
+    r'"[^"\n]{1,300}"|“[^”]{1,300}”|\*\*[^*\n]{1,300}\*\*|\*[^*\n]{1,300}\*|(?<!\w)_[^_\n]{1,300}_(?!\w)'
+)
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 
