@@ -28,6 +28,42 @@ def test_unknown_key_is_reported_at_its_column_with_a_suggestion(tmp_path: Path)
     ]
 
 
+def test_a_mistyped_key_in_front_matter_flow_style_is_reported_at_its_line(tmp_path: Path) -> None:
+    """Front matter names keys in flow style ('studies: [...]', '{..., source: key}') on every
+    nutrient page; a typo there was reported at line 0 as "a plugin generated a citation of unknown
+    key", with no suggestion (found by the y4 hunt, mistyping a key of calcium.md's EFSA rows)."""
+    config = project(tmp_path, None)
+    page = config.parent / "docs" / "nutrients" / "zinc.md"
+    text = page.read_text(encoding="utf-8")
+    text = text.replace("studies: [clarke2008normal]", "studies: [clarke2008norml]")
+    text = text.replace("total intake}", "total intake, source: iom2001dietry}")
+    page.write_text(text, encoding="utf-8")
+    found = [
+        (f.path, f.line, f.col, f.severity, f.code, f.message)
+        for f in run(Options(config, today=TODAY)).findings
+    ]
+    assert found == [
+        (
+            "docs/nutrients/zinc.md",
+            12,
+            15,
+            "error",
+            "citation-unknown-key",
+            "unknown front-matter citation key 'clarke2008norml': not in references.bib "
+            "(did you mean 'clarke2008normal'?)",
+        ),
+        (
+            "docs/nutrients/zinc.md",
+            24,
+            82,
+            "error",
+            "citation-unknown-key",
+            "unknown front-matter citation key 'iom2001dietry': not in references.bib "
+            "(did you mean 'iom2001dietary'?)",
+        ),
+    ]
+
+
 def test_malformed_key_is_reported_rather_than_skipped(tmp_path: Path) -> None:
     [finding] = findings(tmp_path, "malformed-key")
     assert finding[:5] == ("docs/evidence.md", 5, 20, "error", "citation-malformed-key")

@@ -15,8 +15,35 @@ from boneguide.checks.html_scan import Tag
 from boneguide.checks.model import Finding
 from boneguide.citesyntax import find_citations, find_stray_citations, is_well_formed_key
 
-# Front-matter fields that name a bibliography key outright (intake.source, values[].source, ...).
-_FRONT_MATTER_KEY_FIELD = re.compile(r"^(?P<lead>[ \t]*(?:-[ \t]+)?source:[ \t]*[\"']?)(?P<key>[^\s\"'#]+)")
+# Front-matter fields that name bibliography keys outright (frontmatter.data_keys reads the same):
+# intake.source, values[].source (in block or flow style: "- {..., source: key}"), and the lists
+# evidence[].studies and medicines[].sources ("studies: [a, b]"). A field starts a line (after any
+# "- ") or follows the "{" or "," of a flow mapping.
+_FIELD_START = r"(?:^[ \t]*(?:-[ \t]+)?|[{,][ \t]*)"
+_FRONT_MATTER_KEY_FIELD = re.compile(_FIELD_START + r"(?:source|key):[ \t]*[\"']?(?P<key>[^\s\"',{}\[\]#]+)")
+_FRONT_MATTER_KEY_LIST = re.compile(_FIELD_START + r"(?:studies|sources):[ \t]*\[(?P<keys>[^\]\"'#]*)\]")
+_LIST_ITEM = re.compile(r"[^\s,]+")
+
+
+def _is_field(line: str, start: int) -> bool:
+    """Not text: "…, source: x" in a quoted note or after a comment's "#" is no field."""
+    before = line[:start]
+    return before.count('"') % 2 == 0 and not re.search(r"(^|\s)#", before)
+
+
+def _front_matter_keys(line: str) -> list[tuple[int, str]]:
+    """(1-based column, key) of each key the line's fields name."""
+    found = [
+        (m.start("key") + 1, m["key"])
+        for m in _FRONT_MATTER_KEY_FIELD.finditer(line)
+        if _is_field(line, m.start())
+    ]
+    for match in _FRONT_MATTER_KEY_LIST.finditer(line):
+        if _is_field(line, match.start()):
+            found += [
+                (match.start("keys") + k.start() + 1, k.group()) for k in _LIST_ITEM.finditer(match["keys"])
+            ]
+    return sorted(found)
 
 
 @dataclass(frozen=True)
@@ -40,8 +67,9 @@ def page_citations(text: str, display_path: str) -> list[CitationUse]:
                 CitationUse(display_path, citation.line, citation.column, k, True) for k in citation.keys
             ]
         for number, line in enumerate(raw_front.splitlines(), start=2):
-            if match := _FRONT_MATTER_KEY_FIELD.match(line):
-                uses.append(CitationUse(display_path, number, len(match["lead"]) + 1, match["key"], True))
+            uses += [
+                CitationUse(display_path, number, col, key, True) for col, key in _front_matter_keys(line)
+            ]
     for citation in find_citations(body, line_offset=body_start - 1):
         wrapped = "\n" in citation.raw
         uses += [
