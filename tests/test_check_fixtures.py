@@ -435,6 +435,18 @@ def test_a_reader_page_citing_an_identifier_only_work_is_an_error(tmp_path: Path
     assert "'pmc6059859' has no title" in finding[5]
 
 
+def test_an_identifier_only_work_named_in_front_matter_is_refused_at_its_line(tmp_path: Path) -> None:
+    """'studies: [pmc6059859]' was refused at line 1, column 0 of the page (found by the y4 hunt on
+    a copy of calcium.md)."""
+    config = project(tmp_path, "unidentified-work")
+    page = config.parent / "docs" / "nutrients" / "zinc.md"
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace("studies: [clarke2008normal]", "studies: [pmc6059859]"), encoding="utf-8")
+    found = run(Options(config, today=TODAY)).findings
+    unidentified = [(f.path, f.line, f.col) for f in found if f.code == "citation-unidentified"]
+    assert unidentified == [("docs/evidence.md", 5, 20), ("docs/nutrients/zinc.md", 12, 15)]
+
+
 def test_an_identifier_only_work_is_still_refused_from_the_cached_bibliography(tmp_path: Path) -> None:
     """The second run reads the bibliography's slim cached copy, which must keep what identifies a work."""
     config = project(tmp_path, "unidentified-work")

@@ -18,6 +18,7 @@ from typing import Any
 
 from boneguide import frontmatter
 from boneguide.bibfile import BibFile
+from boneguide.checks.citations import page_citations
 from boneguide.checks.model import Finding
 from boneguide.checks.template import HEADING, STUDY_SECTION
 from boneguide.citesyntax import find_citations
@@ -100,12 +101,15 @@ def is_identified(bib: BibFile, key: str) -> bool:
 
 
 def _unidentified(text: str, shown: str, bib: BibFile) -> list[Finding]:
-    # Where each key is cited: in the text, then the keys the front matter names (at line 1).
-    places = [(c.line, c.column, key) for c in find_citations(text) for key in c.keys]
+    # Where each key is cited: in the text and the front matter's key fields, as the citation
+    # checks locate them; then any other key the front matter names (a block-style list), at line 1.
+    uses = [use for use in page_citations(text, shown) if not use.stray]
+    places = [(use.line, use.col, use.key) for use in uses]
     raw, _body, _start = frontmatter.split_front_matter(text)
     if raw:
         front = frontmatter.load_yaml(Path(shown), raw, 2)[0] or {}
-        places += [(1, 0, key) for key in sorted(frontmatter.data_keys(front))]
+        located = {use.key for use in uses if use.generated}
+        places += [(1, 0, key) for key in sorted(frontmatter.data_keys(front) - located)]
     return [
         Finding(
             shown,
