@@ -120,6 +120,13 @@ MUTATIONS = {
         "Too much is harmful.",
         "citation-missing",
     ),
+    # A glossary link on a term does not make a claim editorial (found by the y4 hunt: an uncited
+    # claim linking "bone mineral density" to the glossary passed on a copy of zinc.md).
+    "uncited claim with a glossary link": (
+        "Too much is harmful [@fixture2026board].",
+        "Too much thins [bone](../overview/glossary.md#bone).",
+        "citation-missing",
+    ),
     "intake typed in prose": (
         "Too much is harmful [@fixture2026board].",
         "The RDA is 15 µg [@fixture2026board].",

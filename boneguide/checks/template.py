@@ -12,8 +12,8 @@ Findings (errors, at the line of the offending block or heading):
 * citation-missing: a factual block with no ``[@key]``. Blocks are paragraphs, list items (each
   nested item its own block) and table body rows, outside fenced code and whole-line HTML comments.
   A block needs no citation when every sentence of it is a bold label alone (``**Trials.**``), a
-  lead-in ending with ":" followed by a list, the verdict, or a sentence linking to the evidence
-  page or glossary (editorial policy, explained there). "References" is exempt.
+  lead-in ending with ":" followed by a list, the verdict, or a sentence pointing readers to the
+  evidence page or glossary ("see [how we judge evidence](…)": editorial policy, explained there). "References" is exempt.
 * editors-workings: talk of source articles, our sources or verification; provenance belongs on
   the Sources page.
 * intake-in-prose: a sentence naming a reference intake (RDA, AI, UL, "upper level",
@@ -99,7 +99,9 @@ AMOUNT = re.compile(
 )
 SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?]\*)|(?<=[.!?]\*\*))\s+(?=[A-Z*_(\[])")
 BOLD_LABEL = re.compile(r"^(\*\*[^*]+\*\*|\*[^*]+\*)$")
-EDITORIAL_LINK = re.compile(r"\]\((\.\./)?overview/(evidence|glossary)\.md[#)]")
+# A pointer to the policy ("see [how we judge evidence](…)"); a glossary link on a term of a claim
+# does not make the claim editorial.
+EDITORIAL_LINK = re.compile(r"\b[Ss]ee \[[^\]]*\]\((\.\./)?overview/(evidence|glossary)\.md[#)]")
 NAMED_SOURCE = re.compile(
     r"Healthline|Life Extension|Dr\.?\s?Oracle|source article|consumer (guide|page|Q&A|article)", re.I
 )
