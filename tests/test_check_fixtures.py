@@ -198,6 +198,20 @@ def test_front_matter_error_names_file_and_line_and_build_failure_is_reported(tm
     assert [f[4] for f in result] == ["front-matter", "build-failed"]
 
 
+def test_front_matter_that_is_not_yaml_is_reported_not_a_crash(tmp_path: Path) -> None:
+    """An unclosed '[' in a page's front matter stopped the whole checker with "internal error
+    (FrontMatterError ...)": the citation-unidentified check read the front matter again and let the
+    error out (found by the y4 hunt, on a copy of zinc.md and of glossary.md)."""
+    config = project(tmp_path, None)
+    page = config.parent / "docs" / "nutrients" / "zinc.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("title: Zinc", "title: [Zinc"), encoding="utf-8")
+    result = run(Options(config, today=TODAY))
+    assert [(f.path, f.line, f.code) for f in result.findings if f.severity == "error"][:1] == [
+        ("docs/nutrients/zinc.md", 3, "front-matter")
+    ]
+    assert result.findings[0].message.startswith("front matter is not valid YAML")
+
+
 def test_stale_review_date_is_a_warning(tmp_path: Path) -> None:
     assert findings(tmp_path, "stale-review") == [
         (

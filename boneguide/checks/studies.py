@@ -107,7 +107,10 @@ def _unidentified(text: str, shown: str, bib: BibFile) -> list[Finding]:
     places = [(use.line, use.col, use.key) for use in uses]
     raw, _body, _start = frontmatter.split_front_matter(text)
     if raw:
-        front = frontmatter.load_yaml(Path(shown), raw, 2)[0] or {}
+        try:
+            front = frontmatter.load_yaml(Path(shown), raw, 2)[0] or {}
+        except frontmatter.FrontMatterError:  # the front-matter check reports it at its line
+            front = {}
         located = {use.key for use in uses if use.generated}
         places += [(1, 0, key) for key in sorted(frontmatter.data_keys(front) - located)]
     return [
