@@ -129,14 +129,14 @@ def vancouver_name(person: Person) -> str:
     return " ".join(p for p in (family, initials, suffix) if p)
 
 
-def _is_others(person: Person) -> bool:
+def is_others(person: Person) -> bool:
     """BibTeX's "and others" (an author list cut short)."""
     return [n.lower() for n in person.last_names] == ["others"] and not person.first_names
 
 
 def _names_text(people: list[Person]) -> str:
-    names = [vancouver_name(p) for p in people if not _is_others(p)]
-    if len(names) > MAX_AUTHORS or (people and _is_others(people[-1])):
+    names = [vancouver_name(p) for p in people if not is_others(p)]
+    if len(names) > MAX_AUTHORS or (people and is_others(people[-1])):
         names = [*names[:MAX_AUTHORS], "et al"]
     return ", ".join(names)
 
@@ -386,7 +386,7 @@ def to_csl_json(key: str, entry: Entry) -> dict[str, Any]:
     item: dict[str, Any] = {"id": key, "type": csl_type}
     for role in ("author", "editor"):
         if entry.persons.get(role):
-            item[role] = [_csl_name(p) for p in entry.persons[role] if not _is_others(p)]
+            item[role] = [_csl_name(p) for p in entry.persons[role] if not is_others(p)]
     if not entry.persons.get("author") and entry.fields.get("organization"):
         item["author"] = [{"literal": _field(entry, "organization")}]
     simple = {

@@ -36,7 +36,7 @@ from boneguide.bibfile import BibError
 from boneguide.bibliography import load_bib
 from boneguide.diagnostics import display_path
 from boneguide.frontmatter import age_range, stage_of
-from boneguide.references_format import _is_others
+from boneguide.references_format import is_others
 
 EVIDENCE_MARKER = "<!-- bng:evidence -->"
 STUDIES_MARKER = "<!-- bng:studies -->"
@@ -619,7 +619,7 @@ def author_year(entry: Any) -> str:
         name = entry.fields.get("organization") or entry.fields.get("publisher") or "Anonymous"
     else:
         name = " ".join(people[0].prelast_names + people[0].last_names)
-        if len(people) > 2 or _is_others(people[-1]):  # BibTeX's "and others" is et al.
+        if len(people) > 2 or is_others(people[-1]):  # BibTeX's "and others" is et al.
             name += " et al."
         elif len(people) == 2:
             name += f" and {' '.join(people[1].last_names)}"
