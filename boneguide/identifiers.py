@@ -18,6 +18,8 @@ PMCID_RE = re.compile(r"^PMC\d{1,9}$")  # as stored; typed input may be lowercas
 PMC_PATH_RE = re.compile(r"/(?:pmc/)?articles/(PMC\d+)", re.IGNORECASE)
 NBK_PATH_RE = re.compile(r"/books/(NBK\d+)", re.IGNORECASE)
 URL_RE = re.compile(r"https?://", re.IGNORECASE)
+# What a publisher's address adds after the DOI in its path (frontiersin.org/articles/<doi>/full).
+_VIEW_SUFFIX = re.compile(r"/(?:full|fulltext|abstract|pdf|epdf|html)/?$", re.IGNORECASE)
 NCBI_HOSTS = {"www.ncbi.nlm.nih.gov", "ncbi.nlm.nih.gov", "pmc.ncbi.nlm.nih.gov", "pubmed.ncbi.nlm.nih.gov"}
 
 
@@ -91,7 +93,7 @@ def identifiers_from_url(url: str) -> dict[str, str]:
     elif m := NBK_PATH_RE.search(path):
         found["nbk"] = normalise_nbk(m.group(1))
     elif m := DOI_RE.search(unquote(path)):
-        found["doi"] = normalise_doi(m.group(0))
+        found["doi"] = normalise_doi(_VIEW_SUFFIX.sub("", m.group(0)))
     found["url"] = canonical
     return found
 

@@ -113,6 +113,11 @@ def test_identifiers_are_normalised() -> None:
     assert identifiers_from_url("https://link.springer.com/article/10.1007%2Fs00198-013-2325-6")["doi"] == (
         "10.1007/s00198-013-2325-6"
     )
+    # The page's view after the DOI is not part of it.
+    for view in ("full", "abstract", "pdf/"):
+        assert identifiers_from_url(f"https://www.frontiersin.org/articles/10.3389/fendo.2020.00386/{view}")[
+            "doi"
+        ] == ("10.3389/fendo.2020.00386")
 
 
 def test_url_with_query_string() -> None:
