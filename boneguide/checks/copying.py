@@ -22,9 +22,9 @@ RUN_WORDS = 8
 FINGERPRINT_FILE = "fingerprints.txt"
 HEADER = (
     f"# copied-sentence fingerprints: blake2b (6 bytes) of each run of {RUN_WORDS} words, lower-cased,"
-    " joined by spaces; written by scripts/fingerprint_sources.py from {captured}\n"
+    " apostrophes straight, joined by spaces; written by scripts/fingerprint_sources.py from {captured}\n"
 )
-WORD = re.compile(r"[a-z0-9µ]+(?:['’][a-z]+)?")
+WORD = re.compile(r"[a-z0-9µ]+(?:'[a-z]+)?")
 # Bold before italic: '**Trials.**' is one span, or its closing '*' would open an italic one that
 # runs on to the next '*' of the line and hides the words between.
 QUOTED = re.compile(
@@ -42,8 +42,13 @@ def _runs(words: list[str]) -> Iterator[tuple[int, str]]:
         yield start, fingerprint(tuple(words[start : start + RUN_WORDS]))
 
 
+def _words(text: str) -> list[str]:
+    # "don’t" and "don't" are one word: an editor's keyboard may type either apostrophe.
+    return WORD.findall(text.lower().replace("’", "'"))
+
+
 def article_fingerprints(text: str) -> set[str]:
-    return {hashed for _start, hashed in _runs(WORD.findall(text.lower()))}
+    return {hashed for _start, hashed in _runs(_words(text))}
 
 
 def write_fingerprints(path: Path, article_text: str, captured: str) -> int:
@@ -64,7 +69,7 @@ def load_fingerprints(sources_dir: Path) -> dict[str, str]:
 
 
 def _words_with_lines(text: str) -> list[tuple[str, int]]:
-    return [(w, n) for n, line in enumerate(text.splitlines(), 1) for w in WORD.findall(line.lower())]
+    return [(w, n) for n, line in enumerate(text.splitlines(), 1) for w in _words(line)]
 
 
 def _unquoted(paragraph: str) -> str:
