@@ -414,6 +414,21 @@ def test_a_decimal_point_does_not_end_the_sentence_a_trial_is_described_in(tmp_p
     ]
 
 
+def test_an_abbreviation_does_not_end_the_sentence_a_trial_is_described_in(tmp_path: Path) -> None:
+    """'A trial by Smith et al. in …': the full stop of 'et al.' (or 'e.g.', 'vs.') is no sentence end."""
+    for lead in ("In a trial by Smith et al. in 40 older adults,", "In a trial (e.g. of 40 older adults),"):
+        config = project(tmp_path / lead[-6:-1].replace(" ", "-"), "study-missing-record")
+        page = config.parent / "docs" / "nutrients" / "zinc.md"
+        text = page.read_text(encoding="utf-8")
+        page.write_text(
+            text.replace("In a two-year randomised trial in 40 older adults,", lead), encoding="utf-8"
+        )
+        result = run(Options(config, today=TODAY))
+        assert [(f.path, f.line, f.code) for f in result.findings if f.severity == "warning"] == [
+            ("docs/nutrients/zinc.md", 31, "study-missing-record")
+        ], lead
+
+
 def test_a_trial_called_an_rct_is_a_described_study(tmp_path: Path) -> None:
     """The pages define "RCT" and then use it (zinc.md, vitamin-d.md); a sentence about "an RCT"
     describes a trial as much as one about "a trial" (found by the y4 hunt on a copy of zinc.md)."""

@@ -29,7 +29,11 @@ STUDY_WORDS = re.compile(
     r"followed)\b",
     re.I,
 )
-SENTENCE = re.compile(r"(?:[^.!?]|[.!?](?=\d))+(?:[.!?]|$)", re.S)  # 2.5 mg: a decimal point ends none
+# A decimal point (2.5 mg) ends no sentence, nor does the full stop of "et al.", "e.g.", "i.e." or "vs.".
+SENTENCE = re.compile(
+    r"(?:[^.!?]|[.!?](?=\d)|(?<=\bal)\.|(?<=\bvs)\.|(?<=\b[ei])\.(?=[ge]\.)|(?<=\b[ei]\.[ge])\.)+(?:[.!?]|$)",
+    re.S,
+)
 PROVENANCE_PAGES = ("sources.md", "bibliography.md")
 
 
