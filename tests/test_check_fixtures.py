@@ -9,6 +9,7 @@ import pytest
 from checkproject import TODAY, findings, project
 
 from boneguide.checks import ConfigError, Options, run
+from boneguide.diagnostics import Finding
 
 
 def test_clean_fixture_has_no_finding(tmp_path: Path) -> None:
@@ -402,14 +403,22 @@ def test_a_trial_described_without_a_record_is_flagged(tmp_path: Path) -> None:
     ]
 
 
-def test_a_decimal_point_does_not_end_the_sentence_a_trial_is_described_in(tmp_path: Path) -> None:
+DESCRIBED = (
+    "In a two-year randomised trial in 40 older adults,"  # the study-missing-record fixture's zinc page
+)
+
+
+def warnings_when_described_as(tmp_path: Path, lead: str) -> list[Finding]:
+    """The checker's warnings once the fixture's zinc page introduces its trial with ``lead``."""
     config = project(tmp_path, "study-missing-record")
     page = config.parent / "docs" / "nutrients" / "zinc.md"
-    text = page.read_text(encoding="utf-8")
-    described = "In a two-year randomised trial in 40 older adults,"
-    page.write_text(text.replace(described, "In a randomised trial of 2.5 mg a day,"), encoding="utf-8")
-    result = run(Options(config, today=TODAY))
-    assert [(f.path, f.line, f.code) for f in result.findings if f.severity == "warning"] == [
+    page.write_text(page.read_text(encoding="utf-8").replace(DESCRIBED, lead), encoding="utf-8")
+    return [f for f in run(Options(config, today=TODAY)).findings if f.severity == "warning"]
+
+
+def test_a_decimal_point_does_not_end_the_sentence_a_trial_is_described_in(tmp_path: Path) -> None:
+    warnings = warnings_when_described_as(tmp_path, "In a randomised trial of 2.5 mg a day,")
+    assert [(f.path, f.line, f.code) for f in warnings] == [
         ("docs/nutrients/zinc.md", 31, "study-missing-record")
     ]
 
@@ -417,14 +426,8 @@ def test_a_decimal_point_does_not_end_the_sentence_a_trial_is_described_in(tmp_p
 def test_an_abbreviation_does_not_end_the_sentence_a_trial_is_described_in(tmp_path: Path) -> None:
     """'A trial by Smith et al. in …': the full stop of 'et al.' (or 'e.g.', 'vs.') is no sentence end."""
     for lead in ("In a trial by Smith et al. in 40 older adults,", "In a trial (e.g. of 40 older adults),"):
-        config = project(tmp_path / lead[-6:-1].replace(" ", "-"), "study-missing-record")
-        page = config.parent / "docs" / "nutrients" / "zinc.md"
-        text = page.read_text(encoding="utf-8")
-        page.write_text(
-            text.replace("In a two-year randomised trial in 40 older adults,", lead), encoding="utf-8"
-        )
-        result = run(Options(config, today=TODAY))
-        assert [(f.path, f.line, f.code) for f in result.findings if f.severity == "warning"] == [
+        warnings = warnings_when_described_as(tmp_path / lead[-6:-1].replace(" ", "-"), lead)
+        assert [(f.path, f.line, f.code) for f in warnings] == [
             ("docs/nutrients/zinc.md", 31, "study-missing-record")
         ], lead
 
@@ -432,13 +435,8 @@ def test_an_abbreviation_does_not_end_the_sentence_a_trial_is_described_in(tmp_p
 def test_a_trial_called_an_rct_is_a_described_study(tmp_path: Path) -> None:
     """The pages define "RCT" and then use it (zinc.md, vitamin-d.md); a sentence about "an RCT"
     describes a trial as much as one about "a trial" (found by the y4 hunt on a copy of zinc.md)."""
-    config = project(tmp_path, "study-missing-record")
-    page = config.parent / "docs" / "nutrients" / "zinc.md"
-    text = page.read_text(encoding="utf-8")
-    described = "In a two-year randomised trial in 40 older adults,"
-    page.write_text(text.replace(described, "In a two-year RCT in 40 older adults,"), encoding="utf-8")
-    result = run(Options(config, today=TODAY))
-    assert [(f.path, f.line, f.col, f.code) for f in result.findings if f.severity == "warning"] == [
+    warnings = warnings_when_described_as(tmp_path, "In a two-year RCT in 40 older adults,")
+    assert [(f.path, f.line, f.col, f.code) for f in warnings] == [
         ("docs/nutrients/zinc.md", 31, 67, "study-missing-record")
     ]
 

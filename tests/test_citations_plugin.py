@@ -138,6 +138,18 @@ def copy_fixture(tmp_path: Path) -> Path:
     return project
 
 
+def use_the_worker(config: Path) -> None:
+    """The fixture's bibliography is small: have bng-citations parse it in its second process anyway."""
+    text = config.read_text(encoding="utf-8")
+    config.write_text(
+        text.replace(
+            "      bib_file: references.bib\n",
+            "      bib_file: references.bib\n      parallel_from_entries: 1\n",
+        ),
+        encoding="utf-8",
+    )
+
+
 def test_a_key_named_twice_in_one_citation_records_each_of_its_citations(tmp_path: Path) -> None:
     """``[@a; @a]`` is two citations of ``a``: citations.json and the Bibliography page's "cited in"
     link name each by its own id (both were once recorded as the second, ``cite-a-2``)."""
@@ -195,14 +207,7 @@ def test_a_citation_of_a_malformed_entry_is_an_unknown_key(tmp_path: Path, paral
     project = copy_fixture(tmp_path)
     config = project / "mkdocs.yml"
     if parallel:
-        text = config.read_text(encoding="utf-8")
-        config.write_text(
-            text.replace(
-                "      bib_file: references.bib\n",
-                "      bib_file: references.bib\n      parallel_from_entries: 1\n",
-            ),
-            encoding="utf-8",
-        )
+        use_the_worker(config)
     bib = project / "references.bib"
     bib.write_text(
         bib.read_text(encoding="utf-8") + "\n@article{broken2020x,\n  title = {unclosed,\n", encoding="utf-8"
@@ -361,14 +366,7 @@ def test_parsing_in_a_second_process_renders_the_same_site(
     entries exist and are completed at the end."""
     project = copy_fixture(tmp_path)
     config = project / "mkdocs.yml"
-    text = config.read_text(encoding="utf-8")
-    config.write_text(
-        text.replace(
-            "      bib_file: references.bib\n",
-            "      bib_file: references.bib\n      parallel_from_entries: 1\n",
-        ),
-        encoding="utf-8",
-    )
+    use_the_worker(config)
     gate = tmp_path / "worker-gate"
     result = build_site(config, tmp_path / "site", {WORKER_GATE: str(gate)} if held else {})
     assert result.returncode == 0, result.stderr
