@@ -42,8 +42,10 @@ def _as_written(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> str:
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _as_written)
 
 
-_KEY_FIELDS = {"source", "key"}
-_KEY_LISTS = {"studies", "sources"}
+# The fields that name citation keys: one key (intake.source, values[].source, a study's key) or a
+# list of them (evidence[].studies, medicines[].sources). The checker locates them by these names too.
+KEY_FIELDS = ("key", "source")
+KEY_LISTS = ("sources", "studies")
 
 
 def data_keys(value: Any) -> set[str]:
@@ -51,9 +53,9 @@ def data_keys(value: Any) -> set[str]:
     found: set[str] = set()
     if isinstance(value, dict):
         for name, item in value.items():
-            if name in _KEY_FIELDS and isinstance(item, str):
+            if name in KEY_FIELDS and isinstance(item, str):
                 found.add(item)
-            elif name in _KEY_LISTS and isinstance(item, list):
+            elif name in KEY_LISTS and isinstance(item, list):
                 found.update(k for k in item if isinstance(k, str))
             else:
                 found |= data_keys(item)

@@ -15,13 +15,16 @@ from boneguide.checks.html_scan import Tag
 from boneguide.checks.model import Finding
 from boneguide.citesyntax import find_citations, find_stray_citations, is_well_formed_key
 
-# Front-matter fields that name bibliography keys outright (frontmatter.data_keys reads the same):
-# intake.source, values[].source (in block or flow style: "- {..., source: key}"), and the lists
-# evidence[].studies and medicines[].sources ("studies: [a, b]"). A field starts a line (after any
-# "- ") or follows the "{" or "," of a flow mapping.
+# Front-matter fields that name bibliography keys (frontmatter.KEY_FIELDS and KEY_LISTS, which
+# data_keys reads), in block or flow style: "source: key", "- {..., source: key}", "studies: [a, b]".
+# A field starts a line (after any "- ") or follows the "{" or "," of a flow mapping.
 _FIELD_START = r"(?:^[ \t]*(?:-[ \t]+)?|[{,][ \t]*)"
-_FRONT_MATTER_KEY_FIELD = re.compile(_FIELD_START + r"(?:source|key):[ \t]*[\"']?(?P<key>[^\s\"',{}\[\]#]+)")
-_FRONT_MATTER_KEY_LIST = re.compile(_FIELD_START + r"(?:studies|sources):[ \t]*\[(?P<keys>[^\]\"'#]*)\]")
+_FRONT_MATTER_KEY_FIELD = re.compile(
+    _FIELD_START + rf"(?:{'|'.join(frontmatter.KEY_FIELDS)}):[ \t]*[\"']?(?P<key>[^\s\"',{{}}\[\]#]+)"
+)
+_FRONT_MATTER_KEY_LIST = re.compile(
+    _FIELD_START + rf"(?:{'|'.join(frontmatter.KEY_LISTS)}):[ \t]*\[(?P<keys>[^\]\"'#]*)\]"
+)
 _LIST_ITEM = re.compile(r"[^\s,]+")
 
 
