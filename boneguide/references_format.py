@@ -349,9 +349,14 @@ def format_entry(key: str, entry: Entry) -> FormattedEntry:
     else:
         authors = authors_text(entry)
         title = _field(entry, "title")
+        medium = ""
         if entry.type.lower() in ("online", "misc") and entry.fields.get("url"):
+            medium = "Internet"
+        elif entry.type.lower() == "article" and _field(entry, "type"):
+            medium = _field(entry, "type")  # Citing Medicine's "Title [letter]. Journal."
+        if medium:
             # The title's own full stop moves after the medium ("Title [Internet]."); "?" and "!" stay.
-            title = re.sub(r"(?<!\.)\.$", "", title) + " [Internet]"
+            title = re.sub(r"(?<!\.)\.$", "", title) + f" [{medium}]"
         parts = []
         if authors:
             parts.append(f'<span class="bng-ref__authors">{html.escape(_sentence(authors))}</span>')
@@ -399,6 +404,7 @@ def to_csl_json(key: str, entry: Entry) -> dict[str, Any]:
         "address": "publisher-place",
         "edition": "edition",
         "note": "note",
+        "type": "genre",
     }
     for bib_name, csl_name in simple.items():
         if entry.fields.get(bib_name):

@@ -441,6 +441,27 @@ def test_a_trial_called_an_rct_is_a_described_study(tmp_path: Path) -> None:
     ]
 
 
+def test_a_systematic_review_is_a_described_study(tmp_path: Path) -> None:
+    warnings = warnings_when_described_as(tmp_path, "A systematic review of studies in 40 older adults found")
+    assert [(f.path, f.line, f.code) for f in warnings] == [
+        ("docs/nutrients/zinc.md", 31, "study-missing-record")
+    ]
+
+
+def test_a_letter_cited_beside_a_described_trial_needs_no_record(tmp_path: Path) -> None:
+    """A letter warning readers about a trial (torgerson2018caution on vitamin-k.md) reports no study
+    of its own: Citing Medicine's ``type = {letter}`` says so, and no study record is asked for."""
+    config = project(tmp_path, "study-missing-record")
+    bib = config.parent / "references.bib"
+    bib.write_text(
+        bib.read_text(encoding="utf-8").replace(
+            "  title = {Normal", "  type = {letter},\n  title = {Normal", 1
+        ),
+        encoding="utf-8",
+    )
+    assert [f for f in run(Options(config, today=TODAY)).findings if f.severity == "warning"] == []
+
+
 def test_a_study_section_heading_with_an_anchor_is_still_read(tmp_path: Path) -> None:
     """attr_list is on and template-heading accepts '## What studies in people show {#studies}':
     the described trials under it still need records (found by the y4 hunt on a copy of zinc.md)."""

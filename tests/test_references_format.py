@@ -277,3 +277,15 @@ def test_chapter_names_the_editors_of_its_book() -> None:
         *entry("@book{roe2001book, editor = {Roe, R.}, title = {Book}, publisher = {P}, year = {2001}}")
     )
     assert edited.text == "Roe R, editor. Book. P; 2001."
+
+
+def test_a_letter_is_named_after_its_title_as_citing_medicine_does() -> None:
+    # NLM/ICMJE: "Tor M, Turker H. International approaches ... [letter]. Eur Respir J. 2002;20(1):242."
+    letter = entry(
+        "@article{tor2002intl, author = {Tor, M. and Turker, H.}, title = {International approaches.},"
+        " type = {letter}, journal = {Eur Respir J}, year = {2002}, volume = {20}, number = {1}, pages = {242}}"
+    )
+    assert format_entry(*letter).text == (
+        "Tor M, Turker H. International approaches [letter]. Eur Respir J. 2002;20(1):242."
+    )
+    assert to_csl_json(*letter)["genre"] == "letter"

@@ -2,7 +2,8 @@
 
 * study-unknown-key (error): a record in studies/*.yml whose key is not in the bibliography.
 * study-missing-record (warning): a sentence in a nutrient page's "What studies in people show"
-  that describes a trial, cohort or meta-analysis and cites a work with no study record.
+  that describes a trial, cohort, meta-analysis or systematic review and cites a work with no study
+  record; a letter, editorial or comment (an article with a ``type``) reports no study of its own.
 * study-records-few (error): a nutrient page rests on fewer study records than the bng-nutrients
   option ``min_study_records`` asks of it (``{default: n, <nutrient_id>: n}``; none without it).
 * citation-unidentified (error): a reader page cites a work whose entry lacks a title, a year (or,
@@ -25,7 +26,7 @@ from boneguide.citesyntax import find_citations
 
 # Words that say a sentence reports a study of people, so the work it cites needs a record.
 STUDY_WORDS = re.compile(
-    r"\b(trials?|RCTs?|randomi[sz]ed|cohort|case-control|meta-analys[ie]s|pooled analysis|follow(ed)? up|"
+    r"\b(trials?|RCTs?|randomi[sz]ed|cohort|case-control|meta-analys[ie]s|systematic reviews?|pooled analysis|follow(ed)? up|"
     r"followed)\b",
     re.I,
 )
@@ -90,8 +91,8 @@ def _too_few_records(
     ]
 
 
-# What is_identified reads: the checker's cached copy of the bibliography keeps these fields.
-IDENTIFYING_FIELDS = ("title", "author", "organization", "publisher", "institution", "year", "url")
+# What is_identified and is_study read: the checker's cached copy of the bibliography keeps these fields.
+IDENTIFYING_FIELDS = ("title", "author", "organization", "publisher", "institution", "year", "url", "type")
 
 
 def is_identified(bib: BibFile, key: str) -> bool:
@@ -102,6 +103,11 @@ def is_identified(bib: BibFile, key: str) -> bool:
 
     has_author = any(has(name) for name in ("author", "organization", "publisher", "institution"))
     return has("title") and has_author and (has("year") or has("url"))
+
+
+def is_study(bib: BibFile, key: str) -> bool:
+    """Not a letter, editorial or comment: Citing Medicine names those kinds in an article's ``type``."""
+    return not (bib.entries[key].entry_type == "article" and bib.value(key, "type"))
 
 
 def _unidentified(text: str, shown: str, bib: BibFile) -> list[Finding]:
@@ -158,7 +164,7 @@ def _missing_records(text: str, shown: str, recorded: set[str], bib: BibFile) ->
         for citation in find_citations(section, line_offset=start)
         if STUDY_WORDS.search(_sentence_around(section, citation.start))
         for key in citation.keys
-        if key in bib.entries and key not in recorded
+        if key in bib.entries and key not in recorded and is_study(bib, key)
     ]
 
 
