@@ -290,7 +290,8 @@ def stage_of(item: dict[str, Any]) -> str:
     if item.get("stage"):
         return item["stage"]
     low = age_range(item["ages"])[0]
-    return "infants" if low < 1 else "children" if low < 14 else "teens" if low < 19 else "adults"
+    # Adults start at 19 in the US reports and at 18 in EFSA's; no teen range starts after 17.
+    return "infants" if low < 1 else "children" if low < 14 else "teens" if low < 18 else "adults"
 
 
 def _limits_below_intake(path: Path, data: dict[str, Any], lines: dict[tuple, int]) -> list[Finding]:

@@ -344,3 +344,38 @@ def test_the_fingerprint_script_writes_prints_and_checks_markers(
     assert f"{source / 'markers.txt'}:1: differs" in capsys.readouterr().err
     (seeds / "a.txt").unlink()
     assert script.main(argv) == 1
+
+
+def test_efsas_adult_values_from_18_are_reference_amounts() -> None:
+    """EFSA's adults start at 18: its '18+' values were read as teens' and left out, so 'EFSA's AI
+    of 1.6 mg' for men could be typed on the copper page unflagged."""
+    data = {
+        "intake": {
+            "unit": "mg/day",
+            "values": [],
+            "other_authorities": [
+                {
+                    "unit": "mg/day",
+                    "values": [{"ages": "18+", "amount": 1.6}, {"ages": "15–17", "amount": 1.3}],
+                }
+            ],
+        }
+    }
+    assert template.reference_amounts(data) == {(1.6, "mg")}
+
+
+def test_an_amount_in_another_clause_than_the_intake_term_is_not_typed_as_one() -> None:
+    """A survey intake or a food's content that equals a reference value is not one; the amount
+    must stand in the clause naming the intake (copper.md: "… about 1.0 to 1.6 mg a day for adults,
+    more than the RDA")."""
+    text = CONFORMING.read_text(encoding="utf-8")
+    for sentence, flagged in [
+        ("Adults eat about 15 µg a day, more than the RDA [@fixture2026board].", False),
+        ("Liver holds 100 µg; the UL is far above a serving [@fixture2026board].", False),
+        ("The RDA, at 15 µg, is met by few [@fixture2026board].", False),  # an appositive is missed
+        ("The RDA for adults is 15 µg, met by few [@fixture2026board].", True),
+        ("Few meet the upper level of 4,000 IU [@fixture2026board].", True),
+    ]:
+        mutated = text.replace("Too much is harmful [@fixture2026board].", sentence, 1)
+        expected = [(line_of(mutated, sentence), "intake-in-prose")] if flagged else []
+        assert check(mutated) == expected, sentence

@@ -16,7 +16,7 @@ Findings (errors, at the line of the offending block or heading):
   evidence page or glossary ("see [how we judge evidence](…)": editorial policy, explained there). "References" is exempt.
 * editors-workings: talk of source articles, our sources or verification; provenance belongs on
   the Sources page.
-* intake-in-prose: a sentence naming a reference intake (RDA, AI, UL, "upper level",
+* intake-in-prose: a clause naming a reference intake (RDA, AI, UL, "upper level",
   "recommended" …) that also types an amount equal to one of the page's adult front-matter values
   or upper levels (or another authority's, or their alt_unit conversion): the generated tables are
   the one place they are written, so prose cannot drift from them. Study doses may coincide with a
@@ -97,6 +97,8 @@ INTAKE_TERM = re.compile(
 AMOUNT = re.compile(
     r"(?<![\w.])(\d[\d,]*(?:\.\d+)?)(?:\s*(?:–|-|to)\s*(\d[\d,]*(?:\.\d+)?))?\s*(mg|µg|μg|mcg|IU|g|milligrams?|micrograms?|grams?)\b"
 )
+# A comma, semicolon or colon followed by a space, or a spaced dash: "4,000" stays one amount.
+CLAUSE_BREAK = re.compile(r"[,;:]\s|\s[–—]\s")
 SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?]\*)|(?<=[.!?]\*\*))\s+(?=[A-Z*_(\[])")
 BOLD_LABEL = re.compile(r"^(\*\*[^*]+\*\*|\*[^*]+\*)$")
 # A pointer to the policy ("see [how we judge evidence](…)"); a glossary link on a term of a claim
@@ -352,9 +354,10 @@ def _check_typed_intakes(page: _Page, data: dict[str, Any]) -> None:
     reference = reference_amounts(data)
     for block in page.blocks:
         for sentence in sentences(block.text):
-            if not INTAKE_TERM.search(sentence):
-                continue
-            typed = amounts_in(sentence) & reference
+            # Term and amount in one clause: "median intake of 1.6 mg a day, more than the RDA" is a
+            # survey figure that only happens to equal a reference value.
+            clauses = [c for c in CLAUSE_BREAK.split(sentence) if INTAKE_TERM.search(c)]
+            typed = {amount for clause in clauses for amount in amounts_in(clause)} & reference
             quoting = block.section == DISAGREEMENT_SECTION and NAMED_SOURCE.search(sentence)
             if typed and not quoting:
                 shown = ", ".join(f"{a:g} {u}" for a, u in sorted(typed))
