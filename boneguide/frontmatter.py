@@ -6,7 +6,7 @@ import json
 import math
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import jsonschema
 import yaml
@@ -203,8 +203,20 @@ def _schema_problems(path: Path, data: Any, lines: dict[tuple, int], schema: dic
                 for key in extras
             ]
             continue
-        problems.append(_problem(path, _line_of(lines, location), f"{where}: {error.message}"))
+        problems.append(_problem(path, _line_of(lines, location), f"{where}: {_message(error)}"))
     return problems
+
+
+def _message(error: jsonschema.ValidationError) -> str:
+    """jsonschema's message, except for a choice of required keys, where it prints the whole mapping
+    and "is not valid under any of the given schemas": name the keys to give instead."""
+    branches = error.context or []
+    if error.validator == "anyOf" and branches and all(b.validator == "required" for b in branches):
+        given = error.instance if isinstance(error.instance, dict) else {}
+        # A "required" error's validator_value is the list of keys that branch requires.
+        missing = [name for b in branches for name in cast(list[str], b.validator_value) if name not in given]
+        return f"give {' or '.join(map(repr, missing))}"
+    return error.message
 
 
 def _unexpected_keys(error: jsonschema.ValidationError) -> list[str]:

@@ -75,6 +75,21 @@ def test_a_bad_study_record_is_reported_at_its_line(
     assert f"{studies}:11: 1.design: 'anecdote' is not one of" in err
 
 
+def test_a_study_record_gives_its_count_or_says_the_source_gave_none(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A trial's abstract may not say how many people took part (Carpenter 2006): the record says
+    so with count_not_given rather than leave the count out unnoticed or guess one."""
+    studies = tmp_path / "selenium.yml"
+    bib = tmp_path / "references.bib"
+    bib.write_text("@misc{walsh2021selenium,\n  title = {Trial}\n}\n")
+    studies.write_text(STUDY.replace("  participants: 120\n", ""))
+    assert validate_frontmatter.main([str(studies), "--bib", str(bib)]) == 1
+    assert f"{studies}:1: 0: give 'participants' or 'count_not_given'" in capsys.readouterr().err
+    studies.write_text(STUDY.replace("  participants: 120\n", "  count_not_given: true\n"))
+    assert validate_frontmatter.main([str(studies), "--bib", str(bib)]) == 0
+
+
 def test_the_same_study_twice_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     studies = tmp_path / "selenium.yml"
     studies.write_text(STUDY + STUDY)
