@@ -102,7 +102,8 @@ def test_studies_json_lists_every_record_with_its_provenance(built_site: Path) -
     for key, record in published.items():
         assert key in known, f"study record {key} is not in references.bib"
         assert record["read_at"]["url"].startswith("http"), f"{key}: where was it read?"
-        assert record.get("participants") or record.get("studies_pooled"), (
+        # A count, or the record's word that the source read gives none: never silently left out.
+        assert record.get("participants") or record.get("studies_pooled") or record.get("count_not_given"), (
             f"{key}: how many people or studies?"
         )
 
