@@ -379,3 +379,18 @@ def test_an_amount_in_another_clause_than_the_intake_term_is_not_typed_as_one() 
         mutated = text.replace("Too much is harmful [@fixture2026board].", sentence, 1)
         expected = [(line_of(mutated, sentence), "intake-in-prose")] if flagged else []
         assert check(mutated) == expected, sentence
+
+
+def test_one_sentence_reader_for_the_template_rules_and_the_study_check() -> None:
+    """The template's splitter ended a sentence at "e.g. Vitamin"; the study check had a second one
+    that did not. Both now read sentences through one pattern."""
+    text = (
+        "Some, e.g. Vitamin D, are stored [@a]. 241 women took 2.5 mg\n\n- A trial by Smith et al. In 2010."
+    )
+    assert template.sentences(text) == [
+        "Some, e.g. Vitamin D, are stored .",
+        "241 women took 2.5 mg",
+        "- A trial by Smith et al. In 2010.",
+    ]
+    assert template.sentence_at(text, text.index("[@a]")) == "Some, e.g. Vitamin D, are stored [@a]."
+    assert template.sentence_at(text, text.index("Smith")) == "- A trial by Smith et al. In 2010."

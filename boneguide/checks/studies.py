@@ -21,7 +21,7 @@ from boneguide import frontmatter
 from boneguide.bibfile import BibFile
 from boneguide.checks.citations import page_citations
 from boneguide.checks.model import Finding
-from boneguide.checks.template import HEADING, STUDY_SECTION
+from boneguide.checks.template import HEADING, STUDY_SECTION, sentence_at
 from boneguide.citesyntax import find_citations
 
 # Words that say a sentence reports a study of people, so the work it cites needs a record.
@@ -29,11 +29,6 @@ STUDY_WORDS = re.compile(
     r"\b(trials?|RCTs?|randomi[sz]ed|cohort|case-control|meta-analys[ie]s|systematic reviews?|pooled analysis|follow(ed)? up|"
     r"followed)\b",
     re.I,
-)
-# A decimal point (2.5 mg) ends no sentence, nor does the full stop of "et al.", "e.g.", "i.e." or "vs.".
-SENTENCE = re.compile(
-    r"(?:[^.!?]|[.!?](?=\d)|(?<=\bal)\.|(?<=\bvs)\.|(?<=\b[ei])\.(?=[ge]\.)|(?<=\b[ei]\.[ge])\.)+(?:[.!?]|$)",
-    re.S,
 )
 PROVENANCE_PAGES = ("sources.md", "bibliography.md")
 
@@ -162,14 +157,7 @@ def _missing_records(text: str, shown: str, recorded: set[str], bib: BibFile) ->
             "record in studies/: add one (design, people, dose, result, where read)",
         )
         for citation in find_citations(section, line_offset=start)
-        if STUDY_WORDS.search(_sentence_around(section, citation.start))
+        if STUDY_WORDS.search(sentence_at(section, citation.start))
         for key in citation.keys
         if key in bib.entries and key not in recorded and is_study(bib, key)
     ]
-
-
-def _sentence_around(text: str, offset: int) -> str:
-    for match in SENTENCE.finditer(text):
-        if match.start() <= offset < match.end() + 1:
-            return match.group()
-    return ""

@@ -99,7 +99,15 @@ AMOUNT = re.compile(
 )
 # A comma, semicolon or colon followed by a space, or a spaced dash: "4,000" stays one amount.
 CLAUSE_BREAK = re.compile(r"[,;:]\s|\s[–—]\s")
-SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?]\*)|(?<=[.!?]\*\*))\s+(?=[A-Z*_(\[])")
+# A sentence ends at ".", "?" or "!" (bold or italic markup may close after it), then space and a
+# capital, digit, markup or bracket; a decimal point ("2.5 mg") and the full stop of "et al.", "e.g.",
+# "i.e." or "vs." end none. A blank line, a list item, a heading or a table row ends one too, for
+# the study check reads a whole section. The template rules and the study check read sentences alike.
+SENTENCE_END = re.compile(
+    r"(?<!\bal\.)(?<!\bvs\.)(?<!\be\.g\.)(?<!\bi\.e\.)"
+    r"(?:(?<=[.!?])|(?<=[.!?]\*)|(?<=[.!?]\*\*))\s+(?=[A-Z0-9*_(\[])"
+    r"|\n(?:[ \t]*\n)+|\n(?=[ \t]*(?:[-*+] |\d+[.)] |#|\|))"
+)
 BOLD_LABEL = re.compile(r"^(\*\*[^*]+\*\*|\*[^*]+\*)$")
 # A pointer to the policy ("see [how we judge evidence](…)"); a glossary link on a term of a claim
 # does not make the claim editorial.
@@ -196,6 +204,17 @@ def sentences(text: str) -> list[str]:
     for citation in reversed(find_citations(text)):
         text = text[: citation.start] + text[citation.end :]
     return [s.strip() for s in SENTENCE_END.split(text) if s.strip()]
+
+
+def sentence_at(text: str, offset: int) -> str:
+    """The sentence of ``text``, citations and all, that ``offset`` falls in."""
+    start, end = 0, len(text)
+    for boundary in SENTENCE_END.finditer(text):
+        if offset < boundary.start():
+            end = boundary.start()
+            break
+        start = boundary.end()
+    return text[start:end]
 
 
 # mcg, the Greek mu, and units written out ("15 micrograms"): the same amount as "15 µg".
