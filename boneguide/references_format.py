@@ -278,10 +278,17 @@ def parse_cited_in(value: str) -> tuple[tuple[str, str], ...]:
     return tuple(pairs)
 
 
+def _entry_type(entry: Entry) -> str:
+    """An @misc that names a journal is an article whose authors were not read (the importer
+    makes no @article without them): it is cited as one, not as a web page."""
+    kind = entry.type.lower()
+    return "article" if kind == "misc" and entry.fields.get("journal") else kind
+
+
 def entry_kind(entry: Entry) -> str:
     if not entry.fields.get("title"):
         return "identifier-only"
-    kind = _TYPE_KIND.get(entry.type.lower())
+    kind = _TYPE_KIND.get(_entry_type(entry))
     if kind:
         return kind
     if entry.type.lower() == "misc" and entry.fields.get("url"):
@@ -292,7 +299,7 @@ def entry_kind(entry: Entry) -> str:
 def _venue_html(entry: Entry) -> str:
     """Journal and numbers (article) or place, publisher and year (everything else)."""
     year, pages = _field(entry, "year"), _field(entry, "pages")
-    if entry.type.lower() == "article":
+    if _entry_type(entry) == "article":
         volume, issue = _field(entry, "volume"), _field(entry, "number")
         numbers = year
         if volume or issue:
@@ -350,9 +357,9 @@ def format_entry(key: str, entry: Entry) -> FormattedEntry:
         authors = authors_text(entry)
         title = _field(entry, "title")
         medium = ""
-        if entry.type.lower() in ("online", "misc") and entry.fields.get("url"):
+        if _entry_type(entry) in ("online", "misc") and entry.fields.get("url"):
             medium = "Internet"
-        elif entry.type.lower() == "article" and _field(entry, "type"):
+        elif _entry_type(entry) == "article" and _field(entry, "type"):
             medium = _field(entry, "type")  # Citing Medicine's "Title [letter]. Journal."
         if medium:
             # The title's own full stop moves after the medium ("Title [Internet]."); "?" and "!" stay.
@@ -386,7 +393,7 @@ def _csl_name(person: Person) -> dict[str, str]:
 
 def to_csl_json(key: str, entry: Entry) -> dict[str, Any]:
     """One entry as CSL-JSON (the format Zotero, Mendeley and pandoc import)."""
-    kind = entry.type.lower()
+    kind = _entry_type(entry)
     csl_type = _CSL_TYPES.get(kind, "webpage" if kind == "misc" and entry.fields.get("url") else "document")
     item: dict[str, Any] = {"id": key, "type": csl_type}
     for role in ("author", "editor"):

@@ -289,3 +289,18 @@ def test_a_letter_is_named_after_its_title_as_citing_medicine_does() -> None:
         "Tor M, Turker H. International approaches [letter]. Eur Respir J. 2002;20(1):242."
     )
     assert to_csl_json(*letter)["genre"] == "letter"
+
+
+def test_a_misc_entry_naming_a_journal_is_cited_as_an_article() -> None:
+    """pmid31290343: its authors were never read, so the importer kept it @misc; it read
+    "Title [Internet]. 2020. p. 2327–2341." with no journal at all."""
+    item = entry(
+        "@misc{pmid31290343, title = {Soy isoflavones prevent bone loss}, journal = {Crit Rev Food Sci Nutr},"
+        " year = {2020}, volume = {60}, number = {14}, pages = {2327--2341},"
+        " url = {https://pubmed.ncbi.nlm.nih.gov/31290343/}}"
+    )
+    assert format_entry(*item).text.startswith(
+        "Soy isoflavones prevent bone loss. Crit Rev Food Sci Nutr. 2020;60(14):2327–2341."
+    )
+    assert format_entry(*item).kind == "article"
+    assert to_csl_json(*item)["type"] == "article-journal"
