@@ -375,6 +375,7 @@ def test_an_amount_in_another_clause_than_the_intake_term_is_not_typed_as_one() 
         ("The RDA, at 15 µg, is met by few [@fixture2026board].", False),  # an appositive is missed
         ("The RDA for adults is 15 µg, met by few [@fixture2026board].", True),
         ("Few meet the upper level of 4,000 IU [@fixture2026board].", True),
+        ("Upper level for adults: 4,000 IU a day [@fixture2026board].", True),
     ]:
         mutated = text.replace("Too much is harmful [@fixture2026board].", sentence, 1)
         expected = [(line_of(mutated, sentence), "intake-in-prose")] if flagged else []

@@ -97,8 +97,9 @@ INTAKE_TERM = re.compile(
 AMOUNT = re.compile(
     r"(?<![\w.])(\d[\d,]*(?:\.\d+)?)(?:\s*(?:–|-|to)\s*(\d[\d,]*(?:\.\d+)?))?\s*(mg|µg|μg|mcg|IU|g|milligrams?|micrograms?|grams?)\b"
 )
-# A comma, semicolon or colon followed by a space, or a spaced dash: "4,000" stays one amount.
-CLAUSE_BREAK = re.compile(r"[,;:]\s|\s[–—]\s")
+# A comma or semicolon followed by a space, or a spaced dash: "4,000" stays one amount, and a colon
+# often joins a term to its value ("Upper level: 4,000 IU").
+CLAUSE_BREAK = re.compile(r"[,;]\s|\s[–—]\s")
 # A sentence ends at ".", "?" or "!" (bold or italic markup may close after it), then space and a
 # capital, digit, markup or bracket; a decimal point ("2.5 mg") and the full stop of "et al.", "e.g.",
 # "i.e." or "vs." end none. A blank line, a list item, a heading or a table row ends one too, for
