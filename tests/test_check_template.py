@@ -4,13 +4,14 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from pathlib import Path
 
 import pytest
 from checkproject import findings
 
 from boneguide import frontmatter
-from boneguide.checks import copying, template
+from boneguide.checks import copying, pages, template
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = Path(__file__).parent / "fixtures" / "content" / "pages"
@@ -395,3 +396,36 @@ def test_one_sentence_reader_for_the_template_rules_and_the_study_check() -> Non
     ]
     assert template.sentence_at(text, text.index("[@a]")) == "Some, e.g. Vitamin D, are stored [@a]."
     assert template.sentence_at(text, text.index("Smith")) == "- A trial by Smith et al. In 2010."
+
+
+def test_editors_workings_in_front_matter_prose_are_found_at_their_line() -> None:
+    """An evidence grade's reason is printed on the page: 'our sources' there is as much an editors'
+    working as in the body (the rule read the body only)."""
+    text = CONFORMING.read_text(encoding="utf-8")
+    mutated = text.replace(
+        "reason: One small fixture trial.", "reason: One small trial our sources describe.", 1
+    )
+    assert check(mutated) == [(line_of(mutated, "our sources describe"), "editors-workings")]
+
+
+def test_editors_workings_apply_to_every_reader_page_but_the_provenance_pages() -> None:
+    text = "---\ntitle: Overview\n---\n\n# Overview\n\nA source article says bones are alive [@a].\n"
+    found = [
+        (
+            display,
+            [
+                (f.line, f.code)
+                for f in pages.check_page(
+                    Path(display),
+                    display,
+                    text,
+                    is_nutrient_page=False,
+                    template_rules=True,
+                    review_months=12,
+                    today=dt.date(2026, 12, 5),
+                )
+            ],
+        )
+        for display in ("docs/overview/bone-basics.md", "docs/sources.md")
+    ]
+    assert found == [("docs/overview/bone-basics.md", [(7, "editors-workings")]), ("docs/sources.md", [])]

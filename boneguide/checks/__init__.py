@@ -20,7 +20,7 @@ Finding codes (the word in brackets at the end of each line of output):
 * pages: front-matter, review-stale (warning; ``--review-months``), review-date, page-unreadable
 * nutrient-page template (template.py, errors; with bng-nutrients' ``template: true``): template-heading, template-verdict,
   template-placeholder, template-references, template-evidence, template-nutrient-id, citation-missing,
-  editors-workings, intake-in-prose
+  editors-workings (on every reader page but Sources and Bibliography, front matter included), intake-in-prose
 * copied-sentence (copying.py, error): eight words in a row repeating a source article
 * site: link-broken, build-failed, build-warning (an error when mkdocs.yml says ``strict: true``)
 * raw HTML and links (html_policy.py, errors): html-element, html-attribute (in raw HTML and attr_list's

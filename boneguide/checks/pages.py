@@ -10,6 +10,7 @@ from typing import Any
 from boneguide import frontmatter
 from boneguide.checks import template
 from boneguide.checks.model import Finding
+from boneguide.checks.studies import PROVENANCE_PAGES
 
 
 def _months_between(earlier: dt.date, later: dt.date) -> int:
@@ -40,6 +41,8 @@ def check_page(
     except frontmatter.FrontMatterError as error:
         findings = [replace(problem, path=display_path) for problem in error.problems]
     if not is_nutrient_page:
+        if template_rules and not display_path.endswith(PROVENANCE_PAGES):
+            findings += template.editors_workings(display_path, text)
         return findings
     if template_rules:  # with invalid front matter too (data None): one pass shows every problem
         findings += template.check_nutrient_page(display_path, text, data)

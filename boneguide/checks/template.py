@@ -14,8 +14,9 @@ Findings (errors, at the line of the offending block or heading):
   A block needs no citation when every sentence of it is a bold label alone (``**Trials.**``), a
   lead-in ending with ":" followed by a list, the verdict, or a sentence pointing readers to the
   evidence page or glossary ("see [how we judge evidence](…)": editorial policy, explained there). "References" is exempt.
-* editors-workings: talk of source articles, our sources or verification; provenance belongs on
-  the Sources page.
+* editors-workings: talk of source articles, our sources or verification, in the body or the
+  front matter; provenance belongs on the Sources page. It applies to every reader page
+  (``editors_workings``), not only nutrient pages.
 * intake-in-prose: a clause naming a reference intake (RDA, AI, UL, "upper level",
   "recommended" …) that also types an amount equal to one of the page's adult front-matter values
   or upper levels (or another authority's, or their alt_unit conversion): the generated tables are
@@ -358,8 +359,11 @@ def _check_uncited(page: _Page) -> None:
 
 
 def _check_editors_workings(page: _Page) -> None:
-    for position, (number, line) in enumerate(page.lines):
-        next_number, next_line = page.lines[position + 1] if position + 1 < len(page.lines) else (0, "")
+    # Front-matter prose (evidence effects, notes) is shown to readers as much as the body is.
+    raw, _body, _start = frontmatter.split_front_matter(page.text)
+    lines = [*enumerate(raw.splitlines(), 2), *page.lines] if raw else page.lines
+    for position, (number, line) in enumerate(lines):
+        next_number, next_line = lines[position + 1] if position + 1 < len(lines) else (0, "")
         # Prose is wrapped: a phrase broken onto the next line ("a source\narticle") is found at its
         # first line, and one that starts on the next line is left for that line.
         line = line.rstrip()
@@ -402,6 +406,13 @@ def _check_nutrient_id(page: _Page, data: dict[str, Any]) -> None:
     if data.get("nutrient_id") != stem:
         line = frontmatter.top_level_line(page.text, "nutrient_id")
         page.error(line, "template-nutrient-id", f"nutrient_id must be the file's name, '{stem}'")
+
+
+def editors_workings(display: str, text: str) -> list[Finding]:
+    """The editors-workings rule alone, for reader pages outside docs/nutrients/."""
+    page = _Page(display, text)
+    _check_editors_workings(page)
+    return page.findings
 
 
 def check_nutrient_page(display: str, text: str, data: dict[str, Any] | None) -> list[Finding]:
