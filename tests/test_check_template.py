@@ -128,6 +128,12 @@ MUTATIONS = {
         "Too much thins [bone](../overview/glossary.md#bone).",
         "citation-missing",
     ),
+    # A bold sentence with nothing under it is a claim in bold, not a label (noticed in the y4 hunt).
+    "uncited claim in bold": (
+        "Too much is harmful [@fixture2026board].",
+        "**Too much is harmful.**",
+        "citation-missing",
+    ),
     "intake typed in prose": (
         "Too much is harmful [@fixture2026board].",
         "The RDA is 15 µg [@fixture2026board].",

@@ -11,7 +11,9 @@ Findings (errors, at the line of the offending block or heading):
 * template-nutrient-id: nutrient_id is the file's name (links, handouts and study records use it).
 * citation-missing: a factual block with no ``[@key]``. Blocks are paragraphs, list items (each
   nested item its own block) and table body rows, outside fenced code and whole-line HTML comments.
-  A block needs no citation when every sentence of it is a bold label alone (``**Trials.**``), a
+  A block needs no citation when every sentence of it is a bold label (``**Trials.**``) heading the
+  rest of its block or the next block of its section (a bold sentence under which nothing follows is
+  a claim in bold), a
   lead-in ending with ":" followed by a list, the verdict, or a sentence pointing readers to the
   evidence page or glossary ("see [how we judge evidence](…)": editorial policy, explained there). "References" is exempt.
 * editors-workings: talk of source articles, our sources or verification, in the body or the
@@ -261,8 +263,10 @@ def amounts_in(sentence: str) -> set[tuple[float, str]]:
     return found
 
 
-def _needs_no_citation(sentence: str) -> bool:
-    return bool(VERDICT.match(sentence) or BOLD_LABEL.match(sentence) or EDITORIAL_LINK.search(sentence))
+def _needs_no_citation(sentence: str, *, label: bool) -> bool:
+    return bool(
+        VERDICT.match(sentence) or (label and BOLD_LABEL.match(sentence)) or EDITORIAL_LINK.search(sentence)
+    )
 
 
 class _Page:
@@ -353,7 +357,11 @@ def _check_uncited(page: _Page) -> None:
         following = page.blocks[position + 1] if position + 1 < len(page.blocks) else None
         if block.text.endswith(":") and following is not None and following.kind == "item":
             continue
-        bare = [s for s in sentences(block.text) if not _needs_no_citation(s)]
+        said = sentences(block.text)
+        # A bold label heads something: the rest of its block, or the next block of its section; a
+        # bold sentence standing alone, or after another, is a claim in bold.
+        heads = len(said) > 1 or (following is not None and following.section == block.section)
+        bare = [s for i, s in enumerate(said) if not _needs_no_citation(s, label=i == 0 and heads)]
         if bare:
             page.error(block.line, "citation-missing", f"no [@key] citation for: {bare[0][:110]!r}")
 
