@@ -7,7 +7,7 @@ the importer, the metadata enricher, the add-reference command and the checker a
 from __future__ import annotations
 
 import re
-from urllib.parse import unquote, urlsplit, urlunsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit, urlunsplit
 
 ID_FIELDS = ("doi", "pmid", "pmcid", "nbk", "url")
 # A whole field holding a DOI (the checker and add_reference validate with it); DOI_RE finds one in text.
@@ -21,6 +21,11 @@ URL_RE = re.compile(r"https?://", re.IGNORECASE)
 # What a publisher's address adds after the DOI in its path (frontiersin.org/articles/<doi>/full).
 _VIEW_SUFFIX = re.compile(r"/(?:full|fulltext|abstract|pdf|epdf|html)/?$", re.IGNORECASE)
 NCBI_HOSTS = {"www.ncbi.nlm.nih.gov", "ncbi.nlm.nih.gov", "pmc.ncbi.nlm.nih.gov", "pubmed.ncbi.nlm.nih.gov"}
+# Europe PMC's record of a PubMed (MED) or PMC article: the same work as PubMed's or PMC's page.
+EUROPE_PMC_HOSTS = {"europepmc.org", "www.europepmc.org"}
+EUROPE_PMC_PATH_RE = re.compile(
+    r"^/(?:article|abstract|api/fulltextRepo)/(MED|PMC)/(?:PMC)?(\d+)", re.IGNORECASE
+)
 
 
 def normalise_doi(value: str) -> str:
@@ -77,7 +82,18 @@ def canonical_url(url: str) -> str:
         is_pubmed = host == "pubmed.ncbi.nlm.nih.gov" or path.lower().startswith("/pubmed/")
         if is_pubmed and (m := re.search(r"(\d+)", path)):
             return pubmed_url(normalise_pmid(m.group(1)))
+        term = parse_qs(parts.query).get("term", [""])[0].strip()
+        if is_pubmed and term:
+            # A search, not a display option: a PMID searched for is that record; other terms stay.
+            return (
+                pubmed_url(term)
+                if PMID_RE.match(term)
+                else f"https://pubmed.ncbi.nlm.nih.gov/?term={quote(term)}"
+            )
         return urlunsplit(("https", "www.ncbi.nlm.nih.gov", path, "", ""))
+    if host in EUROPE_PMC_HOSTS and (m := EUROPE_PMC_PATH_RE.search(path)):
+        source, number = m.group(1).upper(), m.group(2)
+        return pubmed_url(normalise_pmid(number)) if source == "MED" else pmc_url(normalise_pmcid(number))
     return urlunsplit(("https", host, path, parts.query, ""))
 
 
@@ -88,12 +104,16 @@ def identifiers_from_url(url: str) -> dict[str, str]:
     path = urlsplit(canonical).path
     if m := PMC_PATH_RE.search(path):
         found["pmcid"] = normalise_pmcid(m.group(1))
-    elif canonical.startswith("https://pubmed.ncbi.nlm.nih.gov/"):
-        found["pmid"] = normalise_pmid(path)
+    elif canonical.startswith("https://pubmed.ncbi.nlm.nih.gov/") and (pmid := normalise_pmid(path)):
+        found["pmid"] = pmid
     elif m := NBK_PATH_RE.search(path):
         found["nbk"] = normalise_nbk(m.group(1))
     elif m := DOI_RE.search(unquote(path)):
         found["doi"] = normalise_doi(_VIEW_SUFFIX.sub("", m.group(0)))
+    elif (query_doi := parse_qs(urlsplit(canonical).query).get("doi", [""])[0]) and DOI_RE.fullmatch(
+        query_doi
+    ):
+        found["doi"] = normalise_doi(query_doi)  # view.php?doi=10.3803/...
     found["url"] = canonical
     return found
 

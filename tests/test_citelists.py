@@ -133,6 +133,23 @@ def test_url_with_query_string() -> None:
     assert other == "https://example.org/view.php?doi=10.3803/EnM.2017.32.3.339"
 
 
+def test_a_pubmed_search_europe_pmc_record_or_doi_query_names_its_work() -> None:
+    """A PubMed search address collapsed to the NCBI home page, so two different links counted as the
+    same work; Europe PMC's record of a PubMed or PMC article, and a DOI given as ?doi=, named none."""
+    assert identifiers_from_url("https://pubmed.ncbi.nlm.nih.gov/?term=31290343") == {
+        "pmid": "31290343",
+        "url": "https://pubmed.ncbi.nlm.nih.gov/31290343/",
+    }
+    assert identifiers_from_url("https://www.ncbi.nlm.nih.gov/pubmed/?term=zinc+bone") == {
+        "url": "https://pubmed.ncbi.nlm.nih.gov/?term=zinc%20bone"
+    }
+    assert identifiers_from_url("https://europepmc.org/article/MED/31290343")["pmid"] == "31290343"
+    assert identifiers_from_url("https://europepmc.org/article/PMC/PMC6683102")["pmcid"] == "PMC6683102"
+    assert identifiers_from_url("http://example.org/view.php?doi=10.3803/EnM.2017.32.3.339")["doi"] == (
+        "10.3803/enm.2017.32.3.339"
+    )
+
+
 def test_run_together_urls_keep_the_second() -> None:
     assert repair_url("https://www.healthline.comhttps://pubmed.ncbi.nlm.nih.gov/31680267/") == (
         "https://pubmed.ncbi.nlm.nih.gov/31680267/"
