@@ -212,20 +212,20 @@ def write_record(tmp_path: Path, record: dict) -> Path:
 
 
 def test_a_record_read_on_a_page_is_added_with_where_it_was_read(files, tmp_path, capsys) -> None:
-    bib, cache = files
+    bib = files[0]
     record = write_record(tmp_path, WALSH)
-    assert add_reference.main(["--record", str(record), "--bib", str(bib), "--cache", str(cache)]) == 0
+    assert run(files, "--record", str(record)) == 0
     assert "added [@walsh2021high]" in capsys.readouterr().out
     entry = parse_file(str(bib)).entries["walsh2021high"]
     assert entry.fields["seen-at"] == "https://abstracts.example/34000001"
     assert entry.fields["metadata-status"] == "verified"
     # The same work again is refused, naming the key to cite.
-    assert add_reference.main(["--record", str(record), "--bib", str(bib), "--cache", str(cache)]) == 1
+    assert run(files, "--record", str(record)) == 1
     assert "cite it as [@walsh2021high]" in capsys.readouterr().err
 
 
 def test_an_organisations_record_needs_its_own_key_and_gets_a_corporate_author(files, tmp_path) -> None:
-    bib, cache = files
+    bib = files[0]
     record = {
         "organization": "EFSA Panel on Dietetic Products, Nutrition and Allergies (NDA)",
         "title": "Scientific Opinion on Dietary Reference Values for zinc",
@@ -235,9 +235,9 @@ def test_an_organisations_record_needs_its_own_key_and_gets_a_corporate_author(f
         "status": "partial",
     }
     path = write_record(tmp_path, record)
-    assert add_reference.main(["--record", str(path), "--bib", str(bib), "--cache", str(cache)]) == 2
+    assert run(files, "--record", str(path)) == 2
     path = write_record(tmp_path, {**record, "key": "efsa2014zinc"})
-    assert add_reference.main(["--record", str(path), "--bib", str(bib), "--cache", str(cache)]) == 0
+    assert run(files, "--record", str(path)) == 0
     entry = parse_file(str(bib)).entries["efsa2014zinc"]
     assert (
         str(entry.persons["author"][0]) == "{EFSA Panel on Dietetic Products, Nutrition and Allergies (NDA)}"
@@ -246,14 +246,13 @@ def test_an_organisations_record_needs_its_own_key_and_gets_a_corporate_author(f
 
 
 def test_a_record_without_provenance_is_refused(files, tmp_path, capsys) -> None:
-    bib, cache = files
     path = write_record(tmp_path, {k: v for k, v in WALSH.items() if k != "seen_at"})
-    assert add_reference.main(["--record", str(path), "--bib", str(bib), "--cache", str(cache)]) == 2
+    assert run(files, "--record", str(path)) == 2
     assert "the record needs seen_at" in capsys.readouterr().err
 
 
 def test_complete_fills_an_identifier_only_entry_and_keeps_its_provenance(files, tmp_path) -> None:
-    bib, cache = files
+    bib = files[0]
     bib.write_text(
         bib.read_text()
         + "\n@misc{pmid34000001,\n  howpublished = {PubMed 34000001},\n  pmid = {34000001},\n"
@@ -263,10 +262,7 @@ def test_complete_fills_an_identifier_only_entry_and_keeps_its_provenance(files,
         + "  cited-in = {healthline-osteoporosis-supplements:7}\n}\n"
     )
     path = write_record(tmp_path, {**WALSH, "key": "pmid34000001"})
-    assert (
-        add_reference.main(["--record", str(path), "--complete", "--bib", str(bib), "--cache", str(cache)])
-        == 0
-    )
+    assert run(files, "--record", str(path), "--complete") == 0
     entry = parse_file(str(bib)).entries["pmid34000001"]
     assert entry.type == "article" and entry.fields["title"].startswith("High-dose selenium")
     assert entry.fields["cited-in"] == "healthline-osteoporosis-supplements:7"
@@ -277,7 +273,7 @@ def test_complete_fills_an_identifier_only_entry_and_keeps_its_provenance(files,
 
 
 def test_complete_fills_an_entry_that_has_no_stand_in_title(files, tmp_path) -> None:
-    bib, cache = files
+    bib = files[0]
     bib.write_text(
         bib.read_text()
         + "\n@misc{pmid34000002,\n  pmid = {34000002},\n  metadata-status = {unverified},\n"
@@ -285,24 +281,18 @@ def test_complete_fills_an_entry_that_has_no_stand_in_title(files, tmp_path) -> 
     )
     record = {**WALSH, "key": "pmid34000002", "pmid": "34000002"}
     path = write_record(tmp_path, record)
-    assert (
-        add_reference.main(["--record", str(path), "--complete", "--bib", str(bib), "--cache", str(cache)])
-        == 0
-    )
+    assert run(files, "--record", str(path), "--complete") == 0
     entry = parse_file(str(bib)).entries["pmid34000002"]
     assert entry.type == "article" and entry.fields["title"].startswith("High-dose selenium")
     assert "note" not in entry.fields  # the importer's note alone, and the record has none: no note
 
 
 def test_complete_never_downgrades_a_verified_entry(files, tmp_path, capsys) -> None:
-    bib, cache = files
+    bib = files[0]
     before = bib.read_text()
     record = {**WALSH, "key": "burt2019effect", "pmid": "31454046", "status": "partial"}
     path = write_record(tmp_path, record)
-    assert (
-        add_reference.main(["--record", str(path), "--complete", "--bib", str(bib), "--cache", str(cache)])
-        == 2
-    )
+    assert run(files, "--record", str(path), "--complete") == 2
     assert "would downgrade it" in capsys.readouterr().err
     assert bib.read_text() == before
 
